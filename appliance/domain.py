@@ -159,6 +159,27 @@ class SendText:
     call_id: Optional[str] = None
 
 
+@dataclass(frozen=True)
+class SendStatusReport:
+    """Command (button short press, owner's STATUS): text the owner how the box is doing."""
+    at: datetime
+    source: str = "button"
+
+
+@dataclass(frozen=True)
+class ToggleAway:
+    """Command (button held 3 s): switch away mode, confirm by LED and SMS."""
+    at: datetime
+    source: str = "button"
+
+
+@dataclass(frozen=True)
+class StartSetupHotspot:
+    """Command (button held 10 s): open the Wi-Fi setup hotspot and the first-run window."""
+    at: datetime
+    source: str = "button"
+
+
 @dataclass
 class ModemStatus:
     """What the page and the LED show about the modem. `state` values are the API contract."""

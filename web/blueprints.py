@@ -1,0 +1,15 @@
+"""The list of blueprint modules the app factory registers, in order. Each module defines `bp`."""
+
+BLUEPRINT_MODULES = (
+    "web.auth",        # login, logout, first-run password, change password
+    "web.api",         # JSON API (bearer token)
+    "web.home",        # health at a glance, today's numbers
+    "web.conversations",
+    "web.calls",
+    "web.results",
+    "web.messages",    # message editor, live counter, preview, send me a test
+    "web.schedule",    # hours, holidays, away
+    "web.settings",    # settings, token, ring handling
+    "web.setup",       # SIM number, forwarding codes, guided test call, demo simulator panel
+    "web.wifi",        # Wi-Fi page, setup hotspot flow, captive-portal probes
+)
