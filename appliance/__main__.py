@@ -1,0 +1,6 @@
+"""`python -m appliance <command>`: see appliance/cli.py."""
+import sys
+
+from appliance.cli import main
+
+sys.exit(main())

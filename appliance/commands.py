@@ -1,0 +1,92 @@
+"""Commands from the button and the owner's texts: status report, away, pause, setup hotspot.
+
+Runs on the service thread. Each command changes settings through the store and confirms to the
+owner by SMS where that makes sense, so the owner always knows what the box just did.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from typing import Callable, Optional
+
+from appliance import relay
+from appliance.domain import SendStatusReport, SendText, StartSetupHotspot, ToggleAway
+
+log = logging.getLogger(__name__)
+
+FIRST_RUN_WINDOW = timedelta(minutes=10)
+
+
+class Commands:
+    """Carries out button and owner commands."""
+
+    def __init__(self, store, outgoing, status_facts: Callable[[], dict], wifi=None):
+        self.store = store
+        self.outgoing = outgoing
+        self.status_facts = status_facts
+        self.wifi = wifi
+        self.first_run_until: Optional[datetime] = None
+
+    def handle(self, command, now: datetime) -> None:
+        if isinstance(command, SendStatusReport):
+            self.send_status(now)
+        elif isinstance(command, ToggleAway):
+            away = self.store.settings().get("away") or {}
+            self.set_away(not away.get("on"), now)
+        elif isinstance(command, StartSetupHotspot):
+            self.start_hotspot(now)
+        else:
+            log.warning("ignored unknown command %r", command)
+
+    def _owner(self) -> Optional[str]:
+        return self.store.settings().get("owner_phone") or None
+
+    def _tell_owner(self, text: str, now: datetime, kind: str = "owner") -> Optional[dict]:
+        owner = self._owner()
+        if not owner:
+            log.info("no owner phone set; not texting: %s", text)
+            return None
+        return self.outgoing.queue_text(SendText(to=owner, text=text, kind=kind), now)
+
+    def send_status(self, now: datetime) -> Optional[dict]:
+        return self._tell_owner(relay.format_status(self.status_facts()), now, kind="status")
+
+    def set_away(self, on: bool, now: datetime) -> None:
+        settings = self.store.settings()
+        away = dict(settings.get("away") or {})
+        away["on"] = bool(on)
+        if not on:
+            away["until"] = None
+        settings["away"] = away
+        self.store.save_settings(settings)
+        self.store.log_event("settings", "Away mode on" if on else "Away mode off")
+        self._tell_owner("TextBack: away mode is ON. Callers get your away message." if on else
+                         "TextBack: away mode is OFF. Normal messages again.", now)
+
+    def set_paused(self, on: bool, now: datetime, confirm: bool = True) -> None:
+        settings = self.store.settings()
+        settings["paused"] = bool(on)
+        self.store.save_settings(settings)
+        self.store.log_event("settings", "Text-backs paused" if on else "Text-backs resumed")
+        if confirm:
+            self._tell_owner("TextBack: paused. Missed callers are NOT texted. Reply RESUME to "
+                             "start again." if on else "TextBack: resumed. Missed callers are "
+                             "texted again.", now)
+
+    def start_hotspot(self, now: datetime) -> None:
+        self.first_run_until = now + FIRST_RUN_WINDOW
+        self.store.log_event("wifi", "Setup hotspot requested (button held 10 s)")
+        if self.wifi is None:
+            log.warning("no Wi-Fi control on this machine: setup hotspot not started")
+            return
+        try:
+            name = self.wifi.start_hotspot()
+        except Exception as error:  # nmcli failures of any kind must not stop the service
+            self.store.log_event("wifi", f"Could not start the setup hotspot: {error}",
+                                 level="error")
+            return
+        self.store.log_event("wifi", f"Setup hotspot on: {name}")
+
+    def first_run_open(self, now: datetime) -> bool:
+        """Within 10 minutes of a long button press, the first-run password may be set."""
+        return self.first_run_until is not None and now < self.first_run_until

@@ -1,0 +1,244 @@
+"""The box as the web page sees it: read models from the store, commands to the service.
+
+The web layer never touches the modem, the outbox or the detector. Reads go through the store
+(which has its own lock); anything that changes state runs on the service thread via
+`service.call`, so the service stays the only writer of decisions.
+"""
+from __future__ import annotations
+
+import logging
+import secrets as _random
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Optional
+from zoneinfo import ZoneInfo
+
+from appliance import health, numbers, secrets, settings as settings_rules, stats, templates
+from appliance.domain import SendText, ValidationError
+
+log = logging.getLogger(__name__)
+
+VERSION = "1.0.0"
+
+
+class Box:
+    """Facade handed to web.create_app."""
+
+    def __init__(self, data_dir: Path, store, service, commands, outgoing, outbox, modem, clock,
+                 demo: bool = False, simulator=None, wifi=None, holidays=None,
+                 addresses=lambda: []):
+        self.data_dir = Path(data_dir)
+        self.store = store
+        self.service = service
+        self.commands = commands
+        self.outgoing = outgoing
+        self.outbox = outbox
+        self.modem = modem
+        self.clock = clock
+        self.demo = demo
+        self.simulator = simulator
+        self.wifi = wifi
+        self._holidays = holidays
+        self._addresses = addresses
+
+    # --- status -----------------------------------------------------------------------------
+
+    def status(self) -> dict:
+        modem = self.modem.status
+        counts = self.outbox.counts()
+        verdict = health.assess(modem.state, counts.get("queued", 0), counts.get("failed", 0),
+                                modem.last_error)
+        settings = self.store.settings()
+        today, month = self._today_and_month(settings)
+        return {
+            "modem": {"state": modem.state, "model": modem.model, "operator": modem.operator,
+                      "signal_percent": modem.signal_percent, "sim_number": modem.sim_number,
+                      "signal_bars": health.signal_bars(modem.signal_percent),
+                      "registration": modem.registration},
+            "outbox": {"queued": counts.get("queued", 0), "failed": counts.get("failed", 0)},
+            "paused": bool(settings.get("paused")),
+            "away": bool((settings.get("away") or {}).get("on")),
+            "version": VERSION,
+            "health": verdict.as_dict(),
+            "unread": self.store.unread_total(),
+            "today": today,
+            "month": month,
+            "addresses": list(self._addresses()),
+            "demo": self.demo,
+        }
+
+    def _today_and_month(self, settings: dict):
+        zone = _zone(settings)
+        local = self.clock().astimezone(zone).date()
+        today = self.stats(start=local, end=local)
+        month = self.stats(start=local.replace(day=1), end=local)
+        keys = ("missed", "texted", "replied", "booked")
+        return ({k: today[k] for k in keys}, {k: month[k] for k in keys})
+
+    def status_facts(self) -> dict:
+        """What the owner's STATUS text and the button's status report say."""
+        status = self.status()
+        return {"state": status["modem"]["state"], "signal_percent": status["modem"]["signal_percent"],
+                "operator": status["modem"]["operator"], "queued": status["outbox"]["queued"],
+                "failed": status["outbox"]["failed"], "paused": status["paused"],
+                "away": status["away"], "addresses": status["addresses"], **status["today"]}
+
+    def events(self, limit: int = 50) -> list:
+        return self.store.events(limit=limit)
+
+    # --- calls and conversations -------------------------------------------------------------
+
+    def calls(self, limit=100, outcome=None, number=None, since=None, until=None) -> list:
+        return self.store.calls(limit=limit, since=since, until=until, outcome=outcome,
+                                number=number)
+
+    def conversations(self, search: Optional[str] = None) -> list:
+        return [_summary(c) for c in self.store.contacts(search=search) if c.get("last_at")]
+
+    def conversation(self, number: str) -> Optional[dict]:
+        contact = self.store.contact(number)
+        if not contact:
+            return None
+        messages = [{"id": m["id"], "direction": m["direction"], "text": m["text"], "at": m["at"],
+                     "status": m.get("status"), "kind": m.get("kind"), "error": m.get("error"),
+                     "parts_missing": m.get("parts_missing")}
+                    for m in self.store.messages_for(number)]
+        return {"number": number, "messages": messages, "contact": _summary(contact)}
+
+    def mark_read(self, number: str) -> None:
+        if self.store.contact(number):
+            self.service.call(lambda: self.store.update_contact(number, unread=0))
+
+    def mark_booked(self, number: str, value: Optional[float], booked: bool = True) -> dict:
+        if not self.store.contact(number):
+            raise ValidationError({"number": "no conversation with this number"})
+        if value is not None and (not isinstance(value, (int, float)) or value < 0):
+            raise ValidationError({"job_value": "must be a number of 0 or more"})
+        at = self.clock().isoformat() if booked else None
+        return self.service.call(lambda: self.store.update_contact(
+            number, booked=bool(booked), booked_at=at, job_value=value if booked else None))
+
+    def send_reply(self, number: str, text) -> dict:
+        if not isinstance(text, str) or not text.strip():
+            raise ValidationError({"text": "the message is empty"})
+        if len(text) > 1000:
+            raise ValidationError({"text": "the message is too long (1000 characters at most)"})
+        contact = self.store.contact(number)
+        if not contact:
+            raise ValidationError({"number": "no conversation with this number"})
+        if contact.get("opted_out"):
+            raise ValidationError({"number": "this customer texted STOP; they can't be texted "
+                                   "until they text START"})
+        if not numbers.is_textable(number):
+            raise ValidationError({"number": "this number can't receive texts"})
+        return self.service.call(lambda: self.outgoing.queue_text(
+            SendText(to=number, text=text.strip(), kind="reply"), self.clock()))
+
+    # --- settings ---------------------------------------------------------------------------
+
+    def settings(self) -> dict:
+        return self.store.settings()
+
+    def update_settings(self, patch) -> dict:
+        if not isinstance(patch, dict):
+            raise ValidationError({"body": "send a JSON object of settings"})
+
+        def apply():
+            merged = settings_rules.validate_patch(self.store.settings(), patch)
+            self.store.save_settings(merged)
+            self.store.log_event("settings", "Settings changed: " + ", ".join(sorted(patch)))
+            return merged
+        return self.service.call(apply)
+
+    def pause(self, on: bool) -> None:
+        self.service.call(lambda: self.commands.set_paused(on, self.clock(), confirm=False))
+
+    def send_test(self, kind: str) -> dict:
+        settings = self.store.settings()
+        if kind not in settings["messages"]:
+            raise ValidationError({"kind": f"unknown message kind {kind!r}"})
+        owner = settings.get("owner_phone")
+        if not owner:
+            raise ValidationError({"owner_phone": "set the owner's phone in Settings first"})
+        text = templates.fill(settings["messages"][kind], settings)
+        return self.service.call(lambda: self.outgoing.queue_text(
+            SendText(to=owner, text=text, kind="test"), self.clock()))
+
+    def holiday_suggestions(self, year: int) -> list:
+        settings = self.store.settings()
+        from appliance import holiday_prefill
+        return holiday_prefill.suggestions(settings.get("region", "US"),
+                                           settings.get("holiday_region") or None, int(year))
+
+    # --- results ----------------------------------------------------------------------------
+
+    def stats(self, days: int = 30, start: Optional[date] = None,
+              end: Optional[date] = None) -> dict:
+        settings = self.store.settings()
+        zone = _zone(settings)
+        if end is None:
+            end = self.clock().astimezone(zone).date()
+        if start is None:
+            start = end - timedelta(days=max(1, int(days)) - 1)
+        since = datetime.combine(start, datetime.min.time(), zone)
+        until = datetime.combine(end + timedelta(days=1), datetime.min.time(), zone)
+        calls = self.store.calls(limit=None, since=since, until=until)
+        inbound = [m for m in self.store.messages_between(since, until + timedelta(days=7))
+                   if m.get("direction") == "in"]
+        result = stats.summarise(calls, inbound, self.store.contacts(), start, end, zone,
+                                 settings.get("average_job_value", 400))
+        result.update(start=start.isoformat(), end=end.isoformat())
+        return result
+
+    # --- security ---------------------------------------------------------------------------
+
+    def api_token(self) -> str:
+        return secrets.get_or_create_token(self.data_dir)
+
+    def regenerate_token(self) -> str:
+        token = secrets.regenerate_token(self.data_dir)
+        self.store.log_event("security", "API token regenerated")
+        return token
+
+    def password_is_set(self) -> bool:
+        return secrets.password_is_set(self.data_dir)
+
+    def check_password(self, password: str) -> bool:
+        return secrets.check_password(self.data_dir, password)
+
+    def set_password(self, password: str) -> None:
+        secrets.set_password(self.data_dir, password)
+        self.store.log_event("security", "Admin password set")
+
+    def first_run_allowed(self, remote_addr: Optional[str]) -> bool:
+        if self.commands.first_run_open(self.clock()):
+            return True
+        hotspot = self.wifi is not None and _safe(self.wifi.hotspot_active)
+        return bool(hotspot and remote_addr and remote_addr.startswith("10.42."))
+
+    def secret_key(self) -> bytes:
+        """The session-signing key, kept in the data folder so logins survive restarts."""
+        path = self.data_dir / "session-key"
+        if not path.exists():
+            secrets.write_private(path, _random.token_hex(32))
+        return path.read_text().strip().encode()
+
+
+def _summary(contact: dict) -> dict:
+    return {"number": contact["number"], "last_at": contact.get("last_at"),
+            "last_text": contact.get("last_text"), "unread": int(contact.get("unread") or 0),
+            "opted_out": bool(contact.get("opted_out")), "tag": contact.get("tag"),
+            "booked": bool(contact.get("booked")), "job_value": contact.get("job_value"),
+            "name": contact.get("name")}
+
+
+def _zone(settings: dict) -> ZoneInfo:
+    return ZoneInfo(settings.get("timezone") or "UTC")
+
+
+def _safe(fn) -> bool:
+    try:
+        return bool(fn())
+    except Exception:  # a Wi-Fi query must never break a page
+        log.exception("Wi-Fi status query failed")
+        return False

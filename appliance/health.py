@@ -1,0 +1,60 @@
+"""How the box is doing, in plain words: one health verdict for the page, the LED and the owner.
+
+Pure: takes the modem's status and the outbox counts, returns what is wrong (if anything) and
+what a person should do about it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+# modem state -> (LED health, level, problem, advice)
+_MODEM = {
+    "ready": ("ready", "ok", None, None),
+    "starting": ("starting", "warn", "The modem is starting up.",
+                 "Wait a minute. If this stays, unplug the box and plug it back in."),
+    "searching": ("searching", "warn", "The modem is looking for the mobile network.",
+                  "Check the antenna is attached and the box is not in a metal cabinet."),
+    "no_modem": ("no_modem", "fault", "The modem is not connected or does not answer.",
+                 "Check the modem's USB cable and power supply (it needs a 2 A supply)."),
+    "no_sim": ("no_sim", "fault", "There is no SIM card in the modem.",
+               "Unplug the box, insert the SIM card (contacts down), plug it back in."),
+    "sim_pin": ("sim_pin", "fault", "The SIM card is locked with a PIN.",
+                "Remove the PIN with any phone (Settings > SIM PIN), then put it back."),
+    "error": ("error", "fault", "The modem reported an error.",
+              "Unplug the box and plug it back in. If it stays, see Troubleshooting."),
+}
+
+
+@dataclass(frozen=True)
+class Health:
+    led: str                 # the status light's input (hardware/status_light.py vocabulary)
+    level: str               # ok | warn | fault
+    problem: Optional[str]
+    advice: Optional[str]
+
+    def as_dict(self) -> dict:
+        return {"level": self.level, "problem": self.problem, "advice": self.advice,
+                "led": self.led}
+
+
+def assess(modem_state: str, queued: int, failed: int, last_error: Optional[str] = None) -> Health:
+    """The single most important thing to know about the box right now."""
+    led, level, problem, advice = _MODEM.get(modem_state, _MODEM["error"])
+    if level == "ok" and failed:
+        return Health("outbox_failing", "fault",
+                      f"{failed} text{'s' if failed != 1 else ''} could not be sent.",
+                      "Check the SIM has credit and can send texts; open Calls to see which.")
+    if level == "ok" and queued > 5:
+        return Health("ready", "warn", f"{queued} texts are waiting to be sent.",
+                      "The network may be slow; they go out by themselves.")
+    if level != "ok" and last_error and modem_state == "error":
+        problem = f"{problem} ({last_error})"
+    return Health(led, level, problem, advice)
+
+
+def signal_bars(percent: Optional[int]) -> int:
+    """0-4 bars, like a phone shows."""
+    if not percent:
+        return 0
+    return min(4, 1 + percent // 25)

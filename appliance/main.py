@@ -1,0 +1,260 @@
+"""The composition root: the one place that wires modem (real or simulated), store, service,
+sender, GPIO, Wi-Fi, watchdog and web server together.
+
+`build_box` returns the facade the web page uses, with `start()` and `stop()` for the whole
+appliance. Nothing starts at import time.
+"""
+from __future__ import annotations
+
+import logging
+import socket
+import threading
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Callable, Optional
+
+from appliance.commands import Commands
+from appliance.facade import Box
+from appliance.inbox import Inbox
+from appliance.outbox import Outbox
+from appliance.outgoing import Outgoing
+from appliance.sender import Sender
+from appliance.service import Service
+from appliance.store import Store
+from appliance.textback import TextBack
+
+log = logging.getLogger(__name__)
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@dataclass
+class Options:
+    """Run-time options (command line and tests); settings the owner edits live in the store."""
+    data_dir: Path
+    port: Optional[str] = None
+    baud: int = 115200
+    rtscts: bool = False
+    demo: bool = False
+    dialect: str = "sim800"
+    listen: Optional[str] = None          # "HOST:PORT"; None: no web server (tests)
+    fast: bool = False                    # short timers for tests
+    led_pin: Optional[int] = 17
+    unread_pin: Optional[int] = 27
+    button_pin: Optional[int] = 22
+    gpio: bool = True
+    wifi: object = None                   # a hardware.wifi.Wifi, or None to build one on a Pi
+    pin_factory: object = None
+    ring_interval: float = 1.0            # demo rings (real modems: every 3-7 s)
+
+    @property
+    def ring_gap(self) -> timedelta:
+        return timedelta(seconds=0.6 if self.fast else 8)
+
+
+def build_box(data_dir, demo: bool = False, fast: bool = False, **options) -> Box:
+    """Build the whole appliance; call `box.start()` to run it and `box.stop()` to end it."""
+    return Appliance(Options(data_dir=Path(data_dir), demo=demo, fast=fast, **options)).box
+
+
+class Appliance:
+    """Holds every part and their lifecycle."""
+
+    def __init__(self, options: Options):
+        from hardware import pdu
+        from hardware.modem import Modem
+        self.options = options
+        self.clock: Callable[[], datetime] = utc_now
+        options.data_dir.mkdir(parents=True, exist_ok=True)
+        self.store = Store(options.data_dir, clock=self.clock)
+        self.outbox = Outbox(self.store, clock=self.clock,
+                             **({"backoff": (timedelta(seconds=0.2),)} if options.fast else {}))
+        self.simulator = self._simulator() if options.demo else None
+        port = self.simulator.port if self.simulator else options.port
+        fast = options.fast
+        self.modem = Modem(port, events=self._post, baud=options.baud, rtscts=options.rtscts,
+                           clock=self.clock, reconnect_delay=0.2 if fast else 2.0,
+                           **({"health_interval": 0.5} if fast else {}))
+        self.sender = Sender(self.store, self.outbox, self.modem, self.clock,
+                             poll_seconds=0.2 if fast else 1.0, on_sent=lambda item: self._flash())
+        self.outgoing = Outgoing(self.store, self.outbox, wake=self.sender.wake)
+        self.wifi = options.wifi
+        self.commands = Commands(self.store, self.outgoing, status_facts=self._status_facts,
+                                 wifi=self.wifi)
+        self.textback = TextBack(self.store, self.outgoing, box_number=self._box_number)
+        self.inbox = Inbox(self.store, self.modem, self.outgoing, self.commands,
+                           decode_pdu=pdu.decode, status_facts=self._status_facts,
+                           flash=self._flash)
+        self.service = Service(self.store, self.modem, self.textback, self.inbox, self.commands,
+                               self.clock, ring_gap=options.ring_gap,
+                               sweep_every=timedelta(seconds=5 if fast else 300),
+                               tick_seconds=0.02 if fast else 0.1)
+        self.box = Box(options.data_dir, self.store, self.service, self.commands, self.outgoing,
+                       self.outbox, self.modem, self.clock, demo=options.demo,
+                       simulator=self._demo_phone(), wifi=self.wifi, addresses=addresses)
+        self.box.start = self.start
+        self.box.stop = self.stop
+        self.box.appliance = self
+        self.gpio = None
+        self.web = None
+        self.monitor = None
+
+    def _simulator(self):
+        from hardware.simulator import ModemSimulator
+        sim = ModemSimulator(dialect=self.options.dialect,
+                             link_path=self.options.data_dir / "simulated-modem")
+        return sim
+
+    def _demo_phone(self):
+        if not self.simulator:
+            return None
+        from appliance.demo import DemoPhone
+        return DemoPhone(self.simulator, interval=0.05 if self.options.fast
+                         else self.options.ring_interval)
+
+    def _post(self, event) -> None:
+        # Called from the modem's reader thread: only enqueue.
+        self.service.post(event)
+
+    def _box_number(self) -> Optional[str]:
+        return self.modem.status.sim_number or self.store.settings().get("box_number") or None
+
+    def _status_facts(self) -> dict:
+        return self.box.status_facts()
+
+    def _flash(self) -> None:
+        if self.gpio is not None:
+            self.gpio.flash()
+
+    # --- lifecycle --------------------------------------------------------------------------
+
+    def start(self) -> None:
+        from appliance.monitor import Monitor
+        if self.simulator:
+            self.simulator.start()
+        self.outbox.recover_after_restart(self.clock())
+        self.service.start()
+        self.sender.start()
+        self.modem.start()
+        if self.options.gpio:
+            self.gpio = self._open_gpio()
+        self.monitor = Monitor(self.box, self.service, self.sender, self.modem, self.gpio,
+                               interval=0.2 if self.options.fast else 1.0)
+        self.monitor.start()
+        if self.options.listen:
+            self.web = self._serve_web(self.options.listen)
+        self.store.log_event("start", "TextBack Box started" + (" (demo)" if self.options.demo
+                                                                 else ""))
+
+    def stop(self) -> None:
+        for part in (self.web, self.monitor):
+            if part is not None:
+                part.stop()
+        self.modem.stop()
+        self.sender.stop()
+        self.service.stop()
+        if self.gpio is not None:
+            self.gpio.close()
+        if self.simulator:
+            self.simulator.stop()
+        self.store.close()
+
+    def _open_gpio(self):
+        from hardware.gpio_setup import open_gpio
+        o = self.options
+        return open_gpio(o.led_pin, o.unread_pin, o.button_pin, enqueue=self.service.post,
+                         pin_factory=o.pin_factory, clock=self.clock)
+
+    def _serve_web(self, listen: str) -> "WebServer":
+        from web import create_app
+        host, _, port = listen.rpartition(":")
+        server = WebServer(create_app(self.box), host or "0.0.0.0", int(port))
+        server.start()
+        return server
+
+
+class WebServer:
+    """waitress in a thread of this process (the page and API share the daemon's store)."""
+
+    def __init__(self, app, host: str, port: int):
+        from waitress.server import create_server
+        self.server = create_server(app, host=host, port=port, threads=4, ident="textback")
+        self.thread = threading.Thread(target=self._run, name="web", daemon=True)
+
+    @property
+    def address(self) -> str:
+        host, port = self.server.effective_host, self.server.effective_port
+        return f"http://{host}:{port}/"
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def _run(self) -> None:
+        try:
+            self.server.run()
+        except Exception:  # thread boundary; the watchdog notices the dead thread
+            log.exception("web server stopped")
+
+    def alive(self) -> bool:
+        return self.thread.is_alive()
+
+    def stop(self) -> None:
+        self.server.close()
+        self.thread.join(5)
+
+
+def preflight(data_dir: Path, port: Optional[str], baud: int) -> Optional[str]:
+    """Why `run` cannot start, in one line, or None. Once running, nothing makes it exit."""
+    try:
+        Path(data_dir).mkdir(parents=True, exist_ok=True)
+        probe = Path(data_dir) / ".write-test"
+        probe.write_text("ok")
+        probe.unlink()
+    except OSError as error:
+        return f"data folder {data_dir} is not writable: {error.strerror}"
+    if port is None:
+        return None
+    import serial
+    try:
+        serial.serial_for_url(port, baud, timeout=1, exclusive=True).close()
+    except (serial.SerialException, OSError, ValueError) as error:
+        return f"cannot open modem port {port}: {error}"
+    return None
+
+
+def default_wifi():
+    """NetworkManager control when nmcli is installed (on the Pi), else None."""
+    import shutil
+    if not shutil.which("nmcli"):
+        log.info("no nmcli: Wi-Fi is managed by the operating system here")
+        return None
+    from hardware.wifi import Wifi
+    return Wifi()
+
+
+def run_probe(port: str, baud: int, transcript: Optional[Path]) -> str:
+    from hardware import probe
+    return probe.format_report(probe.probe(port, baud=baud, transcript_path=transcript))
+
+
+def addresses() -> list:
+    """The box's IPv4 addresses on the shop network, for the page and the owner's status text."""
+    import fcntl
+    import struct
+    found = ["textback.local"]
+    for _, name in socket.if_nameindex():
+        if name == "lo":
+            continue
+        probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        try:
+            # SIOCGIFADDR: ask the kernel for the interface's address; nothing is sent.
+            packed = fcntl.ioctl(probe.fileno(), 0x8915, struct.pack("256s", name[:15].encode()))
+            found.append(socket.inet_ntoa(packed[20:24]))
+        except OSError:
+            pass  # interface without an IPv4 address
+        finally:
+            probe.close()
+    return found

@@ -1,0 +1,201 @@
+"""Month-split record files (calls-2026-11.json ...) and the record conventions of the store.
+
+The growing kinds (calls, messages, events) get one TinyDB file per UTC month of the record's
+timestamp, so a write never re-serialises more than a month. Files are opened lazily and only a
+few stay open (an LRU); closing one just drops its parsed data. A record's id names its month
+("m-202611-3f9a1c2b7d4e"), so finding a record by id opens exactly one file.
+
+Record conventions: timestamps are ISO-8601 UTC strings with microseconds (they sort as text);
+ids are a kind letter, the month and 12 random hex digits. Not thread-safe on its own: the Store
+holds its lock around every call.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import re
+from collections import OrderedDict
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Callable, Optional
+
+from tinydb import TinyDB
+
+from appliance.storage import AtomicJSONStorage
+
+log = logging.getLogger(__name__)
+
+TIME_KEYS = frozenset({"at", "started_at", "ended_at", "last_at", "last_textback_at",
+                       "last_inbound_at", "created_at", "next_attempt_at", "updated_at",
+                       "sent_at", "delivered_at", "received_at", "finished_at"})
+_ID = re.compile(r"^[a-z]-(\d{4})(\d{2})-[0-9a-f]+$")
+_NESTED = (dict, list)
+
+
+class MonthlyFiles:
+    """The month files of one data folder, e.g. files.insert("calls", record, "2026-11")."""
+
+    def __init__(self, data_dir: Path, open_months: int = 6):
+        self.data_dir = Path(data_dir)
+        self.open_months = max(1, open_months)
+        self._open: "OrderedDict[str, _Month]" = OrderedDict()
+        self._known: dict[str, set[str]] = {}
+
+    def close(self) -> None:
+        for entry in self._open.values():
+            entry.db.close()
+        self._open.clear()
+        self._known.clear()
+
+    def months(self, kind: str) -> list[str]:
+        """The months that have a file for `kind`, oldest first (the folder is listed once)."""
+        if kind not in self._known:
+            pattern = re.compile(rf"^{kind}-(\d{{4}}-\d{{2}})\.json$")
+            names = os.listdir(self.data_dir)
+            self._known[kind] = {m[1] for m in map(pattern.match, names) if m}
+        return sorted(self._known[kind])
+
+    def open_names(self) -> list[str]:
+        """File names currently open, least recently used first (for tests and diagnostics)."""
+        return list(self._open)
+
+    def insert(self, kind: str, record: dict, month: str) -> None:
+        self.months(kind)
+        entry = self._month(kind, month)
+        doc_id = entry.table.insert(record)
+        if entry.ids is not None:
+            entry.ids[record["id"]] = doc_id
+        self._known[kind].add(month)
+
+    def get(self, kind: str, record_id: str) -> Optional[dict]:
+        """The stored record (not a copy) or None."""
+        entry, doc_id = self._locate(kind, record_id)
+        return entry.table.get(doc_id=doc_id) if entry else None
+
+    def update(self, kind: str, record_id: str, fields: dict) -> bool:
+        entry, doc_id = self._locate(kind, record_id)
+        if entry is None:
+            return False
+        entry.table.update(fields, doc_ids=[doc_id])
+        return True
+
+    def rows(self, kind: str, month: str) -> list[dict]:
+        """The month's records as stored (not copies: never hand them out or change them)."""
+        return raw(self._month(kind, month).db, kind)
+
+    def newest_first(self, kind: str, time_key: str, limit: Optional[int],
+                     since: Optional[str], until: Optional[str],
+                     wanted: Optional[Callable[[dict], bool]] = None) -> list[dict]:
+        """Stored records with since <= time < until, newest first; reads the newest months
+        first and stops as soon as it has `limit` (None: no limit). Returns stored records."""
+        found: list[dict] = []
+        for month in reversed(self.months(kind)):
+            if since and month < since[:7]:
+                break
+            if until and month > until[:7]:
+                continue
+            rows = [r for r in self.rows(kind, month)
+                    if (not since or r.get(time_key, "") >= since)
+                    and (not until or r.get(time_key, "") < until)
+                    and (wanted is None or wanted(r))]
+            rows.sort(key=lambda r: r.get(time_key, ""), reverse=True)
+            found.extend(rows)
+            if limit is not None and len(found) >= limit:
+                break
+        return found[:limit] if limit is not None else found
+
+    def _locate(self, kind: str, record_id: str):
+        match = _ID.match(record_id or "")
+        # An id that does not name its month (hand-made data) costs a search of every month.
+        candidates = [f"{match[1]}-{match[2]}"] if match else self.months(kind)
+        for month in candidates:
+            if month not in self.months(kind):
+                continue
+            entry = self._month(kind, month)
+            if entry.ids is None:
+                entry.ids = {doc.get("id"): doc.doc_id for doc in entry.table}
+            if record_id in entry.ids:
+                return entry, entry.ids[record_id]
+        return None, None
+
+    def _month(self, kind: str, month: str) -> "_Month":
+        name = f"{kind}-{month}.json"
+        entry = self._open.get(name)
+        if entry is None:
+            db = TinyDB(self.data_dir / name, storage=AtomicJSONStorage)
+            entry = self._open[name] = _Month(db, db.table(kind))
+            while len(self._open) > self.open_months:
+                _, evicted = self._open.popitem(last=False)
+                evicted.db.close()
+        self._open.move_to_end(name)
+        return entry
+
+
+class _Month:
+    """One open month file: its database, its table and (once needed) an id -> doc_id index."""
+
+    def __init__(self, db: TinyDB, table):
+        self.db = db
+        self.table = table
+        self.ids: Optional[dict[str, int]] = None
+
+
+# --- record conventions ---------------------------------------------------------------------
+
+def new_id(prefix: str, at: datetime) -> str:
+    """A short unique id that names its month: "c-202611-3f9a1c2b7d4e"."""
+    return f"{prefix}-{at:%Y%m}-{os.urandom(6).hex()}"
+
+
+def to_iso(value) -> Optional[str]:
+    """datetime (naive = UTC), date or ISO string -> "2026-11-27T06:18:25.123456+00:00"."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    elif isinstance(value, date) and not isinstance(value, datetime):
+        value = datetime(value.year, value.month, value.day)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc).isoformat(timespec="microseconds")
+
+
+def from_iso(value: str) -> datetime:
+    """ISO string -> aware UTC datetime (a string without offset is taken as UTC)."""
+    parsed = datetime.fromisoformat(value)
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=timezone.utc)
+    return parsed.astimezone(timezone.utc)
+
+
+def plain(value, key: Optional[str] = None):
+    """A JSON-safe deep copy: datetimes become ISO strings, timestamp strings are normalised."""
+    if isinstance(value, dict):
+        return {str(k): plain(v, str(k)) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if isinstance(value, datetime):
+        return to_iso(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if key in TIME_KEYS and isinstance(value, str) and value:
+        try:
+            return to_iso(value)
+        except ValueError:
+            return value
+    return value
+
+
+def copy_record(value):
+    """A deep copy of stored JSON data (TinyDB documents become plain dicts)."""
+    if isinstance(value, dict):
+        return {k: (copy_record(v) if type(v) in _NESTED else v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [(copy_record(v) if type(v) in _NESTED else v) for v in value]
+    return value
+
+
+def raw(db: TinyDB, table: str) -> list[dict]:
+    """Every record of a table straight from the storage's parsed data: no per-record copies,
+    which keeps scans of a month or of all contacts cheap. Callers copy what they hand out."""
+    return list(((db.storage.read() or {}).get(table) or {}).values())

@@ -1,0 +1,159 @@
+"""What happens when a customer (or the owner) texts the box, and when a delivery report comes.
+
+Runs on the service thread, after the text is stored durably (inbox.py sees to that). Customer
+replies: kept in the conversation, STOP/START/HELP honoured with one confirmation, urgent words
+alerted to the owner at once, others forwarded to the owner when forwarding is on. The owner's
+texts: answers to a customer (by tag), STATUS / PAUSE / RESUME / HELP, or a helpful error.
+Never forwards the owner's own texts to the owner and never answers alphanumeric senders or
+short codes, so no loops.
+"""
+from __future__ import annotations
+
+import logging
+import random
+from datetime import datetime, timedelta
+from typing import Callable
+
+from appliance import keywords, numbers, relay
+from appliance.domain import DeliveryReport, SendText
+from appliance.reassembly import Assembled
+
+log = logging.getLogger(__name__)
+
+REPORT_WINDOW = timedelta(days=7)
+CONFIRMATIONS = {
+    "stop": "You won't get more texts from {name}. Text START to undo.",
+    "start": "You're back in: {name} can text you again. Text STOP to opt out.",
+}
+
+
+class Replies:
+    """Customer replies, owner relay and delivery reports."""
+
+    def __init__(self, store, outgoing, commands, status_facts: Callable[[], dict]):
+        self.store = store
+        self.outgoing = outgoing
+        self.commands = commands
+        self.status_facts = status_facts
+
+    def received(self, number: str, whole: Assembled, fp: str, now: datetime) -> None:
+        settings = self.store.settings()
+        is_owner = number == settings.get("owner_phone")
+        automated = numbers.is_alphanumeric(whole.sender) or \
+            numbers.is_short_code(whole.sender, settings.get("region", "US"))
+        self.store.add_message({
+            "number": number, "direction": "in", "text": whole.text, "at": now,
+            "status": "received", "kind": "owner" if is_owner else
+            ("automated" if automated else "reply"), "sent_at": whole.sent_at,
+            "parts_missing": whole.parts_missing or None, "fingerprint": fp})
+        if is_owner:
+            self._owner_text(whole.text, settings, now)
+            return
+        contact = self.store.contact(number) or {}
+        self.store.update_contact(number, unread=int(contact.get("unread") or 0) + 1)
+        if automated:
+            log.info("text from %s kept; automated senders are never answered", number)
+            return
+        self._customer_text(number, whole.text, settings, contact, now)
+
+    # --- customers --------------------------------------------------------------------------
+
+    def _customer_text(self, number: str, text: str, settings: dict, contact: dict,
+                       now: datetime) -> None:
+        keyword = keywords.classify(text)
+        name = settings.get("business_name") or "us"
+        if keyword == "stop" and not contact.get("opted_out"):
+            self._consent(number, contact, "opted_out", now)
+            self._send(number, CONFIRMATIONS["stop"].format(name=name), "keyword", now)
+        elif keyword == "start" and contact.get("opted_out"):
+            self._consent(number, contact, "opted_in", now)
+            self._send(number, CONFIRMATIONS["start"].format(name=name), "keyword", now)
+        elif keyword == "help" and not contact.get("opted_out"):
+            self._send(number, self._help_text(settings), "keyword", now)
+        urgent = keywords.urgent_words_in(text, settings.get("urgent_words") or [])
+        owner = settings.get("owner_phone")
+        if owner and (urgent or settings.get("forward_replies")):
+            self._forward(number, text, urgent, settings, now)
+
+    def _consent(self, number: str, contact: dict, event: str, now: datetime) -> None:
+        consent = list(contact.get("consent") or [])
+        consent.append({"at": now.isoformat(), "event": event, "how": "texted a keyword"})
+        self.store.update_contact(number, opted_out=(event == "opted_out"), consent=consent)
+        self.store.log_event("consent", f"{number} {event.replace('_', ' ')} by text")
+
+    def _help_text(self, settings: dict) -> str:
+        name = settings.get("business_name") or "This number"
+        reach = settings.get("emergency_number") or settings.get("owner_phone") or ""
+        call = f" Call {reach} to reach a person." if reach else " Reply here to reach a person."
+        return f"{name}: texts about your call.{call} Text STOP to opt out."
+
+    def _forward(self, number: str, text: str, urgent: list, settings: dict,
+                 now: datetime) -> None:
+        tag = self._tag_for(number)
+        shown = numbers.display(number, settings.get("region", "US"))
+        self._send(settings["owner_phone"], relay.format_forward(tag, shown, text, urgent),
+                   "owner_alert" if urgent else "owner_forward", now)
+
+    def _tag_for(self, number: str) -> str:
+        contact = self.store.contact(number) or {}
+        if contact.get("tag"):
+            return contact["tag"]
+        existing = {c["tag"] for c in self.store.contacts() if c.get("tag")}
+        tag = relay.new_tag(existing, random.SystemRandom().randrange(1 << 30))
+        self.store.update_contact(number, tag=tag)
+        return tag
+
+    # --- the owner --------------------------------------------------------------------------
+
+    def _owner_text(self, text: str, settings: dict, now: datetime) -> None:
+        owner = settings["owner_phone"]
+        tags = [c["tag"] for c in self.store.contacts() if c.get("tag")]
+        meaning = relay.parse_owner_text(text, tags)
+        if isinstance(meaning, relay.OwnerReply):
+            customer = self.store.contact_by_tag(meaning.tag)
+            if customer is None:
+                self._send(owner, f"Not sent: no conversation #{meaning.tag}.", "owner", now)
+                return
+            number = customer["number"]
+            if customer.get("opted_out"):
+                self._send(owner, f"Not sent: {number} texted STOP.", "owner", now)
+                return
+            self._send(number, meaning.text, "reply", now)
+            shown = numbers.display(number, settings.get("region", "US"))
+            self._send(owner, relay.format_confirmation(meaning.tag, shown), "owner", now)
+        elif isinstance(meaning, relay.OwnerCommand):
+            self._owner_command(meaning.name, owner, tags, now)
+        else:
+            self._send(owner, meaning.explanation, "owner", now)
+
+    def _owner_command(self, name: str, owner: str, tags: list, now: datetime) -> None:
+        if name == "status":
+            self._send(owner, relay.format_status(self.status_facts()), "status", now)
+        elif name == "pause":
+            self.commands.set_paused(True, now)
+        elif name == "resume":
+            self.commands.set_paused(False, now)
+        else:
+            self._send(owner, relay.format_help(tags), "owner", now)
+
+    def _send(self, to: str, text: str, kind: str, now: datetime) -> None:
+        self.outgoing.queue_text(SendText(to=to, text=text, kind=kind), now)
+
+    # --- delivery reports -------------------------------------------------------------------
+
+    def delivery_report(self, report: DeliveryReport, now: datetime) -> None:
+        region = self.store.settings().get("region", "US")
+        number = numbers.to_e164(report.recipient, None, region) if report.recipient else None
+        message = self.store.find_sent_by_reference(report.reference, number,
+                                                    since=now - REPORT_WINDOW)
+        if message is None:
+            log.info("delivery report for unknown reference %s", report.reference)
+            return
+        if report.delivered:
+            self.store.update_message(message["id"], status="delivered", delivered_at=now)
+        elif report.final:
+            self.store.update_message(
+                message["id"], status="failed", error="Couldn't be delivered - probably a "
+                "landline or a phone that can't get texts. Call them instead.")
+            self.store.log_event("delivery", f"Text to {message['number']} not delivered",
+                                 level="warn")

@@ -1,0 +1,104 @@
+"""Which message a missed caller gets at a given moment: open, after hours, weekend, holiday, away.
+
+Everything is decided on the shop's wall clock (settings["timezone"]), so opening hours keep
+meaning "08:00" across daylight-saving changes and holidays are the shop's local dates. `now` is
+passed in (aware; a naive value is taken as UTC). Pure: standard library only.
+
+Order: direct (a caller who dialled the box itself, when a "direct" message is set) > away >
+holiday > business hours > weekend > after hours.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone, tzinfo
+from typing import Optional
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_MIDNIGHT = 24 * 60
+
+
+def shop_zone(settings: dict) -> tzinfo:
+    """The shop's timezone; UTC when unset or unknown (a text-back must never fail on it)."""
+    try:
+        return ZoneInfo(settings.get("timezone") or "UTC")
+    except (ZoneInfoNotFoundError, ValueError, TypeError):
+        return timezone.utc
+
+
+def shop_time(settings: dict, now: datetime) -> datetime:
+    """`now` on the shop's wall clock."""
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=timezone.utc)
+    return now.astimezone(shop_zone(settings))
+
+
+def _minutes(value: str, end: bool = False) -> Optional[int]:
+    """'08:30' -> 510; an end of '00:00' (or '24:00') means midnight at the end of the day."""
+    try:
+        hours, minutes = (int(part) for part in str(value).split(":"))
+    except ValueError:
+        return None
+    total = hours * 60 + minutes
+    if end and total == 0:
+        return _MIDNIGHT
+    return total if 0 <= total <= _MIDNIGHT else None
+
+
+def is_open(settings: dict, now: datetime) -> bool:
+    """True inside one of today's opening ranges (start inclusive, end exclusive)."""
+    local = shop_time(settings, now)
+    ranges = (settings.get("hours") or {}).get(DAYS[local.weekday()]) or []
+    seconds = local.hour * 3600 + local.minute * 60 + local.second
+    for item in ranges:
+        try:
+            start, end = _minutes(item[0]), _minutes(item[1], end=True)
+        except (IndexError, TypeError):
+            continue  # a malformed range opens nothing
+        if start is not None and end is not None and start * 60 <= seconds < end * 60:
+            return True
+    return False
+
+
+def _parse_date(value) -> Optional[date]:
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+def away_active(settings: dict, now: datetime) -> bool:
+    """Away mode is on and its 'until' date (inclusive, shop-local) has not passed."""
+    away = settings.get("away") or {}
+    if not away.get("on"):
+        return False
+    until = away.get("until")
+    if not until:
+        return True
+    last_day = _parse_date(until)
+    # An unreadable date keeps away on: the owner switched it on, so honour that.
+    return last_day is None or shop_time(settings, now).date() <= last_day
+
+
+def is_holiday(settings: dict, now: datetime) -> bool:
+    """Today (shop-local) is in settings["holidays"] ("YYYY-MM-DD" or {"date": ...} items)."""
+    today = shop_time(settings, now).date()
+    for item in settings.get("holidays") or []:
+        value = item.get("date") if isinstance(item, dict) else item
+        if _parse_date(value) == today:
+            return True
+    return False
+
+
+def message_kind(settings: dict, now: datetime, direct: bool = False) -> str:
+    """'direct' | 'away' | 'holiday' | 'business_hours' | 'weekend' | 'after_hours'."""
+    if direct and str((settings.get("messages") or {}).get("direct") or "").strip():
+        return "direct"
+    if away_active(settings, now):
+        return "away"
+    if is_holiday(settings, now):
+        return "holiday"
+    if is_open(settings, now):
+        return "business_hours"
+    if shop_time(settings, now).weekday() >= 5:
+        return "weekend"
+    return "after_hours"

@@ -1,0 +1,167 @@
+"""The service thread: the one place where decisions are made and state changes.
+
+Everything else (the modem reader, gpiozero callbacks, web requests) puts events or commands on
+this thread's queue. The loop takes one item at a time, dispatches it, and between items ticks
+the clocks that need no event: the ring-gap timeout, "decline after N seconds", the periodic SIM
+sweep and the long-text reassembly timeout.
+"""
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from concurrent.futures import Future
+from datetime import datetime, timedelta
+from typing import Callable, Optional
+
+from appliance import domain as d
+from appliance.calls import MissedCallDetector
+
+log = logging.getLogger(__name__)
+
+CALL_EVENTS = (d.RingSeen, d.CallerIdSeen, d.CallEndSeen, d.CallForwardedSeen)
+
+
+class Service:
+    """Owns the detector and dispatches events to the text-back, inbox and command handlers."""
+
+    def __init__(self, store, modem, textback, inbox, commands, clock: Callable[[], datetime],
+                 ring_gap: timedelta = timedelta(seconds=8),
+                 sweep_every: timedelta = timedelta(minutes=5), tick_seconds: float = 0.05,
+                 on_activity: Callable[[str], None] = lambda kind: None):
+        self.store = store
+        self.modem = modem
+        self.textback = textback
+        self.inbox = inbox
+        self.commands = commands
+        self.clock = clock
+        self.detector = MissedCallDetector(ring_gap=ring_gap)
+        self.sweep_every = sweep_every
+        self.tick_seconds = tick_seconds
+        self.on_activity = on_activity
+        self._queue: "queue.Queue" = queue.Queue()
+        self._stop = threading.Event()
+        self._thread: Optional[threading.Thread] = None
+        self._next_sweep: Optional[datetime] = None
+        self._declined_at: Optional[datetime] = None
+        self.heartbeat = time.monotonic()
+
+    # --- other threads talk to us through these --------------------------------------------
+
+    def post(self, item) -> None:
+        """Enqueue an event or command (safe from any thread, never blocks)."""
+        self._queue.put(item)
+
+    def call(self, fn: Callable, *args, timeout: float = 10.0):
+        """Run fn(*args) on the service thread and return its result (for the web facade)."""
+        if threading.current_thread() is self._thread or not self.alive():
+            return fn(*args)
+        future: Future = Future()
+        self._queue.put((fn, args, future))
+        return future.result(timeout=timeout)
+
+    # --- the thread -------------------------------------------------------------------------
+
+    def start(self) -> None:
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name="service", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        self._stop.set()
+        self._queue.put(None)
+        if self._thread:
+            self._thread.join(timeout)
+
+    def alive(self) -> bool:
+        return bool(self._thread and self._thread.is_alive())
+
+    def responsive(self, within: float = 30.0) -> bool:
+        """True while the loop keeps turning (the watchdog's check)."""
+        return self.alive() and time.monotonic() - self.heartbeat < within
+
+    def _run(self) -> None:
+        log.info("service started")
+        self.inbox.recover(self.clock())
+        while not self._stop.is_set():
+            self.heartbeat = time.monotonic()
+            try:
+                item = self._queue.get(timeout=self.tick_seconds)
+            except queue.Empty:
+                item = None
+            try:
+                if item is not None:
+                    self._dispatch(item)
+                self._tick(self.clock())
+            except Exception:  # thread boundary: log it, keep serving
+                log.exception("service: error while handling %r", item)
+        log.info("service stopped")
+
+    # --- dispatch ---------------------------------------------------------------------------
+
+    def _dispatch(self, item) -> None:
+        if isinstance(item, tuple):
+            fn, args, future = item
+            try:
+                future.set_result(fn(*args))
+            except Exception as error:  # handed back to the calling web thread
+                future.set_exception(error)
+            return
+        now = self.clock()
+        if isinstance(item, CALL_EVENTS):
+            for missed in self.detector.observe(item, now):
+                self._missed(missed, now)
+        elif isinstance(item, (d.SmsStored, d.StatusReportStored)):
+            self.inbox.fetch_stored(item.memory, item.index, now)
+        elif isinstance(item, d.SmsPduReceived):
+            self.inbox.receive_direct(item.pdu, now)
+        elif isinstance(item, d.StatusReportPduReceived):
+            self.inbox.receive_direct_report(item.pdu, now)
+        elif isinstance(item, d.SmsStorageFull):
+            self.store.log_event("sim_full", f"SIM storage {item.memory} full: emptying it",
+                                 level="warn")
+            self.inbox.sweep(now)
+        elif isinstance(item, d.ModemConnected):
+            self.store.log_event("modem", "Modem connected and initialised")
+            self.inbox.sweep(now)
+            self._next_sweep = now + self.sweep_every
+        elif isinstance(item, d.ModemLost):
+            self.store.log_event("modem", f"Modem lost: {item.reason}", level="warn")
+        elif isinstance(item, d.ModemRestarted):
+            self.store.log_event("modem", f"Modem restarted ({item.code}); re-initialising",
+                                 level="warn")
+        else:
+            self.commands.handle(item, now)
+
+    def _missed(self, missed: d.CallMissed, now: datetime) -> None:
+        self._declined_at = None
+        self.textback.handle(missed, now)
+        self.on_activity("call")
+
+    # --- clocks -----------------------------------------------------------------------------
+
+    def _tick(self, now: datetime) -> None:
+        for missed in self.detector.tick(now):
+            self._missed(missed, now)
+        self._decline_if_due(now)
+        if self._next_sweep and now >= self._next_sweep:
+            self._next_sweep = now + self.sweep_every
+            self.inbox.sweep(now)
+        self.inbox.expire_parts(now)
+
+    def _decline_if_due(self, now: datetime) -> None:
+        ringing = self.detector.ringing
+        if ringing is None or self._declined_at is not None:
+            return
+        after = self.store.settings().get("reject_after_seconds")
+        if not after or now - ringing.started_at < timedelta(seconds=after):
+            return
+        self._declined_at = now
+        try:
+            self.modem.decline_call()
+        except (d.ModemUnavailable, TimeoutError, OSError) as error:
+            log.warning("could not decline the call: %s", error)
+            return
+        for missed in self.detector.declined(now):
+            self._missed(missed, now)

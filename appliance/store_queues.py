@@ -1,0 +1,108 @@
+"""The Store's small queue-like tables: the outbox and the inbox bookkeeping.
+
+A mixin of `Store` (same object, same lock), kept in its own file so store.py stays readable.
+outbox.json holds the texts waiting to be sent (see outbox.py for their life); inbox.json holds
+the fingerprints of received texts (so a text read twice from the SIM is stored once; kept
+FINGERPRINT_DAYS_KEPT days) and the parts of long texts still waiting for the rest.
+"""
+from __future__ import annotations
+
+import functools
+import logging
+from datetime import timedelta
+from typing import Optional
+
+from tinydb import Query
+
+from appliance.monthly import copy_record, from_iso, new_id, plain, to_iso
+
+log = logging.getLogger(__name__)
+
+FINGERPRINT_DAYS_KEPT = 30
+
+
+def locked(method):
+    """Run the method holding the store's lock (an RLock: store methods may call each other)."""
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        with self._lock:
+            return method(self, *args, **kwargs)
+    return wrapper
+
+
+class QueueTables:
+    """Outbox and inbox tables; needs self._lock, self._clock, self._table(file, table) and
+    self._fingerprints / self._fingerprints_pruned (set up by Store)."""
+
+    # --- outbox ---------------------------------------------------------------------------
+
+    @locked
+    def outbox_items(self) -> list[dict]:
+        """Outbox items in the order they were queued."""
+        items = self._table("outbox.json", "outbox").all()
+        items.sort(key=lambda i: (i.get("created_at") or "", i.doc_id))
+        return [copy_record(i) for i in items]
+
+    @locked
+    def outbox_put(self, item: dict) -> dict:
+        record = plain(item)
+        record.setdefault("id", new_id("o", self._clock()))
+        record.setdefault("created_at", to_iso(self._clock()))
+        self._table("outbox.json", "outbox").insert(record)
+        return copy_record(record)
+
+    @locked
+    def outbox_update(self, item_id: str, **fields) -> Optional[dict]:
+        table = self._table("outbox.json", "outbox")
+        if not table.update(plain(fields), Query().id == item_id):
+            log.warning("outbox item %s not found for update", item_id)
+            return None
+        return copy_record(table.get(Query().id == item_id))
+
+    @locked
+    def outbox_remove(self, item_id: str) -> bool:
+        return bool(self._table("outbox.json", "outbox").remove(Query().id == item_id))
+
+    # --- inbox bookkeeping ----------------------------------------------------------------
+
+    @locked
+    def seen_fingerprint(self, fp: str) -> bool:
+        return fp in self._fingerprint_set()
+
+    @locked
+    def remember_fingerprint(self, fp: str, at=None) -> None:
+        """Remember a received text's fingerprint (kept FINGERPRINT_DAYS_KEPT days)."""
+        at_iso = to_iso(at or self._clock())
+        seen = self._fingerprint_set()
+        table = self._table("inbox.json", "fingerprints")
+        if fp not in seen:
+            table.insert({"fp": fp, "at": at_iso})
+            seen.add(fp)
+        if self._fingerprints_pruned != at_iso[:10]:
+            self._fingerprints_pruned = at_iso[:10]
+            cutoff = to_iso(from_iso(at_iso) - timedelta(days=FINGERPRINT_DAYS_KEPT))
+            old = table.search(Query().at < cutoff)
+            if old:
+                seen.difference_update(doc["fp"] for doc in old)
+                table.remove(doc_ids=[doc.doc_id for doc in old])
+
+    @locked
+    def pending_parts(self) -> list[dict]:
+        return [copy_record(p) for p in self._table("inbox.json", "parts").all()]
+
+    @locked
+    def put_pending_part(self, part: dict) -> None:
+        """Keep one part of a long text until the rest arrives (same key and part: replaced)."""
+        record = plain(part)
+        table = self._table("inbox.json", "parts")
+        same = (Query().key == record.get("key")) & (Query().part == record.get("part"))
+        table.upsert(record, same)
+
+    @locked
+    def remove_pending_parts(self, key) -> int:
+        return len(self._table("inbox.json", "parts").remove(Query().key == key))
+
+    def _fingerprint_set(self) -> set[str]:
+        if self._fingerprints is None:
+            self._fingerprints = {d["fp"] for d in self._table("inbox.json", "fingerprints")}
+        return self._fingerprints

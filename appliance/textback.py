@@ -1,0 +1,108 @@
+"""From a missed call to a queued text-back (or a logged reason why not).
+
+Runs on the service thread. Translates the detector's CallMissed into the policy's inputs
+(E.164 number, the caller's history), asks the pure policy, then records the call with its
+outcome and, when the answer is "text", queues the text-back through the outbox.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Optional
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from appliance import numbers, policy
+from appliance.domain import CallMissed, SendText
+
+log = logging.getLogger(__name__)
+
+
+class TextBack:
+    """Decides and records what happens to each missed call."""
+
+    def __init__(self, store, outgoing, box_number=lambda: None):
+        self.store = store
+        self.outgoing = outgoing
+        self.box_number = box_number
+
+    def handle(self, missed: CallMissed, now: datetime) -> dict:
+        settings = self.store.settings()
+        facts = call_facts(missed, settings.get("region", "US"))
+        history = self._history(facts.number, settings, now)
+        decision = policy.decide(facts, settings, history, now, box_number=self.box_number())
+        call = self.store.add_call({
+            "number": facts.number,
+            "raw_number": missed.number,
+            "number_type": missed.number_type,
+            "started_at": missed.started_at,
+            "ended_at": missed.ended_at,
+            "rings": missed.rings,
+            "end_code": missed.end_code,
+            "forwarded": missed.forwarded,
+            "outcome": decision.outcome,
+            "kind": decision.kind,
+            "message_id": None,
+        })
+        log.info("missed call %s from %s: %s", call["id"], facts.number or "withheld",
+                 decision.outcome)
+        if decision.outcome != "text":
+            return call
+        message = self.outgoing.queue_text(
+            SendText(to=facts.number, text=decision.text, kind="textback", call_id=call["id"]),
+            now)
+        self.store.update_call(call["id"], outcome="queued", message_id=message["id"])
+        self._remember_textback(facts.number, now)
+        call.update(outcome="queued", message_id=message["id"])
+        return call
+
+    def _history(self, number: Optional[str], settings: dict, now: datetime) -> policy.NumberHistory:
+        contact = self.store.contact(number) if number else None
+        contact = contact or {}
+        today = _shop_date(now, settings)
+        return policy.NumberHistory(
+            last_textback_at=_parse(contact.get("last_textback_at")),
+            textbacks_today=int((contact.get("textbacks_by_day") or {}).get(today, 0)),
+            opted_out=bool(contact.get("opted_out")),
+            last_inbound_at=_parse(contact.get("last_inbound_at")),
+        )
+
+    def _remember_textback(self, number: str, now: datetime) -> None:
+        settings = self.store.settings()
+        contact = self.store.contact(number) or {}
+        today = _shop_date(now, settings)
+        by_day = dict(contact.get("textbacks_by_day") or {})
+        by_day[today] = by_day.get(today, 0) + 1
+        # Only the last few days matter for the daily cap; keep the record small.
+        recent = dict(sorted(by_day.items())[-3:])
+        consent = list(contact.get("consent") or [])
+        if not consent:
+            consent.append({"at": now.isoformat(), "event": "opted_in", "how": "called the business"})
+        self.store.update_contact(number, last_textback_at=now.isoformat(),
+                                  textbacks_by_day=recent, consent=consent)
+
+
+def call_facts(missed: CallMissed, region: str) -> policy.CallFacts:
+    """Translate the modem's raw caller ID into what the policy needs to know."""
+    raw = missed.number
+    withheld = not raw
+    number = None if withheld else numbers.to_e164(raw, missed.number_type, region)
+    short = bool(raw) and numbers.is_short_code(raw, region)
+    valid = bool(number) and numbers.is_textable(number)
+    return policy.CallFacts(number=number, raw_number=raw, withheld=withheld, valid=valid,
+                            short_code=short, forwarded=missed.forwarded)
+
+
+def _parse(value) -> Optional[datetime]:
+    if not value:
+        return None
+    if isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(value)
+
+
+def _shop_date(now: datetime, settings: dict) -> str:
+    try:
+        zone = ZoneInfo(settings.get("timezone") or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):  # validated away, but never stop a text-back
+        zone = ZoneInfo("UTC")
+    return now.astimezone(zone).date().isoformat()

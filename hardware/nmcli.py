@@ -1,0 +1,210 @@
+"""Running NetworkManager's `nmcli` safely and reading what it prints.
+
+- `run_nmcli`: argument lists only (never a shell), a timeout on every call, English messages
+  in UTF-8 (LC_ALL=C.UTF-8) so errors can be recognised and SSIDs stay intact.
+- `split_terse` / `parse_table`: nmcli's terse tabular output (`-t -f A,B,C`) separates fields
+  with ':' and escapes ':' and '\\' inside a value with a backslash (`Joe's\\:Cafe`); empty
+  values print as nothing (hidden SSIDs, open networks).
+- `parse_multiline`: terse multiline output (`device show`, `connection show <id>`) prints
+  `NAME:value` or `NAME[n]:value` per line and does NOT escape the value.
+- `WifiError`: what went wrong in plain words, keyed by the form field it concerns ("ssid",
+  "psk" or "wifi"); it is a domain ValidationError so the page can show it like any input error.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+from dataclasses import asdict, dataclass
+from typing import Callable, Optional, Sequence
+
+from appliance.domain import ValidationError
+
+log = logging.getLogger(__name__)
+
+NMCLI = "nmcli"
+SCAN_FIELDS = "IN-USE,BSSID,SSID,CHAN,SIGNAL,SECURITY"
+Runner = Callable[[list, float], object]   # (args, timeout) -> object with returncode/stdout/stderr
+
+
+class WifiError(ValidationError):
+    """nmcli failed. `message` is for the owner, `detail` is nmcli's own text (for the log)."""
+
+    def __init__(self, message: str, field: str = "wifi", detail: str = "",
+                 returncode: Optional[int] = None):
+        super().__init__({field: message})
+        self.message = message
+        self.field = field
+        self.detail = detail
+        self.returncode = returncode
+
+
+@dataclass(frozen=True)
+class Result:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def default_runner(args: list, timeout: float) -> subprocess.CompletedProcess:
+    """Run nmcli for real: no shell, no stdin, English UTF-8 output, killed after `timeout`."""
+    env = dict(os.environ, LC_ALL="C.UTF-8", LANG="C.UTF-8")
+    return subprocess.run(args, capture_output=True, text=True, encoding="utf-8",
+                          errors="replace", timeout=timeout, env=env,
+                          stdin=subprocess.DEVNULL, check=False)
+
+
+def run_nmcli(runner: Runner, args: Sequence[str], timeout: float) -> Result:
+    """Run one nmcli command; a timeout or a missing nmcli becomes a WifiError."""
+    args = [str(a) for a in args]
+    try:
+        done = runner(args, timeout)
+    except subprocess.TimeoutExpired:
+        log.warning("nmcli timed out after %.0f s: %s", timeout, _loggable(args))
+        raise WifiError(f"Wi-Fi did not answer within {timeout:.0f} seconds. Try again.",
+                        detail="timeout") from None
+    except FileNotFoundError:
+        raise WifiError("NetworkManager (nmcli) is not installed on this box.",
+                        detail="nmcli not found") from None
+    return Result(done.returncode, done.stdout or "", done.stderr or "")
+
+
+def _loggable(args: Sequence[str]) -> str:
+    """The command for the log, with any password blanked out."""
+    shown = list(args)
+    for i, arg in enumerate(shown[:-1]):
+        if arg in ("password", "wifi-sec.psk", "802-11-wireless-security.psk"):
+            shown[i + 1] = "****"
+    return " ".join(shown)
+
+
+# --- reading output ---------------------------------------------------------------------------
+
+def split_terse(line: str) -> list[str]:
+    """Split one line of terse tabular output into its unescaped fields."""
+    fields, current, chars = [], [], iter(line)
+    for ch in chars:
+        if ch == "\\":
+            current.append(next(chars, "\\"))
+        elif ch == ":":
+            fields.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+    fields.append("".join(current))
+    return fields
+
+
+def parse_table(stdout: str, width: int) -> list[list[str]]:
+    """Rows of terse tabular output with exactly `width` fields (others are logged and skipped)."""
+    rows = []
+    for line in stdout.splitlines():
+        if not line:
+            continue
+        fields = split_terse(line)
+        if len(fields) != width:
+            log.warning("nmcli: skipped a line with %d fields, expected %d: %r",
+                        len(fields), width, line)
+            continue
+        rows.append(fields)
+    return rows
+
+
+def parse_multiline(stdout: str) -> dict[str, list[str]]:
+    """`IP4.ADDRESS[1]:10.0.0.2/24` lines -> {"IP4.ADDRESS": ["10.0.0.2/24"]} (values verbatim)."""
+    values: dict[str, list[str]] = {}
+    for line in stdout.splitlines():
+        name, sep, value = line.partition(":")
+        if not sep:
+            continue
+        name = name.split("[", 1)[0]
+        values.setdefault(name, []).append(value)
+    return values
+
+
+@dataclass(frozen=True)
+class Network:
+    """One network from a scan (the strongest access point of that name)."""
+    ssid: str
+    signal: int                 # 0-100
+    security: str               # as nmcli says: "WPA2", "WPA1 WPA2", "WPA3", "" (open) ...
+    in_use: bool = False
+    bssid: str = ""
+    channel: Optional[int] = None
+
+    @property
+    def needs_password(self) -> bool:
+        return any(tag in self.security for tag in ("WPA", "WEP")) and not self.enterprise
+
+    @property
+    def enterprise(self) -> bool:
+        """802.1X (user name + password) networks: the box cannot join these."""
+        return "802.1X" in self.security
+
+    def to_dict(self) -> dict:
+        return dict(asdict(self), needs_password=self.needs_password, enterprise=self.enterprise)
+
+
+def parse_scan(stdout: str) -> list[Network]:
+    """Networks from `nmcli -t -f SCAN_FIELDS device wifi list`:
+    one per SSID (the strongest), hidden SSIDs left out, strongest first."""
+    best: dict[str, Network] = {}
+    in_use: set[str] = set()
+    for mark, bssid, ssid, chan, signal, security in parse_table(stdout, 6):
+        if not ssid:
+            continue                              # hidden network: typed in by hand instead
+        net = Network(ssid, _int(signal, 0), security.strip(), mark.strip() == "*", bssid,
+                      _int(chan, None))
+        if net.in_use:
+            in_use.add(ssid)
+        if ssid not in best or net.signal > best[ssid].signal:
+            best[ssid] = net
+    nets = [Network(n.ssid, n.signal, n.security, n.ssid in in_use, n.bssid, n.channel)
+            for n in best.values()]
+    return sorted(nets, key=lambda n: (-n.signal, n.ssid))
+
+
+def _int(text: str, default):
+    try:
+        return int(text)
+    except ValueError:
+        return default
+
+
+# --- errors in plain words --------------------------------------------------------------------
+
+# (what nmcli says, form field, what we tell the owner); first match wins
+_PLAIN = (
+    ("secrets were required", "psk",
+     "The Wi-Fi password was not accepted. Check it (capitals count) and try again."),
+    ("802-11-wireless-security.psk", "psk", "That password is not valid for this network."),
+    ("supplicant", "psk",
+     "The network did not accept the password, or the signal is too weak. Check the password."),
+    ("no network with ssid", "ssid",
+     "No network with that name is in range. Check the name (capitals count) or move the box."),
+    ("wi-fi network could not be found", "ssid",
+     "No network with that name is in range. Check the name (capitals count) or move the box."),
+    ("no wi-fi device found", "wifi", "This box has no working Wi-Fi adapter."),
+    ("is not a wi-fi device", "wifi", "This box has no working Wi-Fi adapter."),
+    ("not running", "wifi", "NetworkManager is not running, so Wi-Fi cannot be changed."),
+    ("not authorized", "wifi",
+     "The TextBack service is not allowed to change Wi-Fi (run scripts/install.sh again)."),
+    ("ip configuration could not be reserved", "wifi",
+     "Joined the network, but its router gave the box no address (DHCP). Try again."),
+    ("timeout", "wifi", "Wi-Fi did not answer in time. Try again."),
+)
+
+
+def explain(result: Result, what: str) -> WifiError:
+    """A WifiError in plain words for a failed nmcli command (`what` = what we were doing)."""
+    raw = (result.stderr.strip() or result.stdout.strip() or f"exit code {result.returncode}")
+    low = raw.lower()
+    for needle, field, message in _PLAIN:
+        if needle in low:
+            break
+    else:
+        text = raw.splitlines()[-1]
+        text = text[len("Error: "):] if text.startswith("Error: ") else text
+        field, message = "wifi", f"Could not {what}: {text}"
+    log.warning("nmcli: could not %s (exit %s): %s", what, result.returncode, raw)
+    return WifiError(message, field=field, detail=raw, returncode=result.returncode)

@@ -1,0 +1,109 @@
+"""Simulated callers: each ring() queues an incoming call; one caller thread plays the calls in
+turn (rings every `interval` seconds, then the caller gives up) unless the box hangs up first.
+
+The caller thread only decides *when*; what the modem says (RING, +CLIP, the end code) comes
+from the simulator's callbacks, run under the simulator's lock.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Callable, Optional
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Call:
+    """One incoming call. `over` is set when it ends, whoever ends it."""
+    number: str
+    number_type: int
+    validity: int = 0
+    rings: int = 2
+    interval: float = 0.05
+    forwarded: bool = False
+    rung: int = 0                      # rings sent so far
+    outcome: Optional[str] = None      # gave_up | declined | rejected | cancelled
+    over: threading.Event = field(default_factory=threading.Event)
+
+    @property
+    def ringing(self) -> bool:
+        return self.rung > 0 and not self.over.is_set()
+
+
+class CallRunner:
+    """Plays queued calls one after another on a caller thread.
+
+    `ring(call, n) -> bool` sends ring n (False: the call did not ring, e.g. rejected);
+    `gave_up(call)` sends the end code. Both are called with `condition`'s lock held."""
+
+    def __init__(self, condition: threading.Condition, ring: Callable[[Call, int], bool],
+                 gave_up: Callable[[Call], None]):
+        self._cond = condition
+        self._ring = ring
+        self._gave_up = gave_up
+        self._queue: deque[Call] = deque()
+        self._thread: Optional[threading.Thread] = None
+        self.active: Optional[Call] = None
+
+    def enqueue(self, call: Call) -> None:
+        """Queue a call; start the caller thread if it is not running."""
+        with self._cond:
+            self._queue.append(call)
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="modem-sim-caller",
+                                                daemon=True)
+                self._thread.start()
+
+    def idle(self) -> bool:
+        """No call ringing and none queued (call with the lock held)."""
+        return self.active is None and not self._queue
+
+    def cancel_all(self) -> None:
+        """Drop every call silently (unplug, reboot, stop). Call with the lock held."""
+        for call in [*self._queue, *([self.active] if self.active else [])]:
+            if not call.over.is_set():
+                call.outcome = call.outcome or "cancelled"
+                call.over.set()
+        self._queue.clear()
+        self._cond.notify_all()
+
+    def join(self, timeout: float) -> None:
+        """Wait for the caller thread to finish (after cancel_all)."""
+        thread = self._thread
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(timeout)
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                if not self._queue:
+                    self._thread = None
+                    self._cond.notify_all()
+                    return
+                call = self._queue.popleft()
+                self.active = call
+            try:
+                self._play(call)
+            except Exception:  # thread boundary: log and go on with the next caller
+                log.exception("simulated call from %s failed", call.number)
+            with self._cond:
+                call.over.set()
+                self.active = None
+                self._cond.notify_all()
+
+    def _play(self, call: Call) -> None:
+        for n in range(1, call.rings + 1):
+            with self._cond:
+                if call.over.is_set() or not self._ring(call, n):
+                    return
+                call.rung = n
+            if call.over.wait(call.interval):
+                return
+        with self._cond:
+            if not call.over.is_set():
+                call.outcome = "gave_up"
+                call.over.set()
+                self._gave_up(call)

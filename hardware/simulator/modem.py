@@ -1,0 +1,296 @@
+"""ModemSimulator: a GSM modem of a chosen family on a pseudo-terminal, for tests, the demo and
+humans. The box talks to it through pyserial exactly as to a real modem; the test drives the
+other side: callers ring and give up, customers text, the network confirms delivery, the modem
+reboots, the cable is pulled.
+
+Threads: the pty reader (host bytes -> answers) and the caller thread (rings). Everything they
+and the test's calls touch is guarded by one re-entrant lock.
+"""
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+import threading
+from collections import deque
+from datetime import datetime, timezone
+from functools import partial
+from pathlib import Path
+from typing import Callable, Optional
+
+from . import delivery, dialects, ringing
+from .answers import frame
+from .calls import Call, CallRunner
+from .interpreter import Interpreter
+from .pty_link import PtyLink
+from .sms_store import SmsStore
+from .state import AtSettings, Network, SentText
+
+log = logging.getLogger(__name__)
+
+TRANSCRIPT_LIMIT = 20000
+
+
+class ModemSimulator:
+    """A simulated modem. See hardware/simulator/__init__.py for the whole public API."""
+
+    def __init__(self, dialect: str = "sim800", link_path: Optional[Path] = None,
+                 own_number: str = "+15550000000", *, sm_capacity: int = 10,
+                 me_capacity: int = 10, smsc: str = "+15550009999",
+                 clock: Optional[Callable[[], datetime]] = None):
+        self.dialect = dialects.get(dialect)
+        self.own_number = own_number
+        self.smsc = smsc
+        self.clock = clock or (lambda: datetime.now(timezone.utc))
+        self._link_path = Path(link_path) if link_path else None
+        self._temp_dir: Optional[str] = None
+        self._lock = threading.RLock()
+        self._changed = threading.Condition(self._lock)
+        self.settings = AtSettings.power_up(self.dialect)
+        self.network = Network()
+        self.store = SmsStore({"SM": sm_capacity, "ME": me_capacity}, self.dialect.first_index)
+        self.calls = CallRunner(self._changed, partial(ringing.ring_once, self),
+                                partial(ringing.caller_gave_up, self))
+        self._interpreter = Interpreter(self)
+        self._link: Optional[PtyLink] = None
+        self._sent: list[SentText] = []
+        # Bounded: the demo runs on the simulator for days.
+        self._transcript: deque[tuple[str, bytes]] = deque(maxlen=TRANSCRIPT_LIMIT)
+        self._rejected_pdus: list[tuple[str, str]] = []
+        self._reference = -1
+        self._concat_reference = 0
+        self._fail_sends, self._fail_code, self._swallow = 0, 500, 0
+        self._awaiting_ack = 0
+        self._hangups = 0
+        self._rejected_calls = 0
+
+    # --- life cycle ---------------------------------------------------------------------------
+
+    @property
+    def port(self) -> str:
+        """The symlink the box opens; the same path across unplug/replug."""
+        if self._link_path is None:
+            raise RuntimeError("start() the simulator first")
+        return str(self._link_path)
+
+    def start(self) -> "ModemSimulator":
+        """Plug the modem in (creates the pty and the symlink)."""
+        if self._link_path is None:
+            self._temp_dir = tempfile.mkdtemp(prefix="modem-sim-")
+            self._link_path = Path(self._temp_dir) / "modem"
+        if self._link is None:
+            self._link = PtyLink(self._link_path, self._on_bytes)
+        self._link.plug()
+        return self
+
+    def stop(self, timeout: float = 2.0) -> None:
+        """Hang up every caller, close the pty, join the threads."""
+        with self._lock:
+            self.calls.cancel_all()
+        self.calls.join(timeout)
+        if self._link is not None:
+            self._link.unplug(timeout)
+        if self._temp_dir:
+            shutil.rmtree(self._temp_dir, ignore_errors=True)
+            self._temp_dir, self._link_path = None, None
+
+    def unplug(self) -> None:
+        """Pull the cable: the host's reads fail, the symlink disappears, calls are lost."""
+        link = self._started_link()
+        with self._lock:
+            self.calls.cancel_all()
+            self._interpreter.reset()
+        link.unplug()
+
+    def replug(self) -> None:
+        """Plug back in: a new pty behind the same symlink; the modem powered up afresh."""
+        link = self._started_link()
+        with self._lock:
+            self.settings = AtSettings.power_up(self.dialect)
+            self._interpreter.reset()
+            self._awaiting_ack = 0
+        link.plug()
+
+    def _started_link(self) -> PtyLink:
+        if self._link is None:
+            raise RuntimeError("start() the simulator first")
+        return self._link
+
+    def reboot(self) -> None:
+        """The modem restarts: boot codes, echo back on, every AT setting lost, storage kept."""
+        with self._lock:
+            self.calls.cancel_all()
+            self._interpreter.reset()
+            self.settings = AtSettings.power_up(self.dialect)
+            self._awaiting_ack = 0
+            for code in self.dialect.boot:
+                self._emit(code.format(rssi=self.network.rssi))
+        log.info("%s simulator rebooted", self.dialect.name)
+
+    # --- calls --------------------------------------------------------------------------------
+
+    def ring(self, number: str = "+15551234567", number_type: Optional[int] = None,
+             validity: int = 0, rings: int = 2, interval: float = 0.05,
+             forwarded: bool = False, withheld: bool = False) -> Call:
+        """A caller rings `rings` times, `interval` s apart, then gives up (the family's end
+        code). Non-blocking; calls queue behind one another. withheld=True is validity 1."""
+        if withheld:
+            validity = validity or 1
+        if number_type is None:
+            number_type = 128 if validity else (145 if number.startswith("+") else 129)
+        call = Call(number, number_type, validity, rings, interval, forwarded)
+        self.calls.enqueue(call)
+        return call
+
+    def wait_idle(self, timeout: float = 5.0) -> bool:
+        """Wait until no call rings or waits to ring; TimeoutError if that takes too long."""
+        with self._changed:
+            if not self._changed.wait_for(self.calls.idle, timeout):
+                raise TimeoutError(f"a simulated call still rings after {timeout}s")
+        return True
+
+    @property
+    def hangups(self) -> int:
+        """Ringing calls the box ended with ATH / AT+CHUP."""
+        with self._lock:
+            return self._hangups
+
+    @property
+    def rejected_calls(self) -> int:
+        """Calls the SIM800 refused because an AT+CMGS prompt was open."""
+        with self._lock:
+            return self._rejected_calls
+
+    # --- texts --------------------------------------------------------------------------------
+
+    def receive_text(self, sender: str, text: str, memory: str = "SM", order=None,
+                     drop_part: Optional[int] = None, sender_type: Optional[int] = None,
+                     notify: bool = True, concat_bits: int = 8,
+                     sent_at: Optional[datetime] = None) -> list[str]:
+        """A customer texts the box -> the delivered PDUs (hex with SMSC prefix)."""
+        with self._lock:
+            return delivery.receive_text(self, sender, text, memory, order, drop_part,
+                                         sender_type, notify, concat_bits, sent_at)
+
+    def deliver_report(self, reference: int, delivered: bool = True, status: Optional[int] = None,
+                       memory: Optional[str] = None, recipient: Optional[str] = None) -> str:
+        """The network reports on the text sent with `reference` -> the report PDU."""
+        with self._lock:
+            return delivery.deliver_report(self, reference, delivered, status, memory, recipient)
+
+    @property
+    def sent(self) -> list[SentText]:
+        with self._lock:
+            return list(self._sent)
+
+    def wait_sent(self, count: int, timeout: float = 5.0) -> list[SentText]:
+        """Wait until `count` texts (parts) were submitted -> all sent so far."""
+        with self._changed:
+            if not self._changed.wait_for(lambda: len(self._sent) >= count, timeout):
+                raise TimeoutError(f"{len(self._sent)} of {count} texts sent after {timeout}s")
+            return list(self._sent)
+
+    def sent_texts(self) -> list[tuple[str, str]]:
+        """(number, whole text) per message, long texts joined from their parts in part order."""
+        messages: dict[tuple, dict[int, str]] = {}
+        for item in self.sent:
+            if item.concat is None:
+                messages[(item.number, "single", item.reference)] = {1: item.text}
+            else:
+                key = (item.number, item.concat.reference, item.concat.total)
+                messages.setdefault(key, {})[item.concat.part] = item.text
+        return [(key[0], "".join(parts[i] for i in sorted(parts)).encode(
+            "utf-16-be", "surrogatepass").decode("utf-16-be", "replace"))
+            for key, parts in messages.items()]
+
+    def fail_next_sends(self, n: int = 1, code: int = 500) -> None:
+        """The next `n` submissions answer `+CMS ERROR: <code>` (nothing is sent)."""
+        with self._lock:
+            self._fail_sends, self._fail_code = n, code
+
+    def swallow_next_send(self, n: int = 1) -> None:
+        """The next `n` submissions go out but get no answer at all."""
+        with self._lock:
+            self._swallow = n
+
+    @property
+    def rejected_pdus(self) -> list[tuple[str, str]]:
+        """(pdu, reason) for every submission answered +CMS ERROR: 304."""
+        with self._lock:
+            return list(self._rejected_pdus)
+
+    @property
+    def storage(self) -> dict[str, dict[int, str]]:
+        with self._lock:
+            return self.store.snapshot()
+
+    @property
+    def waiting(self) -> list[tuple[str, str]]:
+        """(memory, pdu) the network holds back until the full memory has room."""
+        with self._lock:
+            return [(w.memory, w.record.pdu) for w in self.store.waiting]
+
+    @property
+    def unacknowledged(self) -> int:
+        """Direct texts (+CMT) still waiting for AT+CNMA (only counted after AT+CSMS=1)."""
+        with self._lock:
+            return self._awaiting_ack
+
+    def _next_reference(self) -> int:
+        self._reference = (self._reference + 1) % 256
+        return self._reference
+
+    def _next_concat_reference(self, bits: int) -> int:
+        self._concat_reference = (self._concat_reference + 1) % (256 if bits == 8 else 65536)
+        return self._concat_reference
+
+    def _record_sent(self, item: SentText) -> None:
+        self._sent.append(item)
+        log.info("box sent %r to %s (mr %d)", item.text, item.number, item.reference)
+        self._changed.notify_all()
+
+    def _network_retry(self) -> list[str]:
+        return delivery.retry_waiting(self)
+
+    # --- raw line -----------------------------------------------------------------------------
+
+    def inject(self, raw: bytes) -> None:
+        """Write raw bytes to the host now (junk, a URC, half a line ...)."""
+        with self._lock:
+            self._write(bytes(raw))
+
+    def inject_during_next(self, command_prefix: str, raw: bytes) -> None:
+        """Write `raw` between the information lines and the final code of the next command
+        starting with `command_prefix` (for AT+CMGS: between `+CMGS: <mr>` and OK)."""
+        with self._lock:
+            self._interpreter.inject_during_next(command_prefix, bytes(raw))
+
+    def set_network(self, **changes) -> None:
+        """Change SIM/network conditions: pin ("READY"|"SIM PIN"|"absent"), pin_code,
+        registration (1 home, 5 roaming, 2 searching, 3 denied), rssi, operator."""
+        with self._lock:
+            for name, value in changes.items():
+                if not hasattr(self.network, name):
+                    raise ValueError(f"unknown network condition {name!r}")
+                setattr(self.network, name, value)
+
+    @property
+    def transcript(self) -> list[tuple[str, bytes]]:
+        """("in", bytes from the host) and ("out", bytes to the host), in order (the most
+        recent TRANSCRIPT_LIMIT chunks)."""
+        with self._lock:
+            return list(self._transcript)
+
+    def _on_bytes(self, data: bytes) -> None:
+        with self._lock:
+            self._transcript.append(("in", data))
+            log.debug("host -> modem %r", data)
+            self._interpreter.feed(data)
+
+    def _emit(self, text: str, tail: str = "\r\n") -> None:
+        self._write(frame(text, tail))
+
+    def _write(self, data: bytes) -> None:
+        if data and self._link is not None and self._link.write(data):
+            self._transcript.append(("out", data))
+            log.debug("modem -> host %r", data)

@@ -1,0 +1,64 @@
+"""What the simulated modem says about an incoming call, ring by ring: +CSSU and +CLCC at the
+start, RING / +CRING and +CLIP on each ring, the family's end code when the caller gives up, and
+what ATH / AT+CHUP do (SIM7600 ignores ATH until AT+CVHU=0; SIM800 refuses calls while an
+AT+CMGS prompt is open). Called with the simulator's lock held.
+"""
+from __future__ import annotations
+
+import logging
+
+from . import dialects
+from .calls import Call
+
+log = logging.getLogger(__name__)
+
+
+def _clcc_on(sim) -> bool:
+    return sim.settings.clcc and sim.dialect.clcc_urc
+
+
+def ring_once(sim, call: Call, n: int) -> bool:
+    """Send ring `n` of `call`; False when the call cannot ring (unplugged, refused)."""
+    if not sim._link or not sim._link.plugged:
+        call.outcome = "unreachable"
+        return False
+    if n == 1 and sim.dialect.rejects_calls_while_sending and sim._interpreter.sending:
+        call.outcome = "rejected"
+        sim._rejected_calls += 1
+        log.info("call from %s rejected: AT+CMGS in progress", call.number)
+        return False
+    if n == 1 and call.forwarded and sim.settings.cssu:
+        sim._emit("+CSSU: 0")
+    if n == 1 and _clcc_on(sim):
+        sim._emit(dialects.clcc_line(sim.dialect, call.number, call.number_type,
+                                     call.validity, 4))
+    doubled = sim.dialect.doubled_cr_rings and n % 2 == 1
+    sim._emit(dialects.ring_line(sim.settings.crc), "\r\r\n" if doubled else "\r\n")
+    if sim.settings.clip:
+        sim._emit(dialects.clip_line(sim.dialect, call.number, call.number_type, call.validity))
+    return True
+
+
+def caller_gave_up(sim, call: Call) -> None:
+    """The caller hung up before anyone answered: the family's end code(s), if any."""
+    for line in dialects.caller_gave_up_lines(sim.dialect, _clcc_on(sim), call.number,
+                                              call.number_type, call.validity,
+                                              sim.clock().astimezone()):
+        sim._emit(line)
+
+
+def decline(sim, via_ath: bool) -> list[str]:
+    """ATH / AT+CHUP: end a ringing call -> codes to send after the OK."""
+    call = sim.calls.active
+    if call is None or not call.ringing:
+        return []
+    if via_ath and sim.settings.cvhu == 1:
+        log.info("ATH ignored: AT+CVHU=0 was not sent")
+        return []
+    call.outcome = "declined"
+    call.over.set()
+    sim._hangups += 1
+    sim._changed.notify_all()
+    log.info("box hung up on %s", call.number or "a withheld caller")
+    return dialects.declined_lines(sim.dialect, _clcc_on(sim), call.number, call.number_type,
+                                   call.validity)

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Debian packages the tests need: Chromium for the browser tests, shellcheck for the install
+# script's lint test. Installs only what is missing; needs root (or sudo).
+set -euo pipefail
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v shellcheck >/dev/null 2>&1 || missing+=(shellcheck)
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" -eq 0 ]; then
+  apt=(apt-get)
+elif command -v sudo >/dev/null 2>&1; then
+  apt=(sudo apt-get)
+else
+  echo "Please install: ${missing[*]} (apt-get install ${missing[*]})" >&2
+  exit 1
+fi
+"${apt[@]}" update -qq
+DEBIAN_FRONTEND=noninteractive "${apt[@]}" install -y -qq "${missing[@]}" >/dev/null

@@ -1,0 +1,68 @@
+"""Shared pieces for the modem tests: a started simulator, a running Modem on it, an event log.
+
+The simulator sits on a real pseudo-terminal and our code talks to it through pyserial, exactly
+as on the box. Waiting is always on a condition (tests/helpers.wait_for), never a bare sleep.
+"""
+from __future__ import annotations
+
+import threading
+
+from hardware.modem import Modem
+from hardware.simulator import ModemSimulator
+from tests.helpers import wait_for
+
+DIALECTS = ("sim800", "sim7600", "ec25", "huawei", "silent")
+
+
+class EventLog:
+    """What the Modem's `events` callback received (it only appends, like the service queue)."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._events: list = []
+
+    def __call__(self, event) -> None:
+        with self._lock:
+            self._events.append(event)
+
+    @property
+    def all(self) -> list:
+        with self._lock:
+            return list(self._events)
+
+    def of(self, kind) -> list:
+        return [event for event in self.all if isinstance(event, kind)]
+
+    def wait(self, kind, count: int = 1, timeout: float = 5.0, where=lambda e: True) -> list:
+        def enough():
+            found = [event for event in self.of(kind) if where(event)]
+            return found if len(found) >= count else None
+        return wait_for(enough, timeout, f"{count} x {kind.__name__}")
+
+    def clear(self) -> None:
+        with self._lock:
+            self._events.clear()
+
+
+def start_simulator(tmp_path, dialect: str = "sim800", **options) -> ModemSimulator:
+    return ModemSimulator(dialect=dialect, link_path=tmp_path / "modem", **options).start()
+
+
+def start_modem(port: str, events: EventLog, **options) -> Modem:
+    settings = dict(command_timeout=1.0, reconnect_delay=0.05, health_interval=0.3,
+                    restart_settle=0.1, send_timeout=2.0, prompt_timeout=1.0)
+    settings.update(options)
+    modem = Modem(port, events, **settings)
+    modem.start()
+    return modem
+
+
+def wait_state(modem: Modem, state: str, timeout: float = 5.0) -> None:
+    wait_for(lambda: modem.status.state == state, timeout,
+             f"modem state {state!r} (now {modem.status.state!r})")
+
+
+def commands_sent(sim: ModemSimulator, since: int = 0) -> list[str]:
+    """Every command line the host wrote to the simulator (after transcript entry `since`)."""
+    data = b"".join(chunk for direction, chunk in sim.transcript[since:] if direction == "in")
+    return [line.strip() for line in data.decode("latin-1").split("\r") if line.strip()]

@@ -1,0 +1,129 @@
+"""Fixtures for the web tests: a real box on the modem simulator, and Flask test clients.
+
+  box      the whole appliance (appliance.main.build_box, demo=True, fast=True) in tmp_path,
+           started; stopped after the test
+  app      web.create_app(box) with TESTING on and CSRF protection ON
+  anon     a client that is not logged in (no automatic CSRF token)
+  client   a logged-in client; form POSTs get a valid CSRF token added automatically
+           (pass csrf_token yourself, or csrf=False, to test CSRF failures)
+  api      a client that sends `Authorization: Bearer <token>` with every request
+  ring     ring(number, withheld=False) -> the stored call once its outcome is final
+  text_in  text_in(number, text) -> the stored incoming message once it is in the conversation
+PASSWORD is the admin password the `client` fixture logs in with.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+
+import pytest
+from flask.testing import FlaskClient
+from itsdangerous import URLSafeTimedSerializer
+
+from tests.helpers import wait_for
+
+PASSWORD = "correct horse battery"
+SETTLED = {"texted", "withheld", "cooldown", "opted_out", "excluded", "paused", "invalid_number",
+           "short_code", "active_conversation", "daily_cap", "failed", "unconfirmed"}
+
+
+class ShopClient(FlaskClient):
+    """A test client that adds the CSRF token to form POSTs, as the page's own forms do."""
+
+    auto_csrf = True
+
+    def csrf_token(self) -> str:
+        """The token the page would embed in its forms for this client's session."""
+        app = self.application
+        with self.session_transaction() as session:
+            if "csrf_token" not in session:
+                session["csrf_token"] = hashlib.sha1(os.urandom(64)).hexdigest()
+            raw = session["csrf_token"]
+        return URLSafeTimedSerializer(app.secret_key, salt="wtf-csrf-token").dumps(raw)
+
+    def open(self, *args, **kwargs):
+        csrf = kwargs.pop("csrf", self.auto_csrf)
+        data = kwargs.get("data")
+        method = (kwargs.get("method") or "GET").upper()
+        if csrf and method == "POST" and isinstance(data, dict) and "csrf_token" not in data:
+            kwargs["data"] = {**data, "csrf_token": self.csrf_token()}
+        return super().open(*args, **kwargs)
+
+
+@pytest.fixture
+def box(tmp_path):
+    from appliance.main import build_box
+    the_box = build_box(tmp_path / "data", demo=True, fast=True, gpio=False)
+    the_box.start()
+    try:
+        wait_for(lambda: the_box.status()["modem"]["state"] == "ready", timeout=10,
+                 message="the simulated modem to be ready")
+        yield the_box
+    finally:
+        the_box.stop()
+
+
+@pytest.fixture
+def app(box):
+    from web import create_app
+    flask_app = create_app(box, {"TESTING": True})
+    flask_app.test_client_class = ShopClient
+    return flask_app
+
+
+@pytest.fixture
+def anon(app):
+    test_client = app.test_client()
+    test_client.auto_csrf = False
+    return test_client
+
+
+@pytest.fixture
+def client(app, box):
+    box.set_password(PASSWORD)
+    test_client = app.test_client()
+    response = test_client.post("/login", data={"password": PASSWORD})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return test_client
+
+
+@pytest.fixture
+def api(app, box):
+    test_client = app.test_client()
+    test_client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {box.api_token()}"
+    return test_client
+
+
+@pytest.fixture
+def ring(box):
+    """Ring the box through the simulator; return the call once its outcome is final."""
+    def _ring(number: str = "+12025550101", withheld: bool = False, rings: int = 2) -> dict:
+        before = {call["id"] for call in box.calls(limit=None)}
+        box.simulator.ring(number, rings=rings, withheld=withheld)
+
+        def settled():
+            fresh = [c for c in box.calls(limit=None) if c["id"] not in before]
+            return fresh[0] if fresh and fresh[0].get("outcome") in SETTLED else None
+        return wait_for(settled, timeout=10, message=f"the call from {number} to be logged")
+    return _ring
+
+
+@pytest.fixture
+def text_in(box):
+    """A customer texts the box; return the stored incoming message."""
+    def _text_in(number: str, text: str) -> dict:
+        before = box.conversation(number)
+        unread = (before or {}).get("contact", {}).get("unread", 0)
+        box.simulator.text(number, text)
+
+        def arrived():
+            # Stored and counted as unread: the service has finished with it.
+            found = box.conversation(number)
+            if not found or found["contact"]["unread"] <= unread:
+                return None
+            for message in found["messages"]:
+                if message["direction"] == "in" and message["text"] == text:
+                    return message
+            return None
+        return wait_for(arrived, timeout=10, message=f"the text from {number} to arrive")
+    return _text_in

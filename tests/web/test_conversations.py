@@ -1,0 +1,178 @@
+"""The inbox and a conversation: list, search, thread, replies, quick replies, booked."""
+import re
+
+from tests.helpers import wait_for
+
+CALLER = "+12025550101"
+OTHER = "+12025550102"
+
+
+def test_the_inbox_lists_conversations_with_unread_badges(client, ring, text_in):
+    ring(CALLER)
+    text_in(CALLER, "Is Tuesday OK?")
+    text_in(CALLER, "Or Wednesday")
+    html = client.get("/conversations/").get_data(as_text=True)
+    assert f'data-number="{CALLER}"' in html
+    assert "Or Wednesday" in html
+    assert re.search(r'data-testid="unread-badge"[^>]*>2<', html)
+    assert re.search(r'data-testid="nav-unread"[^>]*>2<', html)
+
+
+def test_the_inbox_is_empty_at_first(client):
+    html = client.get("/conversations/").get_data(as_text=True)
+    assert 'data-testid="inbox-empty"' in html
+
+
+def test_search(client, text_in):
+    text_in(CALLER, "My boiler is leaking")
+    text_in(OTHER, "Need a quote for a fence")
+    html = client.get("/conversations/?q=boiler").get_data(as_text=True)
+    assert f'data-number="{CALLER}"' in html and f'data-number="{OTHER}"' not in html
+    html = client.get("/conversations/?q=0102").get_data(as_text=True)
+    assert f'data-number="{OTHER}"' in html and f'data-number="{CALLER}"' not in html
+    html = client.get("/conversations/?q=plumbing").get_data(as_text=True)
+    assert "Nothing matches that search." in html
+
+
+def test_opening_a_thread_marks_it_read(client, box, text_in):
+    text_in(CALLER, "Hello?")
+    assert box.conversations()[0]["unread"] == 1
+    response = client.get(f"/conversations/{CALLER}")
+    assert response.status_code == 200
+    assert box.conversations()[0]["unread"] == 0
+    assert 'data-testid="nav-unread"' not in response.get_data(as_text=True)
+
+
+def test_a_thread_shows_bubbles_times_and_delivery(client, box, ring, text_in):
+    box.update_settings({"timezone": "Europe/London", "region": "GB"})
+    ring(CALLER)
+    incoming = text_in(CALLER, "Thanks for texting back")
+    html = client.get(f"/conversations/{CALLER}").get_data(as_text=True)
+    assert html.count('data-testid="bubble"') == 2
+    assert 'data-direction="out"' in html and 'data-direction="in"' in html
+    assert "Automatic text-back" in html
+    assert re.search(r'data-status="(sent|delivered)"', html)
+    # 24-hour clock in London (GB): "HH:MM", not "AM/PM"
+    assert f'datetime="{incoming["at"]}"' in html
+    assert re.search(r'<time datetime="[^"]+" title="[^"]+">\d\d:\d\d</time>', html)
+    assert f'href="tel:{CALLER}"' in html
+
+
+def test_a_script_in_a_text_is_shown_as_text(client, text_in):
+    text_in(CALLER, '<script>alert("pwned")</script><img src=x onerror=alert(1)>')
+    for path in (f"/conversations/{CALLER}", "/conversations/", "/"):
+        html = client.get(path).get_data(as_text=True)
+        assert "<script>alert" not in html
+        assert "<img src=x" not in html
+    html = client.get(f"/conversations/{CALLER}").get_data(as_text=True)
+    assert "&lt;script&gt;alert(&#34;pwned&#34;)&lt;/script&gt;" in html
+    live = client.get(f"/live/conversation/{CALLER}").get_json()
+    assert "<script>alert" not in live["insert"]
+    assert "&lt;script&gt;" in live["insert"]
+
+
+def test_an_unknown_number_is_404(client):
+    assert client.get("/conversations/+12025550999").status_code == 404
+    assert client.get("/live/conversation/+12025550999").status_code == 404
+
+
+def test_reply(client, box, ring):
+    ring(CALLER)
+    before = len(box.simulator.sent)
+    response = client.post(f"/conversations/{CALLER}/reply", data={"text": "Be there at 3"})
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/conversations/{CALLER}#reply")
+    wait_for(lambda: any(s.text == "Be there at 3" for s in box.simulator.sent[before:]),
+             message="the reply to be sent")
+    html = client.get(f"/conversations/{CALLER}").get_data(as_text=True)
+    assert "Be there at 3" in html
+    assert "Reply queued" in html
+
+
+def test_an_empty_reply_is_refused(client, ring):
+    ring(CALLER)
+    response = client.post(f"/conversations/{CALLER}/reply", data={"text": "  "})
+    assert response.status_code == 400
+    assert "Write a reply first." in response.get_data(as_text=True)
+
+
+def test_a_reply_too_long_keeps_the_draft(client, ring):
+    ring(CALLER)
+    draft = "x" * 1001
+    response = client.post(f"/conversations/{CALLER}/reply", data={"text": draft})
+    assert response.status_code == 400
+    assert draft in response.get_data(as_text=True)
+
+
+def test_a_reply_the_box_refuses_shows_its_reason(client, box, text_in):
+    text_in(CALLER, "STOP")
+    wait_for(lambda: box.conversation(CALLER)["contact"]["opted_out"], message="the opt-out")
+    response = client.post(f"/conversations/{CALLER}/reply", data={"text": "Sorry to see you go"})
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "texted STOP" in html
+    assert 'data-testid="opted-out"' in html
+
+
+def test_a_reply_needs_csrf(client, box, ring):
+    ring(CALLER)
+    before = len(box.conversation(CALLER)["messages"])
+    response = client.post(f"/conversations/{CALLER}/reply", csrf=False, data={"text": "hi"})
+    assert response.status_code == 400
+    assert len(box.conversation(CALLER)["messages"]) == before
+
+
+def test_quick_replies_have_their_placeholders_filled(client, box, ring):
+    box.update_settings({"booking_link": "https://book.example.com/ace",
+                         "quick_replies": ["Book a time here: {booking_link}", "On my way"]})
+    ring(CALLER)
+    html = client.get(f"/conversations/{CALLER}").get_data(as_text=True)
+    assert 'data-fill-text="Book a time here: https://book.example.com/ace"' in html
+    assert 'data-fill-text="On my way"' in html
+    assert "{booking_link}" not in html
+
+
+def test_mark_booked_with_a_job_value(client, box, ring):
+    ring(CALLER)
+    response = client.post(f"/conversations/{CALLER}/booked", data={"booked": "yes",
+                                                                     "job_value": "$1,250"})
+    assert response.status_code == 302
+    contact = box.conversation(CALLER)["contact"]
+    assert contact["booked"] is True and contact["job_value"] == 1250
+    html = client.get(f"/conversations/{CALLER}").get_data(as_text=True)
+    assert 'data-testid="booked-pill"' in html and "$1,250" in html
+    client.post(f"/conversations/{CALLER}/booked", data={"booked": "no"})
+    assert box.conversation(CALLER)["contact"]["booked"] is False
+
+
+def test_a_bad_job_value_is_refused(client, box, ring):
+    ring(CALLER)
+    response = client.post(f"/conversations/{CALLER}/booked", data={"booked": "yes",
+                                                                     "job_value": "lots"})
+    assert response.status_code == 400
+    assert 'data-testid="error-job_value"' in response.get_data(as_text=True)
+    assert box.conversation(CALLER)["contact"]["booked"] is False
+
+
+def test_booked_for_an_unknown_number_is_404(client):
+    assert client.post("/conversations/+12025550999/booked", data={"booked": "yes"}).status_code == 404
+
+
+def test_new_texts_arrive_live(client, box, ring, text_in):
+    ring(CALLER)
+    page = client.get(f"/conversations/{CALLER}").get_data(as_text=True)
+    after = re.search(r'data-after="([^"]*)"', page).group(1)
+    assert client.get(f"/live/conversation/{CALLER}?after={after}").get_json()["messages"] == []
+    text_in(CALLER, "Just saw your text")
+    live = client.get(f"/live/conversation/{CALLER}?after={after}").get_json()
+    assert [m["text"] for m in live["messages"]] == ["Just saw your text"]
+    assert "Just saw your text" in live["insert"]
+    assert live["latest"] == live["messages"][-1]["id"]
+    assert after in live["slots"]   # delivery status of the text-back is refreshed too
+    assert box.conversations()[0]["unread"] == 0   # the owner is looking at it
+
+
+def test_the_inbox_updates_live(client, text_in):
+    text_in(CALLER, "First!")
+    live = client.get("/live/inbox").get_json()
+    assert "First!" in live["regions"]["inbox"]

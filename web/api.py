@@ -1,0 +1,149 @@
+"""The JSON API of DESIGN.md (/api/...), authenticated by the bearer token only.
+
+The session cookie is ignored here on purpose: a page open in the owner's browser must not be
+usable by another site to call the API, so the API is exempt from CSRF and needs
+`Authorization: Bearer <token>` (python -m appliance token). Bad input answers 400 with
+{"errors": {"field": "message"}}. The page's own live endpoints are in web/live.py (nested here so
+the blueprint list stays as the lead wrote it).
+"""
+from __future__ import annotations
+
+import hmac
+import logging
+
+from flask import Blueprint, jsonify, request
+
+from appliance.domain import ValidationError
+from web import live, shop
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("api", __name__)
+bp.register_blueprint(live.bp)
+
+CALL_FIELDS = ("id", "number", "started_at", "ended_at", "rings", "outcome", "message_id")
+CONVERSATION_FIELDS = ("number", "last_at", "last_text", "unread", "opted_out")
+MESSAGE_FIELDS = ("id", "direction", "text", "at", "status", "kind")
+MAX_LIMIT = 1000
+MAX_DAYS = 3660
+
+
+def _only(record: dict, fields) -> dict:
+    return {key: record.get(key) for key in fields}
+
+
+def _bad(errors: dict):
+    return jsonify({"errors": errors}), 400
+
+
+def _unauthorized(message: str, error: str):
+    response = jsonify({"error": message})
+    response.status_code = 401
+    response.headers["WWW-Authenticate"] = f'Bearer realm="TextBack Box", error="{error}"'
+    return response
+
+
+@bp.before_request
+def require_token():
+    """Every /api/ request needs the bearer token, compared in constant time."""
+    if not request.path.startswith("/api/"):
+        return None   # the nested /live/ blueprint uses the session instead
+    scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not given.strip():
+        return _unauthorized("Send the API token as 'Authorization: Bearer <token>'. "
+                             "Get it with: python -m appliance token", "invalid_request")
+    expected = shop.box().api_token()
+    if not hmac.compare_digest(given.strip().encode(), expected.encode()):
+        log.info("API request with a wrong token from %s", request.remote_addr)
+        return _unauthorized("That API token isn't right.", "invalid_token")
+    return None
+
+
+def _int_arg(name: str, default: int, low: int, high: int):
+    """(value, None) or (None, error response) for a whole-number query argument."""
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return default, None
+    try:
+        value = int(raw)
+    except ValueError:
+        return None, _bad({name: f"must be a whole number from {low} to {high}"})
+    if not low <= value <= high:
+        return None, _bad({name: f"must be a whole number from {low} to {high}"})
+    return value, None
+
+
+def _json_object():
+    """(body, None) or (None, error response): the request body must be a JSON object."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return None, _bad({"body": "send a JSON object with Content-Type: application/json"})
+    return body, None
+
+
+@bp.get("/api/status")
+def status():
+    return jsonify(shop.box().status())
+
+
+@bp.get("/api/calls")
+def calls():
+    limit, error = _int_arg("limit", 100, 1, MAX_LIMIT)
+    if error:
+        return error
+    return jsonify({"calls": [_only(c, CALL_FIELDS) for c in shop.box().calls(limit=limit)]})
+
+
+@bp.get("/api/conversations")
+def conversations():
+    items = shop.box().conversations()
+    return jsonify({"conversations": [_only(c, CONVERSATION_FIELDS) for c in items]})
+
+
+@bp.get("/api/conversations/<number>")
+def conversation(number: str):
+    found = shop.box().conversation(number.strip())
+    if found is None:
+        return jsonify({"error": f"no conversation with {number}"}), 404
+    messages = [_only(msg, MESSAGE_FIELDS) for msg in found.get("messages", [])]
+    return jsonify({"number": found.get("number", number), "messages": messages})
+
+
+@bp.post("/api/conversations/<number>/messages")
+def send_message(number: str):
+    body, error = _json_object()
+    if error:
+        return error
+    text = body.get("text")
+    if not isinstance(text, str) or not text.strip():
+        return _bad({"text": "write the text to send"})
+    try:
+        message = shop.box().send_reply(number.strip(), text)
+    except ValidationError as exc:
+        return _bad(exc.errors)
+    return jsonify(_only(message, MESSAGE_FIELDS) | {"number": message.get("number")}), 202
+
+
+@bp.get("/api/settings")
+def get_settings():
+    return jsonify(shop.box().settings())
+
+
+@bp.patch("/api/settings")
+def patch_settings():
+    patch, error = _json_object()
+    if error:
+        return error
+    try:
+        saved = shop.box().update_settings(patch)
+    except ValidationError as exc:
+        return _bad(exc.errors)
+    return jsonify(saved)
+
+
+@bp.get("/api/stats")
+def stats():
+    days, error = _int_arg("days", 30, 1, MAX_DAYS)
+    if error:
+        return error
+    return jsonify(shop.box().stats(days=days))

@@ -1,0 +1,146 @@
+"""The inbox: conversations with callers, a thread view with a reply box, quick replies, and
+"booked" with the job's value (which feeds the results page).
+
+Opening a thread marks it read. New texts appear live through /live/conversation/<number>
+(web/live.py), which renders bubbles with the same partial as this page.
+"""
+from __future__ import annotations
+
+import logging
+import math
+from datetime import datetime, timezone
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+
+from appliance import templates
+from appliance.domain import ValidationError
+from web import formatting, shop
+from web.auth import login_required
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("conversations", __name__, url_prefix="/conversations")
+
+MAX_REPLY = 1000        # what box.send_reply accepts
+PAGE_SIZE = 100         # conversations listed at once; a busy shop has thousands after a year
+MAX_PAGE = 5000
+MAX_JOB_VALUE = 10_000_000
+
+
+def thread_items(messages: list[dict], settings: dict, now: datetime,
+                 previous: dict | None = None) -> list[dict]:
+    """Messages with a {"day": "Today"} separator before each new day (shop timezone).
+    `previous` is the message before the first one (live updates continue a thread)."""
+    items = []
+    last_day = formatting.local_date(previous.get("at"), settings) if previous else None
+    for message in messages:
+        day = formatting.local_date(message.get("at"), settings)
+        if day != last_day:
+            items.append({"day": formatting.day_label(message.get("at"), settings, now)})
+            last_day = day
+        items.append({"message": message})
+    return items
+
+
+def quick_replies(settings: dict) -> list[dict]:
+    """settings["quick_replies"] (strings or {"label", "text"}) with placeholders filled."""
+    out = []
+    for entry in settings.get("quick_replies") or []:
+        if isinstance(entry, dict):
+            label, text = entry.get("label") or entry.get("text", ""), entry.get("text", "")
+        else:
+            label = text = str(entry)
+        filled = templates.fill(text, settings).strip()
+        if filled:
+            out.append({"label": label if len(label) <= 28 else label[:26] + "…", "text": filled})
+    return out
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def inbox_page(args) -> dict:
+    """The search, the page size and the conversations to list (newest activity first)."""
+    query = args.get("q", "").strip()[:60]
+    try:
+        limit = min(max(int(args.get("limit", PAGE_SIZE)), 1), MAX_PAGE)
+    except ValueError:
+        limit = PAGE_SIZE
+    found = shop.box().conversations(search=query or None)
+    return {"conversations": found[:limit], "more": len(found) > limit, "query": query,
+            "limit": limit, "next_limit": limit + PAGE_SIZE}
+
+
+@bp.get("/")
+@login_required
+def index():
+    return render_template("conversations/index.html", **inbox_page(request.args))
+
+
+def _thread_page(number: str, errors: dict | None = None, draft: str = "", code: int = 200):
+    found = shop.box().conversation(number)
+    if found is None:
+        abort(404)
+    settings = shop.settings()
+    contact = found.get("contact") or {}
+    page = render_template(
+        "conversations/thread.html", conversation=found, contact=contact,
+        items=thread_items(found.get("messages", []), settings, _now()),
+        quick=quick_replies(settings), errors=errors or {}, draft=draft)
+    return page, code
+
+
+@bp.get("/<number>")
+@login_required
+def thread(number: str):
+    shop.box().mark_read(number)   # before rendering, so the nav badge is already right
+    return _thread_page(number)
+
+
+@bp.post("/<number>/reply")
+@login_required
+def reply(number: str):
+    text = request.form.get("text", "")
+    if not text.strip():
+        return _thread_page(number, {"text": "Write a reply first."}, text, 400)
+    if len(text) > MAX_REPLY:
+        return _thread_page(number, {"text": f"That's too long (at most {MAX_REPLY} characters)."},
+                            text, 400)
+    try:
+        shop.box().send_reply(number, text)
+    except ValidationError as exc:
+        return _thread_page(number, exc.errors, text, 400)
+    flash("Reply queued — it goes out in a few seconds.", "success")
+    return redirect(url_for("conversations.thread", number=number, _anchor="reply"))
+
+
+def _job_value(raw: str):
+    """(value or None, error or None) from the job value field ("$1,250.50" is fine)."""
+    cleaned = raw.strip().lstrip("$£€").replace(",", "").strip()
+    if not cleaned:
+        return None, None
+    try:
+        value = float(cleaned)
+    except ValueError:
+        return None, "Enter the job's value as a number, like 400."
+    if not math.isfinite(value) or value < 0 or value > MAX_JOB_VALUE:
+        return None, "Enter the job's value as a number, like 400."
+    return value, None
+
+
+@bp.post("/<number>/booked")
+@login_required
+def booked(number: str):
+    if shop.box().conversation(number) is None:
+        abort(404)
+    is_booked = request.form.get("booked") == "yes"
+    value, error = _job_value(request.form.get("job_value", ""))
+    if error:
+        return _thread_page(number, {"job_value": error}, code=400)
+    try:
+        shop.box().mark_booked(number, value if is_booked else None, booked=is_booked)
+    except ValidationError as exc:
+        return _thread_page(number, exc.errors, code=400)
+    flash("Marked as booked." if is_booked else "No longer marked as booked.", "success")
+    return redirect(url_for("conversations.thread", number=number))

@@ -1,0 +1,129 @@
+"""Showing stored values to the owner: UTC timestamps in the shop's timezone, money, numbers.
+
+Timestamps are stored as ISO-8601 UTC strings; the page shows them in settings["timezone"].
+Functions here take the settings and `now` as arguments; web/templating.py binds them to the
+request (settings read once per request) and registers them as Jinja filters.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+from typing import Optional, Union
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+# Regions whose owners read a 12-hour clock ("2:05 PM").
+TWELVE_HOUR_REGIONS = {"US", "CA", "AU", "NZ", "PH", "IN", "PK", "EG", "SA", "MX", "CO"}
+EURO_REGIONS = {"AT", "BE", "CY", "DE", "EE", "ES", "FI", "FR", "GR", "HR", "IE", "IT", "LT",
+                "LU", "LV", "MT", "NL", "PT", "SI", "SK"}
+CURRENCY = {"GB": "£", "IN": "₹", "JP": "¥", "CH": "CHF ", "SE": "kr ", "NO": "kr ", "DK": "kr ",
+            "PL": "zł ", "ZA": "R "}
+
+
+def shop_zone(settings: dict):
+    """The shop's timezone; UTC when the setting is missing or unknown."""
+    try:
+        return ZoneInfo(settings.get("timezone") or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return timezone.utc
+
+
+def parse_time(value: Union[str, datetime, None]) -> Optional[datetime]:
+    """A stored timestamp (ISO string or datetime) as an aware datetime; None if unreadable."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        moment = value
+    else:
+        try:
+            moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        except ValueError:
+            return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment
+
+
+def local(value, settings: dict) -> Optional[datetime]:
+    moment = parse_time(value)
+    return moment.astimezone(shop_zone(settings)) if moment else None
+
+
+def clock(moment: datetime, settings: dict) -> str:
+    if (settings.get("region") or "").upper() in TWELVE_HOUR_REGIONS:
+        hour = moment.hour % 12 or 12
+        return f"{hour}:{moment.minute:02d} {'AM' if moment.hour < 12 else 'PM'}"
+    return f"{moment.hour:02d}:{moment.minute:02d}"
+
+
+def short_time(value, settings: dict, now: datetime) -> str:
+    """"2:05 PM", "Yesterday 2:05 PM", "Tue 2:05 PM" or "27 Nov 2:05 PM" in the shop's timezone."""
+    moment = local(value, settings)
+    if moment is None:
+        return ""
+    today = now.astimezone(moment.tzinfo).date()
+    day = moment.date()
+    hm = clock(moment, settings)
+    if day == today:
+        return hm
+    if day == today - timedelta(days=1):
+        return f"Yesterday {hm}"
+    if today - timedelta(days=6) <= day < today:
+        return f"{moment:%a} {hm}"
+    if day.year == today.year:
+        return f"{moment.day} {moment:%b} {hm}"
+    return f"{moment.day} {moment:%b} {moment.year} {hm}"
+
+
+def full_time(value, settings: dict) -> str:
+    """"Friday 27 November 2026, 2:05 PM (America/New_York)" for tooltips."""
+    moment = local(value, settings)
+    if moment is None:
+        return ""
+    return f"{moment:%A} {moment.day} {moment:%B %Y}, {clock(moment, settings)}"
+
+
+def day_label(value, settings: dict, now: datetime) -> str:
+    """"Today", "Yesterday" or "Friday 27 November" for date separators in a thread."""
+    moment = local(value, settings)
+    if moment is None:
+        return ""
+    today = now.astimezone(moment.tzinfo).date()
+    if moment.date() == today:
+        return "Today"
+    if moment.date() == today - timedelta(days=1):
+        return "Yesterday"
+    suffix = "" if moment.year == today.year else f" {moment.year}"
+    return f"{moment:%A} {moment.day} {moment:%B}{suffix}"
+
+
+def local_date(value, settings: dict) -> Optional[date]:
+    moment = local(value, settings)
+    return moment.date() if moment else None
+
+
+def currency_symbol(settings: dict) -> str:
+    region = (settings.get("region") or "").upper()
+    if region in EURO_REGIONS:
+        return "€"
+    return CURRENCY.get(region, "$")
+
+
+def money(value, settings: dict) -> str:
+    """"$1,600" (no cents unless there are some)."""
+    if value is None:
+        return "—"
+    try:
+        amount = float(value)
+    except (TypeError, ValueError):
+        return "—"
+    text = f"{amount:,.0f}" if amount == int(amount) else f"{amount:,.2f}"
+    return f"{currency_symbol(settings)}{text}"
+
+
+def percent(value) -> str:
+    """0.35 -> "35%"; None -> "—"."""
+    if value is None:
+        return "—"
+    try:
+        return f"{float(value) * 100:.0f}%"
+    except (TypeError, ValueError):
+        return "—"

@@ -1,0 +1,139 @@
+"""The message editor: one text per kind of missed call, with a live counter, preview and test.
+
+The counter is computed on the server by appliance.segments (one source of truth): the page
+renders it for the saved text, and static/editor.js asks POST /messages/analyse (debounced) as
+the owner types. The preview is the text as a caller gets it (appliance.templates.fill with the
+saved settings), and the counter counts that text, since that is what the carrier bills.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict
+
+from flask import (Blueprint, abort, flash, jsonify, redirect, render_template, request,
+                   url_for)
+
+from appliance import segments, templates
+from appliance.domain import ValidationError
+from web.auth import login_required
+from web.pagekit import box, save_settings
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("messages", __name__, url_prefix="/messages")
+
+KINDS = tuple(templates.MESSAGE_KINDS) + ("direct",)
+LABELS = {
+    "business_hours": ("During opening hours", "A call you miss while the shop is open."),
+    "after_hours": ("After hours", "Weekday calls outside your opening hours."),
+    "weekend": ("Weekends", "Saturday and Sunday outside opening hours."),
+    "holiday": ("Holidays", "Any call on a day in your holiday list."),
+    "away": ("Away", "Any call while away mode is on (Schedule page)."),
+    "direct": ("Called the box directly",
+               "The caller dialled the box's own number instead of your business line. "
+               "Leave empty to send the same messages as above."),
+}
+MAX_TEXT = 1600        # ten segments of GSM-7: anything longer is a mistake, not a message
+
+
+def analysis(text: str, settings: dict, kind: str = "") -> dict:
+    """Everything the counter and preview show for `text` (what /messages/analyse returns)."""
+    if kind == "direct" and not text.strip():
+        return {"error": None, "preview": "", "same_as_others": True, "plain": text,
+                "plain_differs": False, "template": asdict(segments.analyse("")),
+                "sent": asdict(segments.analyse(""))}
+    error = templates.template_error(text)
+    preview = templates.fill(text, settings) if error is None else ""
+    plain = segments.plain_punctuation(text)
+    return {"error": error, "preview": preview, "same_as_others": False,
+            "plain": plain, "plain_differs": plain != text,
+            "template": asdict(segments.analyse(text)),
+            "sent": asdict(segments.analyse(preview if error is None else text))}
+
+
+def _editor(kind: str, text: str, settings: dict, saved: str, error=None, test_error=None):
+    return {"kind": kind, "label": LABELS[kind][0], "help": LABELS[kind][1], "text": text,
+            "saved": saved, "dirty": text != saved, "info": analysis(text, settings, kind),
+            "error": error, "test_error": test_error}
+
+
+def _page(overrides: dict | None = None, status: int = 200):
+    """The editor page; `overrides` holds the kind being edited with its text and errors."""
+    settings = box().settings()
+    saved = settings.get("messages", {})
+    editors = []
+    for kind in KINDS:
+        extra = (overrides or {}).get(kind, {})
+        text = extra.get("text", saved.get(kind, ""))
+        editors.append(_editor(kind, text, settings, saved.get(kind, ""),
+                               extra.get("error"), extra.get("test_error")))
+    return render_template("messages/index.html", editors=editors,
+                           owner_phone=settings.get("owner_phone") or "",
+                           placeholders=templates.PLACEHOLDERS), status
+
+
+@bp.get("/")
+@login_required
+def index():
+    return _page()
+
+
+@bp.post("/<kind>")
+@login_required
+def save(kind):
+    """Save one kind. The 'plain' button rewrites the punctuation and shows it without saving."""
+    if kind not in KINDS:
+        abort(404)
+    text = request.form.get("text", "").replace("\r\n", "\n")
+    if request.form.get("action") == "plain":
+        return _page({kind: {"text": segments.plain_punctuation(text)}})
+    error = _text_error(kind, text)
+    error = f"The message {error}." if error else None
+    if error is None:
+        errors = save_settings({"messages": {kind: text}})
+        error = "; ".join(errors.values()) if errors else None
+    if error:
+        return _page({kind: {"text": text, "error": error}}, 400)
+    flash(f"Saved: {LABELS[kind][0]}.", "success")
+    return redirect(url_for(".index", _anchor=f"kind-{kind}"))
+
+
+def _text_error(kind: str, text: str):
+    if kind == "direct" and not text.strip():
+        return None
+    if len(text) > MAX_TEXT:
+        return f"is too long ({len(text)} characters; keep it under {MAX_TEXT})"
+    return templates.template_error(text)
+
+
+@bp.post("/<kind>/test")
+@login_required
+def send_test(kind):
+    """Text the saved message of this kind to the owner's phone."""
+    if kind not in KINDS:
+        abort(404)
+    settings = box().settings()
+    if not settings.get("owner_phone"):
+        return _page({kind: {"test_error": "no_owner_phone"}}, 400)
+    if kind == "direct" and not settings.get("messages", {}).get("direct", "").strip():
+        return _page({kind: {"test_error": "This message is empty: callers get the others."}}, 400)
+    try:
+        box().send_test(kind)
+    except ValidationError as exc:
+        return _page({kind: {"test_error": "; ".join(exc.errors.values())}}, 400)
+    flash(f"Test of '{LABELS[kind][0]}' sent to {settings['owner_phone']}.", "success")
+    return redirect(url_for(".index", _anchor=f"kind-{kind}"))
+
+
+@bp.post("/analyse")
+@login_required
+def analyse():
+    """Counter, preview and plain-punctuation version of a text (JSON in or form in; JSON out)."""
+    data = request.get_json(silent=True) if request.is_json else request.form
+    text = (data or {}).get("text")
+    kind = (data or {}).get("kind") or ""
+    if not isinstance(text, str):
+        return jsonify({"errors": {"text": "is required"}}), 400
+    if len(text) > MAX_TEXT * 2:
+        return jsonify({"errors": {"text": f"is too long (over {MAX_TEXT * 2} characters)"}}), 400
+    return jsonify(analysis(text.replace("\r\n", "\n"), box().settings(), str(kind)))

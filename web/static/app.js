@@ -1,0 +1,184 @@
+/* TextBack Box — the page's small amount of JavaScript. Plain JS, no framework, no build step.
+   Loaded on every page (defer). Everything is wired through data- attributes, because the
+   Content-Security-Policy forbids inline scripts and on*="" handlers.
+
+   Live updates: an element with data-live-url="/live/..." is polled every data-live-interval ms
+   (default 3000) while the tab is visible. The JSON answer may contain:
+     regions: {name: html}   replaces the inner HTML of [data-live-region=name] (server-rendered,
+                             already escaped by Jinja) when it changed
+     text:    {name: text}   sets textContent of [data-live-text=name]
+     insert:  html           new items for the [data-live-list] inside the element; items whose
+                             data-live-id is already on the page are skipped; data-live-insert on
+                             the list says "top" (default) or "bottom"
+     latest:  id             remembered as data-after and sent back as ?after=<id>
+     slots:   {id: html}     replaces [data-live-id=id] [data-live-slot] (e.g. a delivery status)
+   [data-live-state] inside the element shows whether updates are arriving.
+   A 401 (logged out elsewhere) reloads the page, which then shows the login form.
+
+   Other hooks:
+     button[data-fill-target="#id"][data-fill-text="..."]  puts the text into that textarea (quick replies)
+     form[data-confirm="question"]                       asks before submitting
+     select[data-autosubmit], input[data-autosubmit]     submits its form on change
+     textarea[data-count="#id"]                          shows characters and texts (SMS parts) in #id
+*/
+(function () {
+  "use strict";
+
+  var GSM7 = "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?" +
+    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà";
+  var GSM7_EXT = "^{}\\[~]|€\f";
+
+  function smsParts(text) {
+    var units = 0, ucs2 = false, i, ch;
+    for (i = 0; i < text.length; i++) {
+      ch = text.charAt(i);
+      if (GSM7.indexOf(ch) >= 0) { units += 1; }
+      else if (GSM7_EXT.indexOf(ch) >= 0) { units += 2; }
+      else { ucs2 = true; break; }
+    }
+    if (ucs2) {
+      units = text.length;  // UTF-16 code units, as UCS-2 counts them
+      return { chars: text.length, parts: units <= 70 ? 1 : Math.ceil(units / 67), ucs2: true };
+    }
+    return { chars: text.length, parts: units <= 160 ? 1 : Math.ceil(units / 153), ucs2: false };
+  }
+
+  function withAfter(url, after) {
+    if (!after) { return url; }
+    return url + (url.indexOf("?") >= 0 ? "&" : "?") + "after=" + encodeURIComponent(after);
+  }
+
+  function applyLive(root, data) {
+    var name, nodes, i, list, tmp, child, next, id, existing, slot, nearBottom;
+    if (data.regions) {
+      for (name in data.regions) {
+        nodes = document.querySelectorAll('[data-live-region="' + name + '"]');
+        for (i = 0; i < nodes.length; i++) {
+          if (nodes[i].innerHTML !== data.regions[name]) { nodes[i].innerHTML = data.regions[name]; }
+        }
+      }
+    }
+    if (data.text) {
+      for (name in data.text) {
+        nodes = document.querySelectorAll('[data-live-text="' + name + '"]');
+        for (i = 0; i < nodes.length; i++) { nodes[i].textContent = data.text[name]; }
+      }
+    }
+    list = root.hasAttribute("data-live-list") ? root : root.querySelector("[data-live-list]");
+    if (data.insert && list) {
+      nearBottom = (window.innerHeight + window.scrollY) >= document.body.scrollHeight - 120;
+      tmp = document.createElement(list.tagName === "TBODY" ? "tbody" : "div");
+      tmp.innerHTML = data.insert;
+      var fresh = [];
+      for (child = tmp.firstElementChild; child; child = next) {
+        next = child.nextElementSibling;
+        id = child.getAttribute("data-live-id");
+        existing = id ? list.querySelector('[data-live-id="' + id + '"]') : null;
+        if (!existing) { fresh.push(child); }
+      }
+      if (list.getAttribute("data-live-insert") === "bottom") {
+        for (i = 0; i < fresh.length; i++) { list.appendChild(fresh[i]); }
+        if (fresh.length && nearBottom) { window.scrollTo(0, document.body.scrollHeight); }
+      } else {
+        for (i = fresh.length - 1; i >= 0; i--) { list.insertBefore(fresh[i], list.firstChild); }
+      }
+      if (fresh.length) {
+        nodes = root.querySelectorAll("[data-live-empty]");
+        for (i = 0; i < nodes.length; i++) { nodes[i].classList.add("hidden"); }
+      }
+    }
+    if (data.slots) {
+      for (id in data.slots) {
+        slot = document.querySelector('[data-live-id="' + id + '"] [data-live-slot]');
+        if (slot && slot.innerHTML !== data.slots[id]) { slot.innerHTML = data.slots[id]; }
+      }
+    }
+    if (data.latest) { root.setAttribute("data-after", data.latest); }
+  }
+
+  function setState(root, text, ok) {
+    var el = root.querySelector("[data-live-state]");
+    if (el) {
+      el.textContent = text;
+      el.className = "pill " + (ok ? "pill-ok" : "pill-warn");
+    }
+  }
+
+  function startLive(root) {
+    var interval = parseInt(root.getAttribute("data-live-interval") || "3000", 10);
+    var failures = 0;
+    var busy = false;
+
+    function poll() {
+      if (busy || document.hidden) { return schedule(); }
+      busy = true;
+      var url = withAfter(root.getAttribute("data-live-url"), root.getAttribute("data-after"));
+      fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+        .then(function (response) {
+          if (response.status === 401) { window.location.reload(); throw new Error("logged out"); }
+          if (!response.ok) { throw new Error("HTTP " + response.status); }
+          return response.json();
+        })
+        .then(function (data) {
+          failures = 0;
+          applyLive(root, data);
+          setState(root, "Live", true);
+        })
+        .catch(function () {
+          failures += 1;
+          setState(root, "Not updating — retrying", false);
+        })
+        .then(function () { busy = false; schedule(); });
+    }
+
+    function schedule() {
+      // Back off gently while the box is unreachable, so a closed laptop lid doesn't hammer it.
+      var wait = interval * Math.min(1 + failures, 10);
+      window.setTimeout(poll, wait);
+    }
+
+    document.addEventListener("visibilitychange", function () { if (!document.hidden) { poll(); } });
+    schedule();
+  }
+
+  function updateCounter(area) {
+    var out = document.querySelector(area.getAttribute("data-count"));
+    if (!out) { return; }
+    var info = smsParts(area.value);
+    out.textContent = info.chars + " characters · " + info.parts + (info.parts === 1 ? " text" : " texts") +
+      (info.ucs2 ? " (special characters make each text shorter)" : "");
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-fill-target]");
+    if (!button) { return; }
+    event.preventDefault();
+    var target = document.querySelector(button.getAttribute("data-fill-target"));
+    if (!target) { return; }
+    target.value = button.getAttribute("data-fill-text") || "";
+    target.focus();
+    if (target.hasAttribute("data-count")) { updateCounter(target); }
+  });
+
+  document.addEventListener("submit", function (event) {
+    var question = event.target.getAttribute("data-confirm");
+    if (question && !window.confirm(question)) { event.preventDefault(); }
+  });
+
+  document.addEventListener("change", function (event) {
+    if (event.target.hasAttribute("data-autosubmit") && event.target.form) {
+      event.target.form.requestSubmit ? event.target.form.requestSubmit() : event.target.form.submit();
+    }
+  });
+
+  document.addEventListener("input", function (event) {
+    if (event.target.hasAttribute("data-count")) { updateCounter(event.target); }
+  });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var roots = document.querySelectorAll("[data-live-url]");
+    for (var i = 0; i < roots.length; i++) { startLive(roots[i]); }
+    var counted = document.querySelectorAll("textarea[data-count]");
+    for (var j = 0; j < counted.length; j++) { updateCounter(counted[j]); }
+  });
+})();

@@ -1,0 +1,108 @@
+"""Jinja filters and globals shared by every template (ours and web B's).
+
+Filters:  |shop_time  |full_time  |day_label  |money  |percent
+Globals:  outcome(code) message_status(status, error, landline) message_kind(kind)
+          modem_state(code) health(level)
+          signal_bars(percent) nav_items() has_endpoint(name) logged_in() unread_count() is_demo() shop_name()
+Every value shown comes from the facade; filters only format it. Nothing here marks text safe.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from flask import Flask, g, request, session, url_for
+
+from web import formatting, labels, shop
+
+# (label, endpoint, icon, testid). Each section's blueprint has an `index` endpoint at its root.
+NAV_MAIN = (
+    ("Home", "home.index", "home", "nav-home"),
+    ("Inbox", "conversations.index", "inbox", "nav-inbox"),
+    ("Calls", "calls.index", "phone", "nav-calls"),
+    ("Results", "results.index", "chart", "nav-results"),
+)
+NAV_SECONDARY = (
+    ("Messages", "messages.index", "edit", "nav-messages"),
+    ("Schedule", "schedule.index", "clock", "nav-schedule"),
+    ("Settings", "settings.index", "gear", "nav-settings"),
+    ("Setup", "setup.index", "plug", "nav-setup"),
+    ("Wi-Fi", "wifi.index", "wifi", "nav-wifi"),
+)
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _nav(entries) -> list[dict]:
+    """Nav links for the sections that are registered (all of them in the finished app)."""
+    from flask import current_app
+    items = []
+    for label, endpoint, icon, testid in entries:
+        if endpoint not in current_app.view_functions:
+            continue
+        section = endpoint.split(".")[0]
+        items.append({"label": label, "url": url_for(endpoint), "icon": icon, "testid": testid,
+                      "active": request.blueprint == section, "section": section})
+    return items
+
+
+def nav_items() -> dict:
+    return {"main": _nav(NAV_MAIN), "secondary": _nav(NAV_SECONDARY)}
+
+
+def has_endpoint(endpoint: str) -> bool:
+    """Whether a page exists (templates link to other sections only when they do)."""
+    from flask import current_app
+    return endpoint in current_app.view_functions
+
+
+def logged_in() -> bool:
+    return bool(session.get("logged_in"))
+
+
+def unread_count() -> int:
+    """Replies nobody has opened yet (nav badge). 0 if the status can't be read."""
+    if not logged_in():
+        return 0
+    try:
+        if "shop_status" in g:
+            return int(g.shop_status.get("unread") or 0)
+        return sum(int(c.get("unread") or 0) for c in shop.box().conversations())
+    except Exception:  # the badge must never break a page
+        return 0
+
+
+def is_demo() -> bool:
+    return bool(getattr(shop.box(), "demo", False))
+
+
+def shop_name() -> str:
+    try:
+        return shop.settings().get("business_name") or "TextBack Box"
+    except Exception:  # the title must never break a page
+        return "TextBack Box"
+
+
+def register(app: Flask) -> None:
+    """Install the filters and globals on `app`'s Jinja environment."""
+    env = app.jinja_env
+    env.filters["shop_time"] = lambda v: formatting.short_time(v, shop.settings(), _now())
+    env.filters["full_time"] = lambda v: formatting.full_time(v, shop.settings())
+    env.filters["day_label"] = lambda v: formatting.day_label(v, shop.settings(), _now())
+    env.filters["money"] = lambda v: formatting.money(v, shop.settings())
+    env.filters["percent"] = formatting.percent
+    env.globals.update(
+        outcome=labels.outcome,
+        message_status=labels.message_status,
+        message_kind=labels.message_kind,
+        modem_state=labels.modem_state,
+        health=labels.health,
+        signal_bars=labels.signal_bars,
+        nav_items=nav_items,
+        has_endpoint=has_endpoint,
+        logged_in=logged_in,
+        unread_count=unread_count,
+        is_demo=is_demo,
+        shop_name=shop_name,
+    )

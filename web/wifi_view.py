@@ -1,0 +1,88 @@
+"""Reading the Wi-Fi adapter for the page: networks, the current connection, error wording.
+
+The adapter (box.wifi, from hardware/) answers with plain dicts; this turns them into what the
+templates show (signal bars 0-4, locked or open) and keeps a failing nmcli from breaking a page.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Callable, Optional
+
+from appliance.domain import ValidationError
+from web.labels import signal_bars
+
+log = logging.getLogger(__name__)
+
+
+def hotspot_active(wifi) -> bool:
+    try:
+        return bool(wifi.hotspot_active())
+    except Exception:  # a Wi-Fi query must never break a page (or a captive probe)
+        log.exception("hotspot_active failed")
+        return False
+
+
+def as_dict(value) -> dict:
+    """The adapter's dataclasses (WifiStatus, Network) and plain dicts alike, as a dict."""
+    if hasattr(value, "to_dict"):
+        return value.to_dict()
+    return dict(value or {})
+
+
+def current(wifi) -> dict:
+    """The current connection (ssid, state, connected, hotspot, addresses) plus "ip", the first
+    address; {} when it can't be read."""
+    try:
+        now = as_dict(wifi.status())
+    except Exception:  # a Wi-Fi query must never break a page
+        log.exception("Wi-Fi status failed")
+        return {}
+    addresses = list(now.get("addresses") or [])
+    now["ip"] = addresses[0] if addresses else None
+    return now
+
+
+def _network(raw: dict) -> dict:
+    signal = raw.get("signal")
+    security = raw.get("security") or ""
+    secure = raw.get("needs_password")
+    if secure is None:
+        secure = bool(security and security not in ("--", "open", "none"))
+    return {"ssid": raw.get("ssid") or "", "signal": signal, "bars": signal_bars(signal),
+            "secure": bool(secure), "security": security,
+            "enterprise": bool(raw.get("enterprise")), "in_use": bool(raw.get("in_use"))}
+
+
+def network_list(wifi, now: dict) -> list[dict]:
+    """The networks of the last scan, the one the box is on first, then strongest first;
+    hidden (nameless) ones left out. "In use" comes from the current status, not from the
+    scan, which may be older (e.g. taken just before the setup hotspot started)."""
+    try:
+        raw = wifi.networks() or []
+    except Exception:  # a Wi-Fi query must never break a page
+        log.exception("Wi-Fi networks failed")
+        return []
+    found = [_network(as_dict(n)) for n in raw]
+    found = [n for n in found if n["ssid"]]
+    on = now.get("ssid") if now.get("connected") else None
+    for n in found:
+        n["in_use"] = n["ssid"] == on
+    return sorted(found, key=lambda n: (not n["in_use"], -(n["signal"] or 0), n["ssid"]))
+
+
+def wifi_call(action: Callable[[], object]) -> Optional[str]:
+    """Run an adapter command; None when it worked, else the reason in words."""
+    try:
+        action()
+    except ValidationError as exc:
+        return "; ".join(str(v) for v in exc.errors.values())
+    return None
+
+
+def join_errors(errors: dict) -> dict:
+    """The adapter's errors on the join form's two fields (network name and password)."""
+    shown = {}
+    for key, message in errors.items():
+        field = "ssid" if "ssid" in key or "name" in key else "psk"
+        shown[field] = f"{shown[field]} {message}" if field in shown else str(message)
+    return shown
