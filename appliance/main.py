@@ -77,7 +77,7 @@ class Appliance:
         fast = options.fast
         self.modem = Modem(port, events=self._post, baud=options.baud, rtscts=options.rtscts,
                            clock=self.clock, reconnect_delay=0.2 if fast else 2.0,
-                           **({"health_interval": 0.5} if fast else {}))
+                           **({"health_interval": 0.5, "send_timeout": 3.0} if fast else {}))
         self.sender = Sender(self.store, self.outbox, self.modem, self.clock,
                              poll_seconds=0.2 if fast else 1.0, on_sent=lambda item: self._flash())
         self.outgoing = Outgoing(self.store, self.outbox, wake=self.sender.wake)
@@ -135,7 +135,7 @@ class Appliance:
         from appliance.monitor import Monitor
         if self.simulator:
             self.simulator.start()
-        self.outbox.recover_after_restart(self.clock())
+        self.sender.recover(self.clock())
         self.service.start()
         self.sender.start()
         self.modem.start()

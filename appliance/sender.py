@@ -20,6 +20,9 @@ from appliance.domain import ModemUnavailable, SendFailed, SendUnconfirmed
 
 log = logging.getLogger(__name__)
 
+UNCONFIRMED = ("The modem did not confirm this text; it may have gone. Not resent, so nobody "
+               "gets it twice.")
+
 
 class Sender:
     """Drains the outbox whenever woken (and once a second, for retries that fall due)."""
@@ -57,6 +60,21 @@ class Sender:
     def responsive(self, within: float = 300.0) -> bool:
         # A submission may legitimately take two minutes, so the bar is higher than the service's.
         return self.alive() and time.monotonic() - self.heartbeat < within
+
+    def recover(self, now: datetime) -> None:
+        """After a restart: what was being submitted when the box died may have gone (marked
+        unconfirmed, never resent); what was only picked up goes back in the queue."""
+        before = {item["id"]: item for item in self.outbox.items()}
+        self.outbox.recover_after_restart(now)
+        for item in self.outbox.items():
+            was = before.get(item["id"], {}).get("status")
+            if was == "submitting" and item["status"] == "unconfirmed":
+                self._message(item, status="unconfirmed", error=UNCONFIRMED)
+                self._call(item, "unconfirmed")
+                self.store.log_event("send", f"Text to {item['to']} may have gone when the box "
+                                     "stopped; not resent", level="warn")
+            elif was == "sending":
+                self._message(item, status="queued")
 
     def _run(self) -> None:
         while not self._stop.is_set():
@@ -96,8 +114,7 @@ class Sender:
             log.info("text %s waits for the modem: %s", item_id, error)
         except SendUnconfirmed as error:
             self.outbox.mark_unconfirmed(item_id, str(error))
-            self._message(item, status="unconfirmed", error="The modem did not confirm this text; "
-                          "it may have gone. Not resent, so nobody gets it twice.")
+            self._message(item, status="unconfirmed", error=UNCONFIRMED)
             self._call(item, "unconfirmed")
             self.store.log_event("send", f"Text to {item['to']} not confirmed by the modem",
                                  level="warn")

@@ -81,7 +81,7 @@ def index():
 def _thread_page(number: str, errors: dict | None = None, draft: str = "", code: int = 200):
     found = shop.box().conversation(number)
     if found is None:
-        abort(404)
+        return render_template("conversations/none.html", number=number), 404
     settings = shop.settings()
     contact = found.get("contact") or {}
     page = render_template(

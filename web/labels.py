@@ -34,6 +34,15 @@ OUTCOMES = {
     "landline": ("Landline — can't text", "muted", "This number can't receive texts; call them back."),
 }
 
+# Outcomes after which the caller has a conversation (a text went, or had gone before).
+HAS_CONVERSATION = {"texted", "queued", "sending", "failed", "unconfirmed", "cooldown",
+                    "active_conversation", "daily_cap", "opted_out"}
+
+
+def has_conversation(code: Optional[str]) -> bool:
+    return code in HAS_CONVERSATION
+
+
 # Status of a text the box sent (DESIGN.md: `status` of an outgoing message).
 MESSAGE_STATUSES = {
     "queued": ("Waiting to send", "info"),

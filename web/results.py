@@ -18,6 +18,7 @@ PERIODS = (7, 30, 90)
 MAX_SPAN_DAYS = 3 * 366
 CHART_W, CHART_H, CHART_PAD = 640, 200, 24
 SERIES = ("missed", "texted", "replied", "booked")
+ARTICLE_REPLY_RATE, ARTICLE_BOOKING_RATE = 0.35, 0.5   # seed article: 25 -> ~9 -> 4-5 jobs
 BAR_SHARE = {"missed": 0.9, "texted": 0.66, "replied": 0.42, "booked": 0.2}   # nested bars
 
 
@@ -93,7 +94,16 @@ def arithmetic(stats: dict) -> dict:
             "reply_rate": stats.get("reply_rate", 0.0), "replied": replied,
             "booking_rate": stats.get("booking_rate", 0.0), "booked": stats.get("booked", 0),
             "average": average, "estimated_value": replied * average,
-            "booked_value": stats.get("revenue", 0.0)}
+            "booked_value": stats.get("revenue", 0.0),
+            "benchmark": benchmark(stats.get("missed", 0), average)}
+
+
+def benchmark(missed: int, average: float) -> dict:
+    """The article's rates (about 35% reply, half of those book) applied to `missed` calls."""
+    replies = missed * ARTICLE_REPLY_RATE
+    jobs = replies * ARTICLE_BOOKING_RATE
+    return {"missed": missed, "replies": round(replies), "jobs": jobs,
+            "jobs_text": f"{jobs:.1f}".rstrip("0").rstrip("."), "value": jobs * average}
 
 
 @bp.get("/")

@@ -1,7 +1,7 @@
 """Jinja filters and globals shared by every template (ours and web B's).
 
 Filters:  |shop_time  |full_time  |day_label  |money  |percent
-Globals:  outcome(code) message_status(status, error, landline) message_kind(kind)
+Globals:  outcome(code) has_conversation(outcome) message_status(status, error, landline) message_kind(kind)
           modem_state(code) health(level)
           signal_bars(percent) nav_items() has_endpoint(name) logged_in() unread_count() is_demo() shop_name()
 Every value shown comes from the facade; filters only format it. Nothing here marks text safe.
@@ -94,6 +94,7 @@ def register(app: Flask) -> None:
     env.filters["percent"] = formatting.percent
     env.globals.update(
         outcome=labels.outcome,
+        has_conversation=labels.has_conversation,
         message_status=labels.message_status,
         message_kind=labels.message_kind,
         modem_state=labels.modem_state,

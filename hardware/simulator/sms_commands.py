@@ -202,7 +202,8 @@ def list_messages(sim, cmd):
     if cmd.op == "test":
         return Answer(["+CMGL: (0-4)" if sim.settings.cmgf == 0 else
                        "+CMGL: (" + ",".join(f'"{s}"' for s in STAT_TEXT) + ")"])
-    wanted = cmd.args[0] if cmd.args else ("4" if sim.settings.cmgf == 0 else "ALL")
+    # 27.005: without <stat> only unread messages are listed.
+    wanted = cmd.args[0] if cmd.args else ("0" if sim.settings.cmgf == 0 else "REC UNREAD")
     names = [str(i) for i in range(5)] if sim.settings.cmgf == 0 else list(STAT_TEXT)
     if wanted.upper() not in names:
         return cms(302)

@@ -30,6 +30,26 @@ EXEC_START = ("/opt/textback/.venv/bin/python -m appliance run --port /dev/textb
               "--data /var/lib/textback --listen 0.0.0.0:80")
 
 
+@pytest.fixture(scope="module")
+def src(tmp_path_factory):
+    """A still copy of the repository to install from: other work going on in the tree (edits,
+    __pycache__) must not change the app between two runs within one test."""
+    source = tmp_path_factory.mktemp("source")
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    for folder in ("appliance", "hardware", "web", "scripts"):
+        shutil.copytree(REPO / folder, source / folder, ignore=ignore)
+    shutil.copy2(REPO / "requirements.txt", source / "requirements.txt")
+    return source
+
+
+def install(src, *args, check=True):
+    return run(src / "scripts/install.sh", *args, check=check)
+
+
+def uninstall(src, *args, check=True):
+    return run(src / "scripts/uninstall.sh", *args, check=check)
+
+
 def run(script, *args, check=True):
     done = subprocess.run(["bash", str(script), *map(str, args)], capture_output=True,
                           text=True, timeout=120, stdin=subprocess.DEVNULL)
@@ -54,9 +74,9 @@ def mode(path: Path) -> int:
 
 
 @pytest.fixture(scope="module")
-def installed(tmp_path_factory):
+def installed(tmp_path_factory, src):
     root = tmp_path_factory.mktemp("box")
-    done = run(INSTALL, "--root", root)
+    done = install(src, "--root", root)
     return root, done.stdout
 
 
@@ -197,8 +217,8 @@ def test_udev_rule_names_each_modems_at_port_and_keeps_modemmanager_off(installe
     assert UART_RULE not in parsed                                # UART off by default
 
 
-def test_uart_option_links_serial0_and_frees_the_console(tmp_path):
-    done = run(INSTALL, "--root", tmp_path, "--uart", "--country", "GB", "--hostname", "shopbox")
+def test_uart_option_links_serial0_and_frees_the_console(tmp_path, src):
+    done = install(src, "--root", tmp_path, "--uart", "--country", "GB", "--hostname", "shopbox")
     parsed = rules((tmp_path / RULES).read_text())
     assert UART_RULE in parsed
     assert parsed[-1] == {"LABEL=": "textback_modem_end"}        # still inside the rule file's end
@@ -225,24 +245,24 @@ def test_polkit_avahi_and_captive_portal_files(installed):
     (["--hostname", "Text_Back"], "--hostname"),
     (["--frobnicate"], "unknown option"),
 ])
-def test_bad_options_are_refused(tmp_path, args, words):
-    done = run(INSTALL, "--root", tmp_path, *args, check=False)
+def test_bad_options_are_refused(tmp_path, args, words, src):
+    done = install(src, "--root", tmp_path, *args, check=False)
     assert done.returncode != 0 and words in done.stderr
     assert not (tmp_path / UNIT).exists()
 
 
-def test_running_twice_gives_the_same_result_and_keeps_data(tmp_path):
-    run(INSTALL, "--root", tmp_path)
+def test_running_twice_gives_the_same_result_and_keeps_data(tmp_path, src):
+    install(src, "--root", tmp_path)
     (tmp_path / "var/lib/textback/settings.json").write_text('{"business_name": "Joe"}')
     first = snapshot(tmp_path)
-    run(INSTALL, "--root", tmp_path)
+    install(src, "--root", tmp_path)
     assert snapshot(tmp_path) == first
 
 
-def test_uninstall_removes_what_install_added_and_keeps_data(tmp_path):
-    run(INSTALL, "--root", tmp_path)
+def test_uninstall_removes_what_install_added_and_keeps_data(tmp_path, src):
+    install(src, "--root", tmp_path)
     (tmp_path / "var/lib/textback/settings.json").write_text("{}")
-    done = run(UNINSTALL, "--root", tmp_path)
+    done = uninstall(src, "--root", tmp_path)
     for name in SYSTEM_FILES:
         assert not (tmp_path / name).exists(), name
     assert not (tmp_path / "opt/textback").exists()
@@ -250,14 +270,14 @@ def test_uninstall_removes_what_install_added_and_keeps_data(tmp_path):
     assert "would run: systemctl disable --now textback.service" in done.stdout
     assert "would run: systemctl unmask ModemManager.service" in done.stdout
     assert "userdel" not in done.stdout
-    again = run(UNINSTALL, "--root", tmp_path)                  # a second time is harmless
+    again = uninstall(src, "--root", tmp_path)                  # a second time is harmless
     assert "removed" not in again.stdout
 
 
-def test_uninstall_purge_removes_the_data_too(tmp_path):
-    run(INSTALL, "--root", tmp_path)
+def test_uninstall_purge_removes_the_data_too(tmp_path, src):
+    install(src, "--root", tmp_path)
     (tmp_path / "var/lib/textback/settings.json").write_text("{}")
-    done = run(UNINSTALL, "--root", tmp_path, "--purge")
+    done = uninstall(src, "--root", tmp_path, "--purge")
     assert not (tmp_path / "var/lib/textback").exists()
     assert "would run: userdel textback" in done.stdout
     leftovers = [p for p in tmp_path.rglob("*") if p.is_file()]

@@ -98,3 +98,12 @@ def test_live_calls_keep_the_filters(client, ring):
     ring(withheld=True)
     live = client.get("/live/calls?outcome=withheld").get_json()
     assert len(live["calls"]) == 1 and live["calls"][0]["outcome"] == "withheld"
+
+
+def test_a_caller_who_was_never_texted_gets_a_call_link_not_a_conversation(client, box, ring):
+    box.update_settings({"exclude": [OTHER]})
+    assert ring(OTHER)["outcome"] == "excluded"
+    html = client.get("/calls/").get_data(as_text=True)
+    assert "On your do-not-text list" in html
+    assert f'href="tel:{OTHER}"' in html
+    assert f'href="/conversations/{OTHER}"' not in html

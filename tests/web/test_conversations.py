@@ -72,7 +72,9 @@ def test_a_script_in_a_text_is_shown_as_text(client, text_in):
 
 
 def test_an_unknown_number_is_404(client):
-    assert client.get("/conversations/+12025550999").status_code == 404
+    response = client.get("/conversations/+12025550999")
+    assert response.status_code == 404
+    assert 'data-testid="no-conversation"' in response.get_data(as_text=True)
     assert client.get("/live/conversation/+12025550999").status_code == 404
 
 
@@ -176,3 +178,28 @@ def test_the_inbox_updates_live(client, text_in):
     text_in(CALLER, "First!")
     live = client.get("/live/inbox").get_json()
     assert "First!" in live["regions"]["inbox"]
+
+
+def test_delivery_status_follows_the_network(client, box, ring):
+    ring(CALLER)
+    sim = box.appliance.simulator
+    textback = wait_for(lambda: [s for s in sim.sent if s.number == CALLER], message="text-back")
+    sim.deliver_report(textback[0].reference, delivered=True)
+    wait_for(lambda: box.conversation(CALLER)["messages"][0]["status"] == "delivered",
+             message="the delivery report")
+    html = client.get(f"/conversations/{CALLER}").get_data(as_text=True)
+    assert 'data-status="delivered"' in html and ">Delivered<" in html
+
+
+def test_a_text_that_cannot_be_delivered_says_call_them_instead(client, box, ring):
+    ring(CALLER)
+    sim = box.appliance.simulator
+    textback = wait_for(lambda: [s for s in sim.sent if s.number == CALLER], message="text-back")
+    sim.deliver_report(textback[0].reference, delivered=False)
+    wait_for(lambda: box.conversation(CALLER)["messages"][0]["status"] == "failed",
+             message="the failed delivery report")
+    html = client.get(f"/conversations/{CALLER}").get_data(as_text=True)
+    assert "Couldn&#39;t be delivered — call them instead" in html
+    live = client.get(f"/live/conversation/{CALLER}").get_json()
+    message_id = box.conversation(CALLER)["messages"][0]["id"]
+    assert "call them instead" in live["slots"][message_id]

@@ -41,6 +41,11 @@ def test_chart_bars_are_scaled_to_the_busiest_day():
     assert chart["top"] == 4
 
 
+def test_the_articles_rates_applied_to_the_shops_calls():
+    assert results.benchmark(25, 400) == {"missed": 25, "replies": 9, "jobs": 4.375,
+                                          "jobs_text": "4.4", "value": 1750.0}
+
+
 def test_results_page_with_the_shops_numbers(client, box, ring, text_in):
     box.update_settings({"average_job_value": 250})
     ring(CALLER)
@@ -55,6 +60,7 @@ def test_results_page_with_the_shops_numbers(client, box, ring, text_in):
     assert _value(html, "a-value") == "$250"
     assert html.count("<rect") >= 3
     assert "4–5 jobs × $400" in html
+    assert "applied to your 2 missed calls: about 1 reply" in " ".join(html.split())
 
 
 def test_booked_jobs_count_their_real_value(client, box, ring, text_in):
