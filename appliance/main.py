@@ -49,6 +49,7 @@ class Options:
     wifi: object = None                   # a hardware.wifi.Wifi, or None to build one on a Pi
     pin_factory: object = None
     ring_interval: float = 1.0            # demo rings (real modems: every 3-7 s)
+    clock: Callable[[], datetime] = utc_now   # tests move the shop's "now" to a chosen day
 
     @property
     def ring_gap(self) -> timedelta:
@@ -67,7 +68,7 @@ class Appliance:
         from hardware import pdu
         from hardware.modem import Modem
         self.options = options
-        self.clock: Callable[[], datetime] = utc_now
+        self.clock = options.clock
         options.data_dir.mkdir(parents=True, exist_ok=True)
         self.store = Store(options.data_dir, clock=self.clock)
         self.outbox = Outbox(self.store, clock=self.clock,

@@ -106,3 +106,18 @@ class QueueTables:
         if self._fingerprints is None:
             self._fingerprints = {d["fp"] for d in self._table("inbox.json", "fingerprints")}
         return self._fingerprints
+
+    # --- what the box has learnt about its modem and network ------------------------------
+
+    @locked
+    def box_state(self) -> dict:
+        """Facts the box learnt by itself (e.g. that this network reports forwarded calls)."""
+        return copy_record(self._table("inbox.json", "state").get(doc_id=1) or {})
+
+    @locked
+    def update_box_state(self, **fields) -> None:
+        table = self._table("inbox.json", "state")
+        if table.contains(doc_id=1):
+            table.update(plain(fields), doc_ids=[1])
+        else:
+            table.insert(plain(fields))

@@ -6,6 +6,7 @@ outcome and, when the answer is "text", queues the text-back through the outbox.
 """
 from __future__ import annotations
 
+import dataclasses
 import logging
 from datetime import datetime
 from typing import Optional
@@ -27,6 +28,7 @@ class TextBack:
 
     def handle(self, missed: CallMissed, now: datetime) -> dict:
         settings = self.store.settings()
+        missed = self._forwarding_known(missed)
         facts = call_facts(missed, settings.get("region", "US"))
         history = self._history(facts.number, settings, now)
         decision = policy.decide(facts, settings, history, now, box_number=self.box_number())
@@ -54,6 +56,18 @@ class TextBack:
         self._remember_textback(facts.number, now)
         call.update(outcome="queued", message_id=message["id"])
         return call
+
+    def _forwarding_known(self, missed: CallMissed) -> CallMissed:
+        """Once the network has marked one call as forwarded (+CSSU: 0), a call without the mark
+        was dialled to the box's number directly; before that, the box cannot tell."""
+        if missed.forwarded:
+            if not self.store.box_state().get("network_marks_forwarded_calls"):
+                self.store.update_box_state(network_marks_forwarded_calls=True)
+            return missed
+        if missed.forwarded is None and \
+                self.store.box_state().get("network_marks_forwarded_calls"):
+            return dataclasses.replace(missed, forwarded=False)
+        return missed
 
     def _history(self, number: Optional[str], settings: dict, now: datetime) -> policy.NumberHistory:
         contact = self.store.contact(number) if number else None

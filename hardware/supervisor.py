@@ -141,7 +141,8 @@ class Supervisor:
         if sim == "ready" and before not in ("ready", None):
             log.info("SIM ready now (was %s): initialising again for texts", before)
             self._restart_seen = time.monotonic() - self.restart_settle
-        modem._set_status(state=_state(sim, registration), registration=registration,
+        state = "starting" if self._restart_seen is not None else _state(sim, registration)
+        modem._set_status(state=state, registration=registration,
                           signal_percent=percent, operator=operator,
                           extra={"sim": sim, "rssi": rssi, "storage": storage})
 
@@ -157,12 +158,12 @@ class Supervisor:
             log.info("modem restarted: initialising it again")
             self._initialise(channel)
             return
-        if now >= self._next_check:
+        if now >= self._next_check and self._restart_seen is None:
             self._check(channel)
             return
         wait = self._next_check - now
-        if self._restart_seen is not None:
-            wait = min(wait, self._restart_seen + self.restart_settle - now)
+        if self._restart_seen is not None:     # re-initialise first, check health after
+            wait = self._restart_seen + self.restart_settle - now
         self._wake.wait(max(wait, 0.01))
         self._wake.clear()
 

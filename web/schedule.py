@@ -89,7 +89,8 @@ def index():
 
 
 def parse_hours(form) -> tuple[dict, dict]:
-    """The week as typed: {"mon": [["08:00","12:00"], ...]}; blank rows dropped, half rows flagged."""
+    """The week as typed: {"mon": [["08:00","12:00"], ...]}. Blank rows are dropped, half-filled
+    rows and closed days with hours are flagged."""
     hours, errors = {}, {}
     for day, _name in DAYS:
         rows = [[s.strip(), e.strip()] for s, e in
@@ -100,7 +101,8 @@ def parse_hours(form) -> tuple[dict, dict]:
                 errors[f"hours.{day}[{index}]"] = "needs both an opening and a closing time"
         closed = bool(form.get(f"{day}-closed"))
         if closed and rows:
-            errors[f"hours.{day}"] = "is ticked Closed but has hours: untick Closed or clear the times"
+            errors[f"hours.{day}"] = ("is ticked Closed but has hours: untick Closed or clear "
+                                      "the times")
         hours[day] = [] if closed and not rows else rows
     return hours, errors
 
@@ -196,14 +198,16 @@ def confirm_holidays():
 @bp.post("/away")
 @login_required
 def save_away():
-    away = {"on": bool(request.form.get("on")), "until": request.form.get("until", "").strip() or None}
+    away = {"on": bool(request.form.get("on")),
+            "until": request.form.get("until", "").strip() or None}
     errors = {}
     if away["until"] and not _valid_date(away["until"]):
         errors["away.until"] = "Pick a date (YYYY-MM-DD) or leave it empty."
     if not errors:
         errors = save_settings({"away": away})
     if errors:
-        shown = {("away.until" if k.startswith("away.until") else "away"): v for k, v in errors.items()}
+        shown = {("away.until" if k.startswith("away.until") else "away"): v
+                 for k, v in errors.items()}
         return _page(away=away, errors=shown, status=400)
     flash("Away mode is on." if away["on"] else "Away mode is off.", "success")
     return redirect(url_for(".index", _anchor="away"))

@@ -56,7 +56,8 @@ def _page(values=None, errors=None, status=200):
              if k.split(".")[0].split("[")[0] not in known and k != "token"}
     return render_template(
         "settings/index.html", values=values or settings_form.form_values(settings),
-        errors=shown, other_errors=other, token_error=errors.get("token"), paused=bool(settings.get("paused")),
+        errors=shown, other_errors=other, token_error=errors.get("token"),
+        paused=bool(settings.get("paused")),
         holiday_region_known="holiday_region" in settings, token=box().api_token(),
         zones=settings_form.COMMON_ZONES, regions=settings_form.COMMON_REGIONS,
         decline=settings_form.DECLINE, password_url=password_url()), status
@@ -100,7 +101,8 @@ def pause():
 def regenerate_token():
     """A new API token; the old one stops working at once, so the owner must tick to confirm."""
     if request.form.get("confirm") != "yes":
-        return _page(errors={"token": "Tick the box to confirm: the old token stops working."}, status=400)
+        return _page(errors={"token": "Tick the box to confirm: the old token stops working."},
+                     status=400)
     box().regenerate_token()
     flash("New API token made. Anything using the old one must be given the new one.", "success")
     return redirect(url_for(".index", _anchor="token"))

@@ -33,7 +33,7 @@ def box_number(settings: dict) -> str:
 
 
 def _since() -> datetime | None:
-    text = request.args.get("since", "")
+    text = request.values.get("since", "")
     try:
         since = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
@@ -59,7 +59,7 @@ def _page(errors=None, status=200, typed_number=None):
         number=number, codes=forwarding.gsm_codes(number, seconds) if number else [],
         carriers=forwarding.carrier_notes(number), seconds=seconds,
         choices=forwarding.NO_REPLY_SECONDS, since=since.isoformat() if since else "",
-        called_from=request.args.get("from", ""), owner_phone=settings.get("owner_phone") or "",
+        called_from=request.values.get("from", ""), owner_phone=settings.get("owner_phone") or "",
         demo=bool(box().demo), demo_caller=DEMO_CALLER, errors=errors or {}), status
 
 
@@ -99,7 +99,8 @@ def test_status():
     """The newest call since `since`, its caller ID verdict and the text it got (JSON)."""
     since = _since()
     if since is None:
-        return jsonify({"errors": {"since": "an ISO date-time, like 2026-11-27T06:18:25+00:00"}}), 400
+        example = "an ISO date-time, like 2026-11-27T06:18:25+00:00"
+        return jsonify({"errors": {"since": example}}), 400
     settings = box().settings()
     calls = box().calls(limit=1, since=since)
     call = calls[0] if calls else None

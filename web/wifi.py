@@ -11,7 +11,9 @@ box.first_run_allowed() says so. SSIDs come from the air: attacker-controlled, a
 from __future__ import annotations
 
 import functools
+import ipaddress
 import logging
+from urllib.parse import urlsplit
 
 from flask import (Blueprint, Response, abort, flash, redirect, render_template, request,
                    session, url_for)
@@ -167,12 +169,30 @@ def hotspot():
 
 # --- captive-portal probes --------------------------------------------------------------------
 
+def _setup_url(wifi) -> str:
+    """The setup page as the phone can reach it. A probe asks for someone else's host name
+    (captive.apple.com ...), so the answer names the box by its hotspot address; when the
+    request already came to an address or a .local name, a plain path is enough."""
+    hostname = urlsplit("//" + request.host).hostname or ""
+    if hostname == "localhost" or hostname.endswith(".local") or _is_address(hostname):
+        return url_for(".setup")
+    address = current(wifi).get("ip") or request.host
+    return f"http://{address}{url_for('.setup')}"
+
+
+def _is_address(hostname: str) -> bool:
+    try:
+        ipaddress.ip_address(hostname)
+    except ValueError:
+        return False
+    return True
+
+
 def probe():
     """While the hotspot is up: send the phone to the setup page. Otherwise the usual answer."""
     wifi = box().wifi
     if wifi is not None and hotspot_active(wifi):
-        host = current(wifi).get("ip") or request.host
-        return redirect(f"http://{host}{url_for('.setup')}", 302)
+        return redirect(_setup_url(wifi), 302)
     path = request.path
     if path in ("/generate_204", "/gen_204"):
         return Response(status=204)

@@ -17,7 +17,7 @@ The test's side (all thread-safe, none blocks without a timeout):
     fail_next_sends(n, code=500);  swallow_next_send(n=1);  rejected_pdus
     inject(raw);  inject_during_next(command_prefix, raw);  set_network(pin=, registration=,
     rssi=, operator=);  reboot();  unplug();  replug();  storage;  waiting;  unacknowledged;
-    transcript;  port;  start();  stop()
+    transcript;  timed_transcript;  port;  start();  stop()
 
 Modules: pty_link (pty + stable symlink), dialects (per-family bytes), gsm7 / sms_fields /
 sms_codec (an independent SMS-SUBMIT decoder and SMS-DELIVER / STATUS-REPORT encoder),

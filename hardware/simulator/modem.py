@@ -12,6 +12,7 @@ import logging
 import shutil
 import tempfile
 import threading
+import time
 from collections import deque
 from datetime import datetime, timezone
 from functools import partial
@@ -54,8 +55,9 @@ class ModemSimulator:
         self._interpreter = Interpreter(self)
         self._link: Optional[PtyLink] = None
         self._sent: list[SentText] = []
-        # Bounded: the demo runs on the simulator for days.
-        self._transcript: deque[tuple[str, bytes]] = deque(maxlen=TRANSCRIPT_LIMIT)
+        # Bounded: the demo runs on the simulator for days. Each chunk carries the monotonic
+        # time it was written or read, for benchmarks (scripts/bench.py).
+        self._transcript: deque[tuple[float, str, bytes]] = deque(maxlen=TRANSCRIPT_LIMIT)
         self._rejected_pdus: list[tuple[str, str]] = []
         self._reference = -1
         self._concat_reference = 0
@@ -279,11 +281,18 @@ class ModemSimulator:
         """("in", bytes from the host) and ("out", bytes to the host), in order (the most
         recent TRANSCRIPT_LIMIT chunks)."""
         with self._lock:
+            return [(direction, data) for _, direction, data in self._transcript]
+
+    @property
+    def timed_transcript(self) -> list[tuple[float, str, bytes]]:
+        """(time.monotonic() when read from / about to be written to the host, direction, bytes)."""
+        with self._lock:
             return list(self._transcript)
 
     def _on_bytes(self, data: bytes) -> None:
+        at = time.monotonic()              # before the lock: the moment the bytes arrived
         with self._lock:
-            self._transcript.append(("in", data))
+            self._transcript.append((at, "in", data))
             log.debug("host -> modem %r", data)
             self._interpreter.feed(data)
 
@@ -291,6 +300,7 @@ class ModemSimulator:
         self._write(frame(text, tail))
 
     def _write(self, data: bytes) -> None:
+        at = time.monotonic()
         if data and self._link is not None and self._link.write(data):
-            self._transcript.append(("out", data))
+            self._transcript.append((at, "out", data))
             log.debug("modem -> host %r", data)

@@ -99,8 +99,8 @@ def test_a_text_killed_after_ctrl_z_is_never_sent_twice(tmp_path, sim):
     daemon = _start(data, sim.port)
     try:
         sim.ring(CALLER, number_type=145, rings=1)
-        wait_for(lambda: any(i.get("status") == "submitting" for i in _outbox(data)), 20,
-                 "the text submitted (Ctrl-Z written, no answer yet)")
+        wait_for(lambda: any(i.get("status") == "submitting" for i in _outbox(data))
+                 and len(sim.sent) == 1, 20, "the text submitted (Ctrl-Z written, no answer)")
     finally:
         _kill(daemon)
     assert len(sim.sent) == 1

@@ -1,7 +1,6 @@
 """Submitting texts to the simulator with AT+CMGS: PDUs built by gsmmodem.pdu or by hand and
 decoded by the simulator's own decoder, the prompt, echo, ESC, references, and the failure
 switches (+CMS ERROR, swallowed answers, no network, no SIM)."""
-import pytest
 from gsmmodem import pdu as gsm_pdu
 
 from tests.hardware.simulator_support import make_sim  # noqa: F401  (fixture)
@@ -17,11 +16,6 @@ def submit(line, pdu_hex: str, length: int) -> None:
 
 def library_pdus(number, text):
     return [(p.data.hex().upper(), p.tpduLength) for p in gsm_pdu.encodeSmsSubmitPdu(number, text)]
-
-
-def ready(line, cnmi="2,1,0,2,0"):
-    line.send(f"AT+CMGF=0;+CNMI={cnmi}")
-    line.expect(b"\r\nOK\r\n")
 
 
 # --- sending ----------------------------------------------------------------------------------

@@ -15,9 +15,6 @@ def submit(line, pdu_hex: str, length: int) -> None:
     line.write(pdu_hex.encode() + b"\x1a")
 
 
-def library_pdus(number, text):
-    return [(p.data.hex().upper(), p.tpduLength) for p in gsm_pdu.encodeSmsSubmitPdu(number, text)]
-
 
 def ready(line, cnmi="2,1,0,2,0"):
     line.send(f"AT+CMGF=0;+CNMI={cnmi}")

@@ -240,6 +240,21 @@ def test_stop_the_hotspot(owner, nmcli):
     assert nmcli.calls_to("delete", "id", "textback-hotspot")
 
 
+def test_start_the_hotspot(owner, nmcli):
+    hotspot_add = [NMCLI, "connection", "add", "type", "wifi", "ifname", "wlan0",
+                   "con-name", "textback-hotspot", "autoconnect", "no", "ssid", "TextBack-ABCD",
+                   "802-11-wireless.mode", "ap", "802-11-wireless.band", "bg",
+                   "ipv4.method", "shared", "ipv6.method", "ignore"]
+    nmcli.on([NMCLI, "-t", "-f", "GENERAL.HWADDR", "device", "show", "wlan0"], "hwaddr")
+    nmcli.on([NMCLI, "connection", "delete", "id", "textback-hotspot"], "delete-hotspot-unknown")
+    nmcli.on(hotspot_add, "hotspot-add-ok")
+    nmcli.on([NMCLI, "--wait", "30", "connection", "up", "id", "textback-hotspot"],
+             "connection-up-ok")
+    assert owner.post("/wifi/hotspot", data={"action": "start"}).status_code == 302
+    assert nmcli.calls_to("connection", "add") == [hotspot_add]
+    assert "Setup hotspot started." in owner.get("/wifi/").get_data(as_text=True)
+
+
 def test_forms_need_csrf(owner, nmcli):
     nmcli.on(CONNECT_SHOP, "connect-ok")
     nmcli.clear_calls()
@@ -265,6 +280,8 @@ def test_probes_send_a_hotspot_phone_to_the_setup_page(phone, nmcli):
         response = phone.get(path, headers={"Host": "captive.apple.com"})
         assert response.status_code == 302, path
         assert response.headers["Location"] == "http://10.42.0.1/wifi/setup", path
+    response = phone.get("/generate_204", headers={"Host": "10.42.0.1"})   # already at the box
+    assert response.status_code == 302 and response.headers["Location"] == "/wifi/setup"
 
 
 def test_setup_flow_on_the_hotspot(phone, wifi_box, nmcli, world):

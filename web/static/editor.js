@@ -158,8 +158,7 @@
         area.focus();
       });
     }
-    markDirty(editor, area);
-    analyse();
+    markDirty(editor, area);   // the server rendered the counter already: no request on load
   }
 
   document.addEventListener("DOMContentLoaded", function () {
