@@ -50,6 +50,7 @@ class Options:
     pin_factory: object = None
     ring_interval: float = 1.0            # demo rings (real modems: every 3-7 s)
     clock: Callable[[], datetime] = utc_now   # tests move the shop's "now" to a chosen day
+    part_timeout: float = 300.0           # seconds to wait for the rest of a long text
 
     @property
     def ring_gap(self) -> timedelta:
@@ -88,7 +89,8 @@ class Appliance:
         self.textback = TextBack(self.store, self.outgoing, box_number=self._box_number)
         self.inbox = Inbox(self.store, self.modem, self.outgoing, self.commands,
                            decode_pdu=pdu.decode, status_facts=self._status_facts,
-                           flash=self._flash)
+                           flash=self._flash,
+                           part_timeout=timedelta(seconds=options.part_timeout))
         self.service = Service(self.store, self.modem, self.textback, self.inbox, self.commands,
                                self.clock, ring_gap=options.ring_gap,
                                sweep_every=timedelta(seconds=5 if fast else 300),

@@ -241,6 +241,22 @@ def test_reboot_reinitialises(rig):
     assert rig.events.wait(CallerIdSeen)[0].number == CUSTOMER
 
 
+def test_not_ready_until_re_initialised_after_a_reboot(tmp_path):
+    sim = start_simulator(tmp_path, "sim800")
+    events = EventLog()
+    modem = start_modem(sim.port, events, health_interval=0.05, restart_settle=0.5)
+    try:
+        wait_state(modem, "ready")
+        sim.reboot()
+        events.wait(ModemRestarted)
+        wait_state(modem, "ready")               # health checks during the settle keep "starting"
+        assert (sim.settings.echo, sim.settings.clip) == (False, True)
+        assert len(events.of(ModemConnected)) == 2
+    finally:
+        modem.stop()
+        sim.stop()
+
+
 # --- reading, listing, deleting ------------------------------------------------------------
 
 @all_dialects
