@@ -113,3 +113,42 @@ def test_a_text_killed_after_ctrl_z_is_never_sent_twice(tmp_path, sim):
         assert [t.number for t in sim.sent] == [CALLER, "+12125559876"]   # ...and never resent
     finally:
         _kill(daemon)
+
+
+def _inbound(data: Path) -> list[str]:
+    found = []
+    for path in sorted(data.glob("messages-*.json")):
+        rows = json.loads(path.read_text()).get("messages", {}).values()
+        found += [r["text"] for r in rows if r["direction"] == "in"]
+    return found
+
+
+def test_killing_the_daemon_while_it_receives_loses_no_text_and_stores_none_twice(tmp_path):
+    sim = ModemSimulator("sim800", link_path=tmp_path / "modem", sm_capacity=40).start()
+    data = tmp_path / "data"
+    long_text = "Long one: " + "the boiler makes a knocking noise " * 12
+    expected = []
+    try:
+        for round_, kill_after in enumerate((1, 3, 5)):
+            daemon = _start(data, sim.port)
+            try:
+                batch = [f"round {round_} text {i}" for i in range(6)]
+                for i, text in enumerate(batch):
+                    sim.receive_text(f"+1212555{1000 + i:04d}", text)
+                sim.receive_text("+12125559999", f"{long_text} ({round_})", order=[2, 3, 1])
+                expected += batch + [f"{long_text} ({round_})"]
+                already = len(expected) - len(batch) - 1
+                # Kill while the batch is being taken in: after `kill_after` of its texts.
+                wait_for(lambda: len(_inbound(data)) >= already + kill_after, 20,
+                         f"{kill_after} text(s) of round {round_} stored")
+            finally:
+                _kill(daemon)
+        daemon = _start(data, sim.port)     # the start-up sweep finds whatever is left
+        try:
+            wait_for(lambda: len(_inbound(data)) >= len(expected) and sim.storage["SM"] == {},
+                     30, "every text stored and the SIM empty")
+            assert sorted(_inbound(data)) == sorted(expected)
+        finally:
+            _kill(daemon)
+    finally:
+        sim.stop()

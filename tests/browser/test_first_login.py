@@ -37,7 +37,7 @@ def test_first_login(make_shop, page, watch, viewport):
 
     page.get_by_test_id("login-password").fill("not the password")
     page.get_by_test_id("login-submit").click()
-    expect(page.get_by_test_id("form-errors")).to_contain_text("That password isn't right.")
+    expect(page.get_by_test_id("error-password")).to_have_text("That password isn't right.")
     watch.expect_error(r"status of 401")                # the wrong password answers 401
 
     login(page, shop, NEW_PASSWORD)

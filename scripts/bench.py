@@ -1,0 +1,234 @@
+#!/usr/bin/env python3
+"""Benchmark the heart of the box (issue 2): how fast a missed call becomes a text-back, and how
+much memory the daemon holds.
+
+Latency: for each modem family, a real box (build_box, demo=True: store, service, sender, modem
+adapter talking AT to the simulator over a pseudo-terminal) takes abandoned calls from different
+valid numbers. Measured on the simulator's side of the line, from the moment it WRITES the call's
+end code (+CLCC state 6 / NO CARRIER, MISSED_CALL, ^CEND) to the moment it RECEIVES `AT+CMGS=`
+for the text-back (hardware/simulator's timed_transcript). The silent family says nothing when
+the caller gives up, so the end is the ring gap after the last RING: its figure is "ring gap + X"
+and X is reported. Every call is waited for (text sent, outbox empty) before the next one rings.
+
+Memory: `python -m appliance run` as a child process on a simulator in this process; VmRSS and
+VmHWM from /proc/<pid>/status once idle (modem ready, page answering) and after N calls.
+
+    .venv/bin/python scripts/bench.py                 # everything (about two minutes)
+    .venv/bin/python scripts/bench.py --calls 5 --dialects sim800 --no-memory
+    .venv/bin/python scripts/bench.py --busy --breakdown   # a year of data loaded; where the time goes
+
+Loopback and temporary folders only; every process and folder it makes is removed at the end.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import math
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from bench_support import (TimingProbe, daemon_memory, load_busy_year,  # noqa: E402
+                           print_table, wait_until)
+
+DIALECTS = ("sim800", "sim7600", "ec25", "huawei", "silent")
+END_CODES = (b"+CLCC: 1,1,6,", b"NO CARRIER", b"MISSED_CALL", b"^CEND")
+RING_CODES = (b"RING", b"+CLIP")            # RING, +CRING: VOICE and the caller ID
+TARGET_MEDIAN_MS, TARGET_P99_MS, TARGET_IDLE_MB = 100.0, 300.0, 60.0
+CALL_TIMEOUT = 30.0
+
+
+def caller(i: int) -> str:
+    """A distinct valid US number per call (212-555-xxxx is valid; 555-1234 is not)."""
+    return f"+1212555{2000 + i:04d}"
+
+
+def percentile(values: list[float], share: float) -> float:
+    """Nearest-rank percentile (with 50 samples, p99 is the slowest call)."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
+
+
+# --- latency ---------------------------------------------------------------------------------
+
+def _in_stream_hit(entries, marker: bytes):
+    """Time at which `marker` had fully arrived in the host->modem bytes of `entries`."""
+    stream, ends = b"", []
+    for at, way, data in entries:
+        if way == "in":
+            stream += data
+            ends.append((len(stream), at))
+    found = stream.find(marker)
+    if found < 0:
+        return None
+    return next(at for end, at in ends if end >= found + len(marker))
+
+
+def call_times(timed, since: float, silent: bool, ring_gap: float):
+    """(call end, AT+CMGS received) in monotonic seconds for the call rung at `since`."""
+    entries = [e for e in timed if e[0] >= since]
+    cmgs = _in_stream_hit(entries, b"AT+CMGS=")
+    if cmgs is None:
+        raise RuntimeError("the simulator never received AT+CMGS for this call")
+    if silent:
+        rings = [at for at, way, data in entries
+                 if way == "out" and at < cmgs and any(c in data for c in RING_CODES)]
+        return rings[-1] + ring_gap, cmgs
+    ends = [at for at, way, data in entries
+            if way == "out" and any(c in data for c in END_CODES)]
+    if not ends:
+        raise RuntimeError("the simulator never wrote an end code for this call")
+    return ends[0], cmgs
+
+
+def _settled(box, number: str) -> bool:
+    app = box.appliance
+    latest = app.store.calls(limit=1)
+    return (bool(latest) and latest[0]["number"] == number and latest[0]["outcome"] == "texted"
+            and not app.outbox.items())
+
+
+def one_call(box, sim, number: str, sent_before: int, silent: bool, ring_gap: float) -> float:
+    """Ring once from `number`, wait for the text-back -> latency in ms."""
+    since = time.monotonic()
+    sim.ring(number, rings=2, interval=0.05)
+    sent = sim.wait_sent(sent_before + 1, timeout=CALL_TIMEOUT)
+    if sent[-1].number != number:
+        raise RuntimeError(f"text went to {sent[-1].number}, expected {number}")
+    wait_until(lambda: _settled(box, number), CALL_TIMEOUT, f"call from {number} settled")
+    end, cmgs = call_times(sim.timed_transcript, since, silent, ring_gap)
+    return (cmgs - end) * 1000.0
+
+
+def bench_dialect(dialect: str, calls: int, busy: bool, probe: TimingProbe | None) -> dict:
+    from appliance.main import build_box
+    silent = dialect == "silent"
+    tmp = Path(tempfile.mkdtemp(prefix=f"bench-{dialect}-"))
+    try:
+        if busy:
+            load_busy_year(tmp)
+        # fast=True only where the ring gap is the end of the call (0.6 s instead of 8 s).
+        box = build_box(tmp, demo=True, dialect=dialect, fast=silent, gpio=False)
+        app = box.appliance
+        ring_gap = app.options.ring_gap.total_seconds()
+        if probe:
+            probe.attach(app.store)
+        box.start()
+        try:
+            wait_until(lambda: app.modem.status.state == "ready", 30, f"{dialect} modem ready")
+            wait_until(lambda: app.service._queue.empty(), 10, "start-up sweep done")
+            sim = app.simulator
+            first = one_call(box, sim, caller(999), len(sim.sent), silent, ring_gap)
+            if probe:
+                probe.reset()
+            latencies = []
+            for i in range(calls):
+                latencies.append(one_call(box, sim, caller(i), len(sim.sent), silent, ring_gap))
+                if probe:
+                    probe.mark_call(*_last_window(sim, silent, ring_gap))
+        finally:
+            box.stop()
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return {"dialect": dialect, "calls": calls, "ring_gap_s": ring_gap if silent else None,
+            "first_ms": round(first, 1), "median_ms": round(statistics.median(latencies), 1),
+            "p99_ms": round(percentile(latencies, 0.99), 1),
+            "min_ms": round(min(latencies), 1), "max_ms": round(max(latencies), 1)}
+
+
+def _last_window(sim, silent: bool, ring_gap: float):
+    """The (end, CMGS) window of the call just measured, for the timing probe."""
+    timed = sim.timed_transcript
+    ring_starts = [at for at, way, data in timed if way == "out" and any(
+        c in data for c in RING_CODES)]
+    # The last call's first RING is at most a few entries back; its window starts there.
+    since = ring_starts[-2] - 0.001 if len(ring_starts) >= 2 else 0.0
+    return call_times(timed, since, silent, ring_gap)
+
+
+# --- report ----------------------------------------------------------------------------------
+
+def latency_rows(results: list[dict]) -> list[list[str]]:
+    rows = []
+    for r in results:
+        gap = r["ring_gap_s"]
+        prefix = f"ring gap ({gap:g} s; 8 s by default) + " if gap is not None else ""
+        ok = r["median_ms"] < TARGET_MEDIAN_MS and r["p99_ms"] < TARGET_P99_MS
+        rows.append([r["dialect"], str(r["calls"]), f"{prefix}{r['median_ms']:.1f}",
+                     f"{prefix}{r['p99_ms']:.1f}", f"{r['min_ms']:.1f}", f"{r['max_ms']:.1f}",
+                     f"{r['first_ms']:.1f}", "yes" if ok else "NO"])
+    return rows
+
+
+def report(results: list[dict], memory: dict | None, breakdown: dict | None) -> None:
+    if results:
+        print(f"\nCall end -> AT+CMGS (ms; targets: median < {TARGET_MEDIAN_MS:g}, "
+              f"p99 < {TARGET_P99_MS:g})")
+        print_table(["dialect", "calls", "median", "p99", "min", "max", "first call", "met"],
+                    latency_rows(results))
+    if breakdown:
+        print("\nWhere the time goes between call end and AT+CMGS (median per call, ms)")
+        print_table(["part", "ms", "count"], [[k, f"{v['ms']:.1f}", f"{v['count']:g}"]
+                                              for k, v in breakdown.items()])
+    if memory:
+        print(f"\nDaemon memory (python -m appliance run; target idle VmRSS < {TARGET_IDLE_MB:g} MB)")
+        rows = [[label, f"{m['VmRSS']:.1f}", f"{m['VmHWM']:.1f}", f"{m['RssAnon']:.1f}",
+                 f"{m['RssFile']:.1f}"] for label, m in memory["samples"].items()]
+        print_table(["when", "VmRSS MB", "VmHWM MB", "RssAnon MB", "RssFile MB"], rows)
+        idle = memory["samples"]["idle"]["VmRSS"]
+        print(f"idle target met: {'yes' if idle < TARGET_IDLE_MB else 'NO'}")
+        if memory.get("imports"):
+            print("\nResident memory of a fresh interpreter after each import (cumulative)")
+            print_table(["import", "VmRSS MB", "+MB"],
+                        [[name, f"{rss:.1f}", f"{delta:+.1f}"]
+                         for name, rss, delta in memory["imports"]])
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--calls", type=int, default=50, help="calls per dialect (default 50)")
+    parser.add_argument("--dialects", default=",".join(DIALECTS),
+                        help=f"comma-separated, default {','.join(DIALECTS)}")
+    parser.add_argument("--memory-calls", type=int, default=50,
+                        help="calls made to the daemon before the second memory sample")
+    parser.add_argument("--no-latency", action="store_true", help="skip the latency part")
+    parser.add_argument("--no-memory", action="store_true", help="skip the memory part")
+    parser.add_argument("--busy", action="store_true",
+                        help="load a year of a busy shop's data first (bench_pages.py's data)")
+    parser.add_argument("--breakdown", action="store_true",
+                        help="time store writes and lock waits between call end and AT+CMGS")
+    parser.add_argument("--json", type=Path, metavar="FILE", help="also write the figures here")
+    return parser
+
+
+def main(argv=None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    dialects = [d.strip() for d in args.dialects.split(",") if d.strip()]
+    unknown = sorted(set(dialects) - set(DIALECTS))
+    if unknown or args.calls < 1:
+        _parser().error(f"unknown dialect(s) {unknown}" if unknown else "--calls must be >= 1")
+    probe = TimingProbe() if args.breakdown else None
+    results = [] if args.no_latency else [bench_dialect(d, args.calls, args.busy, probe)
+                                          for d in dialects]
+    breakdown = probe.summary() if probe else None
+    memory = None if args.no_memory else daemon_memory(REPO, args.memory_calls, caller)
+    report(results, memory, breakdown)
+    if args.json:
+        args.json.write_text(json.dumps({"latency": results, "breakdown": breakdown,
+                                         "memory": memory, "busy": args.busy}, indent=2))
+        print(f"\nfigures written to {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
