@@ -27,7 +27,7 @@ class Service:
     """Owns the detector and dispatches events to the text-back, inbox and command handlers."""
 
     def __init__(self, store, modem, textback, inbox, commands, clock: Callable[[], datetime],
-                 ring_gap: timedelta = timedelta(seconds=8),
+                 ring_gap: Optional[timedelta] = None,
                  sweep_every: timedelta = timedelta(minutes=5), tick_seconds: float = 0.05,
                  on_activity: Callable[[str], None] = lambda kind: None):
         self.store = store
@@ -36,7 +36,9 @@ class Service:
         self.inbox = inbox
         self.commands = commands
         self.clock = clock
-        self.detector = MissedCallDetector(ring_gap=ring_gap)
+        # None: the owner's ring_gap_seconds setting decides (tests pass a short fixed gap).
+        self.fixed_ring_gap = ring_gap
+        self.detector = MissedCallDetector(ring_gap=ring_gap or timedelta(seconds=8))
         self.sweep_every = sweep_every
         self.tick_seconds = tick_seconds
         self.on_activity = on_activity
@@ -142,6 +144,9 @@ class Service:
     # --- clocks -----------------------------------------------------------------------------
 
     def _tick(self, now: datetime) -> None:
+        if self.fixed_ring_gap is None and self.detector.ringing is not None:
+            seconds = self.store.settings().get("ring_gap_seconds") or 8
+            self.detector.ring_gap = timedelta(seconds=seconds)
         for missed in self.detector.tick(now):
             self._missed(missed, now)
         self._decline_if_due(now)

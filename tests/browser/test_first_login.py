@@ -35,10 +35,10 @@ def test_first_login(make_shop, page, watch, viewport):
     expect(page.get_by_test_id("flash-info")).to_have_text("You're logged out.")
     screenshot(page, "login", viewport)
 
+    watch.expect_error(r"status of 401")                # the wrong password answers 401
     page.get_by_test_id("login-password").fill("not the password")
     page.get_by_test_id("login-submit").click()
     expect(page.get_by_test_id("error-password")).to_have_text("That password isn't right.")
-    watch.expect_error(r"status of 401")                # the wrong password answers 401
 
     login(page, shop, NEW_PASSWORD)
     expect(page.get_by_test_id("health-headline")).to_contain_text("Working")
