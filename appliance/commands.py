@@ -35,6 +35,8 @@ class Commands:
             self.set_away(not away.get("on"), now)
         elif isinstance(command, StartSetupHotspot):
             self.start_hotspot(now)
+        elif isinstance(command, SendText):       # e.g. the network watch telling the owner
+            self.outgoing.queue_text(command, now)
         else:
             log.warning("ignored unknown command %r", command)
 

@@ -65,7 +65,16 @@ class Box:
             "month": month,
             "addresses": list(self._addresses()),
             "demo": self.demo,
+            "ringing": self._ringing(),
         }
+
+    def _ringing(self) -> Optional[dict]:
+        """The call ringing right now, if any (a snapshot; the detector's state is immutable)."""
+        ringing = self.service.detector.ringing
+        if ringing is None:
+            return None
+        return {"number": ringing.number, "withheld": ringing.withheld, "rings": ringing.rings,
+                "started_at": ringing.started_at.isoformat()}
 
     def _today_and_month(self, settings: dict):
         zone = _zone(settings)
@@ -161,6 +170,8 @@ class Box:
         if not owner:
             raise ValidationError({"owner_phone": "set the owner's phone in Settings first"})
         text = templates.fill(settings["messages"][kind], settings)
+        if not text.strip():
+            raise ValidationError({"kind": f"the {kind} message is empty"})
         return self.service.call(lambda: self.outgoing.queue_text(
             SendText(to=owner, text=text, kind="test"), self.clock()))
 
@@ -211,10 +222,14 @@ class Box:
         self.store.log_event("security", "Admin password set")
 
     def first_run_allowed(self, remote_addr: Optional[str]) -> bool:
+        """Setting the first password (and Wi-Fi without a login): within 10 minutes of the
+        10-second button hold, or from a phone on the setup hotspot while no password is set.
+        Once a password exists, hotspot clients log in like everyone else."""
         if self.commands.first_run_open(self.clock()):
             return True
-        hotspot = self.wifi is not None and _safe(self.wifi.hotspot_active)
-        return bool(hotspot and remote_addr and remote_addr.startswith("10.42."))
+        if self.password_is_set() or not remote_addr or not remote_addr.startswith("10.42."):
+            return False
+        return self.wifi is not None and _safe(self.wifi.hotspot_active)
 
     def secret_key(self) -> bytes:
         """The session-signing key, kept in the data folder so logins survive restarts."""

@@ -105,6 +105,7 @@ class Appliance:
         self.gpio = None
         self.web = None
         self.monitor = None
+        self.network = None
 
     def _simulator(self):
         from hardware.simulator import ModemSimulator
@@ -150,11 +151,16 @@ class Appliance:
         self.monitor.start()
         if self.options.listen:
             self.web = self._serve_web(self.options.listen)
+        if not self.options.demo:
+            from appliance.network_watch import NetworkWatch
+            self.network = NetworkWatch(self.store, self.wifi, self.service.post, addresses,
+                                        self.clock)
+            self.network.start()
         self.store.log_event("start", "TextBack Box started" + (" (demo)" if self.options.demo
                                                                  else ""))
 
     def stop(self) -> None:
-        for part in (self.web, self.monitor):
+        for part in (self.web, self.monitor, self.network):
             if part is not None:
                 part.stop()
         self.modem.stop()

@@ -5,8 +5,10 @@
   viewport    "phone" (375x812) and "desktop" (1280x800): every test using `page` runs at both
   make_shop   make_shop(**build_box options) -> a started Shop (support.py); stopped afterwards
   shop        a fresh started Shop with the admin password set (not logged in)
-  watch       collects console errors, uncaught exceptions and CSP violations of `page`
-  page        a page in a new browser context at `viewport`, watched by `watch`
+  watch       collects console errors, uncaught exceptions and CSP violations of every page
+  open_context  open_context(**options) -> a new browser context at `viewport`, watched
+  context     a browser context at `viewport`, watched by `watch`
+  page        a page in `context`
 """
 from __future__ import annotations
 
@@ -65,14 +67,24 @@ def watch() -> Watch:
 
 
 @pytest.fixture
-def context(browser, viewport, watch):
-    ctx = browser.new_context(viewport=VIEWPORTS[viewport])
-    ctx.set_default_timeout(10_000)
-    watch.attach(ctx)
-    try:
-        yield ctx
-    finally:
+def open_context(browser, viewport, watch):
+    """open_context(**new_context options) -> a browser context at `viewport`, watched."""
+    contexts = []
+
+    def open_(**options):
+        ctx = browser.new_context(viewport=VIEWPORTS[viewport], **options)
+        ctx.set_default_timeout(10_000)
+        watch.attach(ctx)
+        contexts.append(ctx)
+        return ctx
+    yield open_
+    for ctx in contexts:
         ctx.close()
+
+
+@pytest.fixture
+def context(open_context):
+    return open_context()
 
 
 @pytest.fixture

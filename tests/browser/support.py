@@ -152,6 +152,7 @@ def screenshot(page, name: str, viewport: str) -> Path:
     page.evaluate("document.fonts.ready.then(() => true)")
     height = page.evaluate("Math.ceil(document.documentElement.scrollHeight)")
     page.set_viewport_size({"width": size["width"], "height": max(size["height"], height)})
+    page.evaluate("window.scrollTo(0, 0)")
     try:
         page.screenshot(path=str(path), animations="disabled", caret="hide")
     finally:

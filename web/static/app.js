@@ -48,14 +48,21 @@
     return url + (url.indexOf("?") >= 0 ? "&" : "?") + "after=" + encodeURIComponent(after);
   }
 
+  // Compare with the HTML the server sent last time, not with innerHTML (the browser re-serialises
+  // it differently), so an unchanged region is left alone: no flicker, focus and hover are kept.
+  function replaceHtml(node, html) {
+    if (node.liveHtml === html) { return; }
+    if (node.liveHtml === undefined && node.innerHTML === html) { node.liveHtml = html; return; }
+    node.innerHTML = html;
+    node.liveHtml = html;
+  }
+
   function applyLive(root, data) {
     var name, nodes, i, list, tmp, child, next, id, existing, slot, nearBottom;
     if (data.regions) {
       for (name in data.regions) {
         nodes = document.querySelectorAll('[data-live-region="' + name + '"]');
-        for (i = 0; i < nodes.length; i++) {
-          if (nodes[i].innerHTML !== data.regions[name]) { nodes[i].innerHTML = data.regions[name]; }
-        }
+        for (i = 0; i < nodes.length; i++) { replaceHtml(nodes[i], data.regions[name]); }
       }
     }
     if (data.text) {
@@ -90,7 +97,7 @@
     if (data.slots) {
       for (id in data.slots) {
         slot = document.querySelector('[data-live-id="' + id + '"] [data-live-slot]');
-        if (slot && slot.innerHTML !== data.slots[id]) { slot.innerHTML = data.slots[id]; }
+        if (slot) { replaceHtml(slot, data.slots[id]); }
       }
     }
     if (data.latest) { root.setAttribute("data-after", data.latest); }

@@ -1,0 +1,123 @@
+"""The daemon's resident memory, for bench.py: `python -m appliance run` as a child process on a
+modem simulator in this process, measured from /proc/<pid>/status once idle (modem ready, page
+answering) and again after a number of text-backs; plus what each big import costs in a fresh
+interpreter, to say where the idle figure comes from.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Callable
+
+from bench_support import proc_memory, wait_until
+
+SETTLE_SECONDS = 2.0          # after "ready": let the start-up sweep and first checks finish
+IMPORTS = ("serial", "tinydb", "phonenumbers", "gsmmodem.pdu", "gpiozero", "waitress", "flask",
+           "flask_wtf", "jinja2", "holidays", "appliance.main", "web")
+IMPORT_PROBE = r"""
+import importlib, json, sys
+def rss():
+    for line in open('/proc/self/status'):
+        if line.startswith('VmRSS:'):
+            return int(line.split()[1]) / 1024
+out = [['python itself', rss()]]
+for name in sys.argv[1:]:
+    importlib.import_module(name)
+    out.append([name, rss()])
+import phonenumbers
+phonenumbers.is_valid_number(phonenumbers.parse('+12125550100'))
+out.append(['phonenumbers US metadata (first call)', rss()])
+print(json.dumps(out))
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _get(url: str, token: str | None = None) -> tuple[int, bytes]:
+    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"}
+                                     if token else {})
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def _modem_ready(base: str, token: str) -> bool:
+    try:
+        status, body = _get(base + "api/status", token)
+    except OSError:
+        return False       # not listening yet
+    return status == 200 and json.loads(body)["modem"]["state"] == "ready"
+
+
+def _stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(5)
+
+
+def daemon_memory(repo: Path, calls: int, caller: Callable[[int], str]) -> dict:
+    """Run the daemon, measure it idle and after `calls` text-backs -> figures in MB."""
+    from appliance.secrets import get_or_create_token
+    from hardware.simulator import ModemSimulator
+    tmp = Path(tempfile.mkdtemp(prefix="bench-memory-"))
+    sim = ModemSimulator("sim800", link_path=tmp / "modem").start()
+    process = None
+    try:
+        data = tmp / "data"
+        token = get_or_create_token(data)
+        base = f"http://127.0.0.1:{free_port()}/"
+        with open(tmp / "daemon.log", "wb") as log_file:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "appliance", "run", "--port", sim.port, "--data",
+                 str(data), "--listen", base[7:-1]], cwd=repo, stdout=log_file,
+                stderr=subprocess.STDOUT, env={**os.environ, "TEXTBACK_LOG": "WARNING"})
+            wait_until(lambda: process.poll() is not None or _modem_ready(base, token), 60,
+                       "the daemon's modem ready")
+            if process.poll() is not None:
+                raise RuntimeError("daemon exited: " + (tmp / "daemon.log").read_text()[-2000:])
+            page_status, _ = _get(base + "login")
+            time.sleep(SETTLE_SECONDS)
+            samples = {"idle": proc_memory(process.pid)}
+            for i in range(calls):
+                sim.ring(caller(i), rings=2, interval=0.05)
+                sim.wait_sent(i + 1, timeout=30)
+            if calls:
+                _get(base + "api/calls", token)
+                samples[f"after {calls} calls"] = proc_memory(process.pid)
+    finally:
+        if process is not None:
+            _stop(process)
+        sim.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
+    return {"page_status": page_status, "samples": samples, "imports": import_costs(repo)}
+
+
+def import_costs(repo: Path) -> list[tuple[str, float, float]]:
+    """(module, VmRSS MB after importing it and those before, MB it added) in a fresh python."""
+    done = subprocess.run([sys.executable, "-c", IMPORT_PROBE, *IMPORTS], cwd=repo,
+                          capture_output=True, text=True, timeout=120, check=True)
+    figures, out, before = json.loads(done.stdout), [], None
+    for name, rss in figures:
+        out.append((name, round(rss, 1), round(rss - (before or rss), 1)))
+        before = rss
+    return out
