@@ -60,7 +60,7 @@ class Box:
             "away": bool((settings.get("away") or {}).get("on")),
             "version": VERSION,
             "health": verdict.as_dict(),
-            "unread": self.store.unread_total(),
+            "unread": self.unread(),
             "today": today,
             "month": month,
             "addresses": list(self._addresses()),
@@ -91,6 +91,10 @@ class Box:
                 "operator": status["modem"]["operator"], "queued": status["outbox"]["queued"],
                 "failed": status["outbox"]["failed"], "paused": status["paused"],
                 "away": status["away"], "addresses": status["addresses"], **status["today"]}
+
+    def unread(self) -> int:
+        """Replies nobody has read yet (cheap: kept as a running total by the store)."""
+        return self.store.unread_total()
 
     def events(self, limit: int = 50) -> list:
         return self.store.events(limit=limit)
@@ -196,7 +200,7 @@ class Box:
         calls = self.store.calls(limit=None, since=since, until=until)
         inbound = [m for m in self.store.messages_between(since, until + timedelta(days=7))
                    if m.get("direction") == "in"]
-        result = stats.summarise(calls, inbound, self.store.contacts(), start, end, zone,
+        result = stats.summarise(calls, inbound, self.store.booked_contacts(), start, end, zone,
                                  settings.get("average_job_value", 400))
         result.update(start=start.isoformat(), end=end.isoformat())
         return result

@@ -211,6 +211,12 @@ class Store(QueueTables):
         return sum(int(c.get("unread") or 0) for c in contacts)
 
     @_locked
+    def booked_contacts(self) -> list[dict]:
+        """Contacts marked booked (for Results), without copying every contact."""
+        contacts = raw(self._fixed_db("contacts.json"), "contacts")
+        return [copy_record(c) for c in contacts if c.get("booked")]
+
+    @_locked
     def contact_by_tag(self, tag: str) -> Optional[dict]:
         wanted = (tag or "").strip().lower()
         for contact in raw(self._fixed_db("contacts.json"), "contacts"):

@@ -22,8 +22,10 @@ from typing import Callable
 from bench_support import proc_memory, wait_until
 
 SETTLE_SECONDS = 2.0          # after "ready": let the start-up sweep and first checks finish
+# What the running daemon imports (holidays is only imported when the schedule page asks for
+# suggestions, so it comes last).
 IMPORTS = ("serial", "tinydb", "phonenumbers", "gsmmodem.pdu", "gpiozero", "waitress", "flask",
-           "flask_wtf", "jinja2", "holidays", "appliance.main", "web")
+           "flask_wtf", "appliance.main", "hardware.modem", "web.blueprints", "holidays")
 IMPORT_PROBE = r"""
 import importlib, json, sys
 def rss():
@@ -32,11 +34,17 @@ def rss():
             return int(line.split()[1]) / 1024
 out = [['python itself', rss()]]
 for name in sys.argv[1:]:
-    importlib.import_module(name)
+    module = importlib.import_module(name)
+    if name == 'web.blueprints':
+        for blueprint in module.BLUEPRINT_MODULES:
+            importlib.import_module(blueprint)
+        name = 'web.* (every blueprint)'
+    elif name == 'phonenumbers':
+        module.is_valid_number(module.parse('+12125550100'))
+        name = 'phonenumbers (+ US metadata)'
+    elif name == 'holidays':
+        name = 'holidays (on demand only)'
     out.append([name, rss()])
-import phonenumbers
-phonenumbers.is_valid_number(phonenumbers.parse('+12125550100'))
-out.append(['phonenumbers US metadata (first call)', rss()])
 print(json.dumps(out))
 """
 

@@ -66,6 +66,7 @@ class Shop:
 
     def ring(self, number: Optional[str], rings: int = 2, number_type: int = 145) -> dict:
         """A caller rings and gives up; returns the logged call once its outcome is final."""
+        self.wait_outbox_empty()    # a SIM800 refuses calls while a text is being submitted
         before = {call["id"] for call in self.box.calls(limit=None)}
         if number is None:
             self.simulator.ring("", rings=rings, withheld=True)
@@ -76,6 +77,10 @@ class Shop:
             fresh = [c for c in self.box.calls(limit=None) if c["id"] not in before]
             return fresh[0] if fresh and fresh[0].get("outcome") in SETTLED else None
         return wait_for(settled, timeout=WAIT, message=f"the call from {number} to be logged")
+
+    def wait_outbox_empty(self) -> None:
+        wait_for(lambda: self.box.outbox.counts()["queued"] == 0, timeout=WAIT,
+                 message="the box to finish sending its texts")
 
     def text_in(self, number: str, text: str) -> dict:
         """A customer texts the box; returns the stored incoming message."""

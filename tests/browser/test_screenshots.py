@@ -87,10 +87,12 @@ def check_home(page, shop):
 
 
 def check_inbox(page, shop):
-    rows = page.get_by_test_id("conversation-row")
-    expect(rows).to_have_count(3)
-    expect(page.locator(f'[data-number="{OTHER_CALLER}"]').get_by_test_id("unread-badge")) \
-        .to_have_text("1")
+    for number in (CALLER, OTHER_CALLER, UK_CALLER):
+        expect(page.locator(f'[data-testid=conversation-row][data-number="{number}"]')) \
+            .to_be_visible()
+    other = page.locator(f'[data-testid=conversation-row][data-number="{OTHER_CALLER}"]')
+    expect(other.get_by_test_id("unread-badge")).to_have_text("1")
+    expect(other.get_by_test_id("conversation-last")).to_have_text(OTHER_TEXT)
 
 
 def check_thread(page, shop):
@@ -102,9 +104,9 @@ def check_thread(page, shop):
 
 def check_calls(page, shop):
     outcomes = page.get_by_test_id("call-list").get_by_test_id("call-outcome")
-    expect(outcomes).to_have_count(7)
-    expect(outcomes).to_contain_text(["Texted back", "Number withheld", "Not a textable number",
-                                      "Caller opted out"])
+    expect(outcomes).to_have_text(["Already in a conversation", "Caller opted out", "Texted back",
+                                   "Not a textable number", "Number withheld — can't text",
+                                   "Texted back", "Texted back"])          # newest first
 
 
 def check_results(page, shop):
@@ -160,6 +162,19 @@ def test_page(name, busy_shop, owner_state, open_context, watch, viewport):
     check(page, busy_shop)
     screenshot(page, name, viewport)
     watch.assert_clean()
+
+
+@pytest.mark.xfail(strict=True, reason="the owner's relay copies are listed as a customer "
+                   "conversation (contacts get a row for the owner_phone); see the report")
+def test_inbox_lists_customers_not_the_owner(busy_shop, page, watch):
+    page.goto(busy_shop.url("/login"))
+    page.get_by_test_id("login-password").fill(PASSWORD)
+    page.get_by_test_id("login-submit").click()
+    page.goto(busy_shop.url("/conversations/"))
+    expect(page.get_by_test_id("conversation-row").first).to_be_visible()
+    numbers = page.get_by_test_id("conversation-row").evaluate_all(
+        "rows => rows.map(row => row.getAttribute('data-number'))")
+    assert sorted(numbers) == sorted([CALLER, OTHER_CALLER, UK_CALLER])
 
 
 def test_login_page(busy_shop, page, watch, viewport):
