@@ -114,7 +114,9 @@ class Concat:
 
 @dataclass(frozen=True)
 class IncomingText:
-    """One received SMS (or one part of a long one), decoded from its PDU."""
+    """One received SMS (or one part of a long one), decoded from its PDU. A PDU that cannot be
+    decoded becomes a text from UNREADABLE_SENDER carrying the raw PDU, so it is kept, never
+    answered, and its SIM slot is freed."""
     sender: str                 # as received: "+1555...", "0123...", or alphanumeric "ACME"
     sender_type: Optional[int]  # TON/NPI octet: 145 international, 129/161 national, 208 alnum
     text: str
@@ -122,6 +124,9 @@ class IncomingText:
     concat: Optional[Concat] = None
     memory: Optional[str] = None
     index: Optional[int] = None
+
+
+UNREADABLE_SENDER = "Unreadable"
 
 
 @dataclass(frozen=True)
@@ -133,6 +138,8 @@ class DeliveryReport:
     final: bool            # False while the network is still trying
     status_code: int
     at: Optional[datetime] = None
+    memory: Optional[str] = None
+    index: Optional[int] = None
 
 
 # --- what the core decided --------------------------------------------------------------------

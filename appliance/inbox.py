@@ -26,6 +26,7 @@ from appliance.replies import Replies
 log = logging.getLogger(__name__)
 
 EXPIRE_CHECK = timedelta(seconds=5)
+RESCAN = timedelta(days=31)     # how far back a text read again after a crash is looked for
 
 
 def fingerprint(text: IncomingText) -> str:
@@ -156,7 +157,7 @@ class Inbox:
         part_fps = [fp for fp in part_fps if fp]
         whole_fp = hashlib.sha256("|".join(sorted(part_fps)).encode()).hexdigest()[:24]
         number = self._number(whole.sender, whole.sender_type)
-        if not self._already_stored(number, whole_fp):
+        if not self._already_stored(whole_fp, now):
             self.replies.received(number, whole, whole_fp, now)
             self.flash()
         for fp in part_fps + [whole_fp]:
@@ -164,11 +165,9 @@ class Inbox:
         if whole.key:
             self.store.remove_pending_parts(whole.key)
 
-    def _already_stored(self, number: str, whole_fp: str) -> bool:
-        if self.store.seen_fingerprint(whole_fp):
-            return True
-        return any(m.get("fingerprint") == whole_fp
-                   for m in self.store.messages_for(number, limit=50))
+    def _already_stored(self, whole_fp: str, now: datetime) -> bool:
+        return self.store.seen_fingerprint(whole_fp) or \
+            self.store.received_with_fingerprint(whole_fp, since=now - RESCAN) is not None
 
     def _number(self, sender: str, sender_type: Optional[int]) -> str:
         region = self.store.settings().get("region", "US")

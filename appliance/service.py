@@ -20,6 +20,7 @@ from appliance.calls import MissedCallDetector
 
 log = logging.getLogger(__name__)
 
+DECLINE_SETTLE = timedelta(seconds=2)
 CALL_EVENTS = (d.RingSeen, d.CallerIdSeen, d.CallEndSeen, d.CallForwardedSeen)
 
 
@@ -47,6 +48,7 @@ class Service:
         self._thread: Optional[threading.Thread] = None
         self._next_sweep: Optional[datetime] = None
         self._declined_at: Optional[datetime] = None
+        self._declined_until: Optional[datetime] = None
         self.heartbeat = time.monotonic()
 
     # --- other threads talk to us through these --------------------------------------------
@@ -112,6 +114,8 @@ class Service:
             return
         now = self.clock()
         if isinstance(item, CALL_EVENTS):
+            if self._declined_until and item.at < self._declined_until:
+                return    # rings of the call we just declined, still in the queue or the air
             for missed in self.detector.observe(item, now):
                 self._missed(missed, now)
         elif isinstance(item, (d.SmsStored, d.StatusReportStored)):
@@ -168,5 +172,7 @@ class Service:
         except (d.ModemUnavailable, TimeoutError, OSError) as error:
             log.warning("could not decline the call: %s", error)
             return
+        # The network takes a moment to tear the call down; its last RINGs are not a new call.
+        self._declined_until = self.clock() + DECLINE_SETTLE
         for missed in self.detector.declined(now):
             self._missed(missed, now)

@@ -165,6 +165,17 @@ class Store(QueueTables):
         return found[0] if found else None
 
     @_locked
+    def received_with_fingerprint(self, fp: str, since) -> Optional[dict]:
+        """A stored text with this fingerprint. A crash can come between storing a text and
+        remembering its fingerprint (or updating its conversation): this finds it anyway and
+        brings the conversation summary up to date."""
+        found = self._newest_first("messages", 1, since, None,
+                                   lambda m: m.get("fingerprint") == fp)
+        if found:
+            self._summarise(found[0])
+        return found[0] if found else None
+
+    @_locked
     def messages_between(self, since, until) -> list[dict]:
         """Every text with since <= at < until, oldest first."""
         return list(reversed(self._newest_first("messages", None, since, until, None)))

@@ -118,7 +118,7 @@ class ATChannel:
 
     def command(self, cmd: str, timeout: float = 5.0,
                 lock_timeout: Optional[float] = None) -> Response:
-        """Send `cmd` and wait for its final answer. Raises CommandTimeout, PortLost, ChannelBusy."""
+        """Send `cmd`, wait for its final answer. Raises CommandTimeout, PortLost, ChannelBusy."""
         with self.session(timeout if lock_timeout is None else lock_timeout):
             pending = self._begin(cmd)
             try:

@@ -1,4 +1,4 @@
-"""The modem adapter: what the service and the sender call to use the modem, whatever state it is in.
+"""The modem adapter: what the service and the sender call to use the modem, in whatever state.
 
 A supervisor thread (hardware/supervisor.py) opens the port, initialises the modem
 (hardware/modem_init.py), checks its health, reconnects when the port vanishes or the modem stops
@@ -15,8 +15,8 @@ import threading
 from datetime import datetime
 from typing import Callable, Optional, Union
 
-from appliance.domain import (DeliveryReport, IncomingText, ModemStatus, ModemUnavailable,
-                              SendFailed, SendUnconfirmed)
+from appliance.domain import (UNREADABLE_SENDER, DeliveryReport, IncomingText, ModemStatus,
+                              ModemUnavailable, SendFailed, SendUnconfirmed)
 from hardware import pdu
 from hardware.at_channel import ATChannel, utc_now
 from hardware.modem_init import Setup
@@ -171,7 +171,9 @@ class Modem:
     def _live(self) -> ATChannel:
         channel = self._channel
         if channel is None or channel.lost:
-            raise ModemUnavailable(f"no working modem ({self.status.state})")
+            status = self.status
+            raise ModemUnavailable(f"no working modem ({status.state}: "
+                                   f"{(channel and channel.lost) or status.last_error})")
         return channel
 
     def _wait_for_send(self) -> float:
@@ -215,12 +217,12 @@ def stored_pdus(lines: list[str], prefix: str) -> list[tuple[list[str], str]]:
     return pairs
 
 
-def _decoded(hex_pdu: str, memory: str, index: int) -> Optional[Stored]:
+def _decoded(hex_pdu: str, memory: str, index: int) -> Stored:
     try:
         decoded = pdu.decode(hex_pdu)
     except pdu.PduError as error:
+        # Kept (raw) and taken off the SIM like any text, so a bad PDU never fills the SIM.
         log.warning("cannot read the text in %s/%s (%s): %s", memory, index, error, hex_pdu)
-        return None
-    if isinstance(decoded, IncomingText):
-        return dataclasses.replace(decoded, memory=memory, index=index)
-    return decoded
+        return IncomingText(UNREADABLE_SENDER, None, f"[The box could not read this text: "
+                            f"{error}. Raw PDU: {hex_pdu}]", None, memory=memory, index=index)
+    return dataclasses.replace(decoded, memory=memory, index=index)

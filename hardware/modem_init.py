@@ -46,13 +46,10 @@ class Setup:
     problems: list[str] = field(default_factory=list)
 
 
-def info_line(response: Response, prefix: Optional[str] = None) -> Optional[str]:
-    """The first information line with any `+XXXX:`/`Revision:` style label removed."""
+def info_line(response: Response) -> Optional[str]:
+    """The first information line, without a `+CGMR:` / `Revision:` style label."""
     for line in response.lines:
-        text = line
-        if prefix and text.upper().startswith(prefix.upper()):
-            text = text[len(prefix):]
-        text = re.sub(r"^(\+[A-Z]+:|Revision:|Model:|Manufacturer:|IMEI:)\s*", "", text.strip())
+        text = re.sub(r"^(\+[A-Z]+:|Revision:|Model:|Manufacturer:|IMEI:)\s*", "", line.strip())
         if text:
             return text.strip()
     return None

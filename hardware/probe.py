@@ -132,7 +132,7 @@ def format_report(report: dict) -> str:
     volte = report.get("volte")
     if volte:
         lines.append(f"Voice over LTE:   {volte['hint']}")
-        lines += [f"                  {cmd} -> {answer}" for cmd, answer in volte["answers"].items()]
+        lines += [f"{'':18}{cmd} -> {answer}" for cmd, answer in volte["answers"].items()]
     if report.get("transcript"):
         lines.append(f"AT transcript:    {report['transcript']}")
     return "\n".join(lines)

@@ -26,6 +26,8 @@ SIM_STATES = {"no_sim": "no_sim", "sim_pin": "sim_pin", "sim_puk": "sim_pin"}
 
 
 class Supervisor:
+    """The thread behind one Modem; it alone opens, replaces and drops the channel."""
+
     def __init__(self, modem: "Modem", reconnect_delay: float, health_interval: float,
                  restart_settle: float):
         self.modem = modem
@@ -51,12 +53,14 @@ class Supervisor:
     def stop(self, timeout: float) -> None:
         self._stop.set()
         self._wake.set()
+        self.modem._set_status(state="no_modem", last_error="stopped")
         self._close_channel()                # ends a command in flight at once
         if self._thread is not None:
             self._thread.join(timeout)
             if self._thread.is_alive():
                 log.warning("modem supervisor did not stop within %ss", timeout)
         self._close_channel()
+        self.modem._set_status(state="no_modem", last_error="stopped")
 
     def alive(self) -> bool:
         if self._thread is None or not self._thread.is_alive():
@@ -92,6 +96,9 @@ class Supervisor:
         except PortLost as error:
             self._no_modem(str(error))
             self._stop.wait(self.reconnect_delay)
+            return
+        if self._stop.is_set():              # stop() came while we were opening
+            channel.close()
             return
         modem._channel = channel
         if not self._initialise(channel):
@@ -195,8 +202,8 @@ class Supervisor:
         self.modem._set_status(state="no_modem", last_error=reason, signal_percent=None)
 
     def _drop(self, reason: str) -> None:
+        self._no_modem(reason)               # first, so nobody sees "ready" without a channel
         self._close_channel()
-        self._no_modem(reason)
         was_connected, self._connected = self._connected, False
         if was_connected and not self._stop.is_set():
             log.warning("modem lost: %s", reason)

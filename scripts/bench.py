@@ -15,7 +15,7 @@ VmHWM from /proc/<pid>/status once idle (modem ready, page answering) and after 
 
     .venv/bin/python scripts/bench.py                 # everything (about two minutes)
     .venv/bin/python scripts/bench.py --calls 5 --dialects sim800 --no-memory
-    .venv/bin/python scripts/bench.py --busy --breakdown   # a year of data loaded; where the time goes
+    .venv/bin/python scripts/bench.py --busy --breakdown   # a year of data; where time goes
 
 Loopback and temporary folders only; every process and folder it makes is removed at the end.
 """
@@ -24,14 +24,16 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import math
+import os
 import shutil
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from datetime import timedelta
 from pathlib import Path
+from typing import Optional
 
 REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
@@ -39,7 +41,8 @@ if str(REPO) not in sys.path:
 
 from bench_data import load_busy_year  # noqa: E402
 from bench_memory import daemon_memory  # noqa: E402
-from bench_support import TimingProbe, percentile, print_table, wait_until  # noqa: E402
+from bench_support import (PAGE_LOADS, TimingProbe, git_commit, page_load,  # noqa: E402
+                           percentile, print_table, wait_until)
 
 DIALECTS = ("sim800", "sim7600", "ec25", "huawei", "silent")
 END_CODES = (b"+CLCC: 1,1,6,", b"NO CARRIER", b"MISSED_CALL", b"^CEND")
@@ -104,53 +107,68 @@ def one_call(box, sim, number: str, sent_before: int, silent: bool, ring_gap: fl
     return call_times(sim.timed_transcript, since, silent, ring_gap)
 
 
-def bench_dialect(dialect: str, calls: int, busy: bool, breakdown: bool,
-                  real_timers: bool = False) -> dict:
+def bench_dialect(dialect: str, calls: int, busy: bool = False, breakdown: bool = False,
+                  real_timers: bool = False, pages: Optional[str] = None) -> dict:
+    """`calls` abandoned calls to a fresh box on `dialect` -> the figures of one table row."""
     from appliance.main import build_box
     silent = dialect == "silent"
+    # Production timers, except for the silent family by default: fast=True makes its ring gap
+    # 0.6 s instead of 8 s (and the service ticks every 20 ms instead of 100 ms).
     fast = silent and not real_timers
+    probe = TimingProbe() if breakdown else None
     tmp = Path(tempfile.mkdtemp(prefix=f"bench-{dialect}-"))
     try:
         if busy:
             load_busy_year(tmp)
-        # Production timers, except for the silent family by default: fast=True makes its ring
-        # gap 0.6 s instead of 8 s (and the service ticks every 20 ms instead of 100 ms).
         box = build_box(tmp, demo=True, dialect=dialect, fast=fast, gpio=False)
-        app = box.appliance
         if silent and real_timers:
-            app.store.save_settings({**app.store.settings(), "ring_gap_seconds": MIN_RING_GAP})
-        ring_gap = (app.options.ring_gap or timedelta(
-            seconds=app.store.settings()["ring_gap_seconds"])).total_seconds()
-        probe = TimingProbe() if breakdown else None
-        if probe:
-            probe.attach(app)
-        try:
-            box.start()
-            wait_until(lambda: app.modem.status.state == "ready", 30, f"{dialect} modem ready")
-            wait_until(lambda: app.service._queue.empty(), 10, "start-up sweep done")
-            sim = app.simulator
-            end, cmgs = one_call(box, sim, caller(999), len(sim.sent), silent, ring_gap)
-            first = (cmgs - end) * 1000
-            if probe:
-                probe.reset()
-            latencies = []
-            for i in range(calls):
-                end, cmgs = one_call(box, sim, caller(i), len(sim.sent), silent, ring_gap)
-                latencies.append((cmgs - end) * 1000)
-                if probe:
-                    probe.mark_call(end, cmgs)
-        finally:
-            box.stop()
-            if probe:
-                probe.detach()
+            store = box.appliance.store
+            store.save_settings({**store.settings(), "ring_gap_seconds": MIN_RING_GAP})
+        ring_gap, first, latencies = run_calls(box, calls, silent, probe, pages)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return {"dialect": dialect, "calls": calls, "ring_gap_s": ring_gap if silent else None,
-            "timers": "fast (tests)" if fast else "production",
+            "timers": ("fast (tests)" if fast else "production") + (f" + pages {pages}"
+                                                                     if pages else ""),
             "first_ms": round(first, 1), "median_ms": round(statistics.median(latencies), 1),
             "p99_ms": round(percentile(latencies, 0.99), 1),
             "min_ms": round(min(latencies), 1), "max_ms": round(max(latencies), 1),
             "breakdown": probe.summary() if probe else None}
+
+
+def run_calls(box, calls: int, silent: bool, probe: Optional[TimingProbe], pages: Optional[str]):
+    """Start the box, make a first call, then `calls` measured ones; stop it ->
+    (ring gap s, first call ms, [ms per measured call])."""
+    app = box.appliance
+    ring_gap = (app.options.ring_gap or timedelta(
+        seconds=app.store.settings()["ring_gap_seconds"])).total_seconds()
+    if probe:
+        probe.attach(app)
+    stop_pages, loader = threading.Event(), None
+    try:
+        box.start()
+        wait_until(lambda: app.modem.status.state == "ready", 30, "modem ready")
+        wait_until(lambda: app.service._queue.empty(), 10, "start-up sweep done")
+        sim = app.simulator
+        if pages:
+            loader = page_load(box, pages, stop_pages)
+        end, cmgs = one_call(box, sim, caller(999), len(sim.sent), silent, ring_gap)
+        first, latencies = (cmgs - end) * 1000, []
+        if probe:
+            probe.reset()
+        for i in range(calls):
+            end, cmgs = one_call(box, sim, caller(i), len(sim.sent), silent, ring_gap)
+            latencies.append((cmgs - end) * 1000)
+            if probe:
+                probe.mark_call(end, cmgs)
+    finally:
+        stop_pages.set()
+        if loader is not None:
+            loader.join(10)
+        box.stop()
+        if probe:
+            probe.detach()
+    return ring_gap, first, latencies
 
 
 # --- report ----------------------------------------------------------------------------------
@@ -190,7 +208,8 @@ def report(results: list[dict], memory: dict | None) -> None:
                         [[k, f"{v['ms']:.1f}", _count(v["count"]), f"{v['slowest_ms']:.1f}",
                           _count(v["slowest_count"])] for k, v in r["breakdown"].items()])
     if memory:
-        print(f"\nDaemon memory (python -m appliance run; target idle VmRSS < {TARGET_IDLE_MB:g} MB)")
+        print(f"\nDaemon memory (python -m appliance run; target idle VmRSS < "
+              f"{TARGET_IDLE_MB:g} MB; page answered HTTP {memory['page_status']})")
         rows = [[label, f"{m['VmRSS']:.1f}", f"{m['VmHWM']:.1f}", f"{m['RssAnon']:.1f}",
                  f"{m['RssFile']:.1f}"] for label, m in memory["samples"].items()]
         print_table(["when", "VmRSS MB", "VmHWM MB", "RssAnon MB", "RssFile MB"], rows)
@@ -203,19 +222,8 @@ def report(results: list[dict], memory: dict | None) -> None:
                          for name, rss, delta in memory["imports"]])
 
 
-def _commit() -> str | None:
-    head = REPO / ".git" / "HEAD"
-    try:
-        ref = head.read_text().strip()
-        if ref.startswith("ref: "):
-            return (REPO / ".git" / ref[5:]).read_text().strip()
-        return ref
-    except OSError:
-        return None
-
-
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+    parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--calls", type=int, default=50, help="calls per dialect (default 50)")
     parser.add_argument("--dialects", default=",".join(DIALECTS),
@@ -225,13 +233,17 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--no-latency", action="store_true", help="skip the latency part")
     parser.add_argument("--no-memory", action="store_true", help="skip the memory part")
     parser.add_argument("--busy", action="store_true",
-                        help="load a year of a busy shop's data first (bench_pages.py's data)")
+                        help="load a year of a busy shop's data first (bench_data.py)")
     parser.add_argument("--breakdown", action="store_true",
                         help="time store writes and lock waits between call end and AT+CMGS")
     parser.add_argument("--silent-real-timers", action="store_true",
                         help="silent family on production timers (100 ms service tick) with "
                              f"the ring gap at its {MIN_RING_GAP} s minimum: about "
                              f"{MIN_RING_GAP + 0.3:g} s per call")
+    parser.add_argument("--page-load", choices=sorted(PAGE_LOADS),
+                        help="pages in use meanwhile: 'open' = home and inbox left open (their "
+                             "live polls), 'stress' = a year of results reloaded back to back; "
+                             "use with --busy")
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the figures here")
     return parser
 
@@ -244,13 +256,18 @@ def main(argv=None) -> int:
     if unknown or args.calls < 1:
         _parser().error(f"unknown dialect(s) {unknown}" if unknown else "--calls must be >= 1")
     results = [] if args.no_latency else [
-        bench_dialect(d, args.calls, args.busy, args.breakdown, args.silent_real_timers)
+        bench_dialect(d, args.calls, args.busy, args.breakdown, args.silent_real_timers,
+                      args.page_load)
         for d in dialects]
-    memory = None if args.no_memory else daemon_memory(REPO, args.memory_calls, caller)
+    memory = None if args.no_memory else daemon_memory(REPO, args.memory_calls, caller, args.busy)
     report(results, memory)
+    load = [round(x, 2) for x in os.getloadavg()]
+    print(f"\nload average (1, 5, 15 min) at the end: {load[0]}, {load[1]}, {load[2]} "
+          f"on {os.cpu_count()} CPUs (other work on the machine inflates the figures)")
     if args.json:
-        args.json.write_text(json.dumps({"commit": _commit(), "busy": args.busy,
-                                         "latency": results, "memory": memory}, indent=2))
+        args.json.write_text(json.dumps({"commit": git_commit(REPO), "busy": args.busy,
+                                         "load_average": load, "latency": results,
+                                         "memory": memory}, indent=2))
         print(f"\nfigures written to {args.json}")
     return 0
 

@@ -19,6 +19,7 @@ import urllib.request
 from pathlib import Path
 from typing import Callable
 
+from bench_data import OWNER, load_busy_year
 from bench_support import proc_memory, wait_until
 
 SETTLE_SECONDS = 2.0          # after "ready": let the start-up sweep and first checks finish
@@ -83,16 +84,24 @@ def _stop(process: subprocess.Popen) -> None:
             process.wait(5)
 
 
-def daemon_memory(repo: Path, calls: int, caller: Callable[[int], str]) -> dict:
-    """Run the daemon, measure it idle and after `calls` text-backs -> figures in MB."""
-    from appliance.secrets import get_or_create_token
+BROWSE = ("api/status", "api/calls?limit=1000", "api/conversations", "api/stats?days=30",
+          "api/stats?days=3660", f"api/conversations/{OWNER.replace('+', '%2B')}")
+
+
+def daemon_memory(repo: Path, calls: int, caller: Callable[[int], str], busy: bool = False) -> dict:
+    """Run the daemon, measure it idle, after `calls` text-backs and (busy: with a year of data
+    loaded first) after reading every API endpoint -> figures in MB."""
+    from appliance.secrets import get_or_create_token, set_password
     from hardware.simulator import ModemSimulator
     tmp = Path(tempfile.mkdtemp(prefix="bench-memory-"))
     sim = ModemSimulator("sim800", link_path=tmp / "modem").start()
     process = None
     try:
         data = tmp / "data"
+        if busy:
+            load_busy_year(data)
         token = get_or_create_token(data)
+        set_password(data, "bench-password-1")      # a set-up box: /login is the page
         base = f"http://127.0.0.1:{free_port()}/"
         with open(tmp / "daemon.log", "wb") as log_file:
             process = subprocess.Popen(
@@ -110,8 +119,11 @@ def daemon_memory(repo: Path, calls: int, caller: Callable[[int], str]) -> dict:
                 sim.ring(caller(i), rings=2, interval=0.05)
                 sim.wait_sent(i + 1, timeout=30)
             if calls:
-                _get(base + "api/calls", token)
                 samples[f"after {calls} calls"] = proc_memory(process.pid)
+            if busy:
+                for path in BROWSE:
+                    _get(base + path, token)
+                samples["after reading the year (API)"] = proc_memory(process.pid)
     finally:
         if process is not None:
             _stop(process)

@@ -1,6 +1,7 @@
-"""Shared pieces of the benchmark scripts (bench.py, bench_pages.py): waiting with a timeout,
-percentiles, a plain-text table, /proc memory figures, and TimingProbe, which times the steps
-between a call's end code and AT+CMGS inside a running box.
+"""Shared pieces of the benchmark scripts (bench.py, bench_pages.py ...): waiting with a
+timeout, percentiles, a plain-text table, /proc memory figures, TimingProbe (times the steps
+between a call's end code and AT+CMGS inside a running box), page_load (the shop page in use
+while calls come in) and the commit measured.
 
 TimingProbe instruments one box in the benchmark's own process at run time (wrapping a few of
 its objects' methods and the store's lock); nothing in appliance/ is changed on disk, and
@@ -186,8 +187,48 @@ class TimingProbe:
 
 def _file_label(*args) -> str:
     """calls-2026-11.json -> calls-*.json (the path is the first argument of both wrappers)."""
-    target = args[0]
-    path = getattr(target, "path", target)
-    name = Path(path).name
-    stem = name.split("-")[0] if name[:1].isalpha() and "-" in name else name.removesuffix(".json")
-    return f"{stem}-*.json" if "-" in name else f"{stem}.json"
+    name = Path(getattr(args[0], "path", args[0])).name
+    kind, dash, _ = name.partition("-")
+    return f"{kind}-*.json" if dash else name
+
+
+# --- the page in use meanwhile, and which commit was measured ----------------------------
+
+PAGE_LOADS = {
+    # The page left open on the shop PC: what app.js polls (home every 3 s, inbox every 5 s).
+    "open": (("/live/status", 3.0), ("/live/inbox", 5.0)),
+    # The owner reloading a year of results back to back.
+    "stress": (("/api/stats?days=365", 0.05),),
+}
+
+
+def page_load(box, kind: str, stop: threading.Event) -> threading.Thread:
+    """A thread making the page requests of PAGE_LOADS[kind] until `stop` is set."""
+    from web import create_app
+    client = create_app(box, {"TESTING": True}).test_client()
+    with client.session_transaction() as session:
+        session["logged_in"] = True
+    headers = {"Authorization": f"Bearer {box.api_token()}"}
+    due = {path: 0.0 for path, _ in PAGE_LOADS[kind]}
+
+    def load() -> None:
+        while not stop.is_set():
+            for path, every in PAGE_LOADS[kind]:
+                if time.monotonic() >= due[path]:
+                    client.get(path, headers=headers)
+                    due[path] = time.monotonic() + every
+            stop.wait(0.05)
+    thread = threading.Thread(target=load, name="page-load", daemon=True)
+    thread.start()
+    return thread
+
+
+def git_commit(repo: Path) -> Optional[str]:
+    """The checked-out commit, read from .git without running git."""
+    try:
+        ref = (repo / ".git" / "HEAD").read_text().strip()
+        if ref.startswith("ref: "):
+            return (repo / ".git" / ref[5:]).read_text().strip()
+        return ref
+    except OSError:
+        return None

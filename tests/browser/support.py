@@ -150,11 +150,16 @@ def login(page, shop: Shop, password: str = PASSWORD) -> None:
 def screenshot(page, name: str, viewport: str) -> Path:
     """tests/screenshots/<name>-<width>.png of the whole page. The viewport is stretched to the
     page's height first, so fixed bars (the phone's bottom nav) sit where they belong instead
-    of across the middle of a stitched full-page capture."""
+    of across the middle of a stitched full-page capture. On a phone, also
+    <name>-375-screen.png: the first screen, as the owner sees the page when it opens."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     size = VIEWPORTS[viewport]
     path = SCREENSHOTS / f"{name}-{size['width']}.png"
     page.evaluate("document.fonts.ready.then(() => true)")
+    page.evaluate("window.scrollTo(0, 0)")
+    if viewport == "phone":
+        page.screenshot(path=str(SCREENSHOTS / f"{name}-{size['width']}-screen.png"),
+                        animations="disabled", caret="hide")
     height = page.evaluate("Math.ceil(document.documentElement.scrollHeight)")
     page.set_viewport_size({"width": size["width"], "height": max(size["height"], height)})
     page.evaluate("window.scrollTo(0, 0)")

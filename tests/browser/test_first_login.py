@@ -3,7 +3,7 @@ a long button press; the password set there logs the owner in, and works at the 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.support import login, screenshot
+from tests.browser.support import login
 
 pytestmark = pytest.mark.browser
 
@@ -33,7 +33,6 @@ def test_first_login(make_shop, page, watch, viewport):
     log_out(page, viewport)
     expect(page).to_have_url(shop.url("/login"))
     expect(page.get_by_test_id("flash-info")).to_have_text("You're logged out.")
-    screenshot(page, "login", viewport)
 
     watch.expect_error(r"status of 401")                # the wrong password answers 401
     page.get_by_test_id("login-password").fill("not the password")

@@ -3,7 +3,7 @@ UCS-2, the one-click plain-punctuation fix, the preview with placeholders filled
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.support import login
+from tests.browser.support import login, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -19,7 +19,7 @@ def counter(editor, name):
     return editor.get_by_test_id("counter-business_hours").locator(f'[data-c="{name}"]')
 
 
-def test_edit_a_message_with_live_counter_and_preview(shop, page, watch):
+def test_edit_a_message_with_live_counter_and_preview(shop, page, watch, viewport):
     shop.box.update_settings({"business_name": "Joe's Plumbing"})
     login(page, shop)
     page.goto(shop.url("/messages/"))
@@ -42,6 +42,7 @@ def test_edit_a_message_with_live_counter_and_preview(shop, page, watch):
     expect(editor.locator(".ucs2-char")).to_have_text(["—"])
     expect(editor.get_by_test_id("preview-business_hours")).to_have_text(
         FILLED_PLAIN.replace(" - ", " — "))
+    screenshot(page, "messages-ucs2", viewport)
 
     editor.get_by_test_id("plain-business_hours").click()
     expect(text).to_have_value(BEFORE_DASH + " -" + AFTER_DASH)

@@ -135,6 +135,15 @@ def test_refused_send_is_send_failed(channel, sim):
     assert channel.send_pdu(*PDU_HI) == sim.sent[0].reference
 
 
+def test_refusal_before_the_prompt_is_send_failed_and_the_hook_never_runs(channel, sim):
+    channel.command("AT+CMEE=1", 2)
+    sim.set_network(pin="absent")
+    called = []
+    with pytest.raises(SendFailed) as failure:
+        channel.send_pdu(*PDU_HI, on_submitting=lambda: called.append(1))
+    assert failure.value.code == 310 and called == [] and sim.sent == []
+
+
 def test_swallowed_send_is_unconfirmed_and_the_channel_recovers(channel, sim):
     sim.swallow_next_send()
     with pytest.raises(SendUnconfirmed):

@@ -193,7 +193,8 @@ def test_not_a_number_is_send_failed(rig):
 
 def test_code_in_the_middle_of_a_read_is_not_lost(rig):
     rig.sim.receive_text("+15557654321", "Are you open?", notify=False)
-    rig.sim.inject_during_next("AT+CMGR", b'\r\nRING\r\n\r\n+CLIP: "+15559990000",145,"",0,"",0\r\n')
+    rig.sim.inject_during_next("AT+CMGR",
+                               b'\r\nRING\r\n\r\n+CLIP: "+15559990000",145,"",0,"",0\r\n')
     text = rig.modem.read_text("SM", 1)
     assert text.text == "Are you open?"
     rig.events.wait(RingSeen)
@@ -412,6 +413,9 @@ def test_modem_that_stops_answering_is_lost_and_found_again():
 def test_stop_ends_the_threads(rig):
     rig.modem.stop()
     assert not rig.modem.alive() and rig.events.of(ModemLost) == []
+    assert rig.modem.status.state == "no_modem"
+    with pytest.raises(ModemUnavailable):
+        rig.modem.send_text(CUSTOMER, "after stop")
     ours = ("modem-supervisor", "modem-reader")
     wait_for(lambda: not [t for t in threading.enumerate() if t.name in ours], 3,
              "modem threads to end")

@@ -60,7 +60,8 @@ def read_submit(length: int, hex_pdu: str) -> dict:
 
 
 def submit(number, text, **kw):
-    return [read_submit(length, hex_pdu) for length, hex_pdu in pdu.encode_submit(number, text, **kw)]
+    return [read_submit(length, hex_pdu)
+            for length, hex_pdu in pdu.encode_submit(number, text, **kw)]
 
 
 # --- encoding -------------------------------------------------------------------------------
@@ -193,13 +194,15 @@ def gsm7_deliver(text, header=b"", **kw):
 
 
 def test_known_vector_how_are_you():
-    text = pdu.decode("07911326040000F0040B911346610089F60000208062917314080CC8F71D14969741F977FD07")
+    text = pdu.decode("07911326040000F0040B911346610089F60000208062917314080C"
+                      "C8F71D14969741F977FD07")
     assert text == IncomingText(sender="+31641600986", sender_type=145, text="How are you?",
                                 sent_at=datetime(2002, 8, 26, 19, 37, 41, tzinfo=timezone.utc))
 
 
 def test_known_vector_alphanumeric_sender():
-    text = pdu.decode("0791448720003023240DD0E474D81C0EBB010000111011315214000BE474D81C0EBB5DE3771B")
+    text = pdu.decode("0791448720003023240DD0E474D81C0EBB01000011101131521400"
+                      "0BE474D81C0EBB5DE3771B")
     assert (text.sender, text.sender_type, text.text) == ("diafaan", 0xD0, "diafaan.com")
 
 
@@ -256,7 +259,8 @@ def test_concatenation_header_ucs2():
 @pytest.mark.parametrize("dcs,encoding", [(0x48, "ucs2"), (0x18, "ucs2"), (0xE0, "ucs2"),
                                           (0xF0, "gsm7"), (0xF4, "8bit"), (0x04, "8bit")])
 def test_data_coding_groups(dcs, encoding):
-    body = {"ucs2": "hé".encode("utf-16-be"), "8bit": b"\x01\x02", "gsm7": pack([0x68, 0x69])}[encoding]
+    body = {"ucs2": "hé".encode("utf-16-be"), "8bit": b"\x01\x02",
+            "gsm7": pack([0x68, 0x69])}[encoding]
     udl = 2 if encoding == "gsm7" else len(body)
     expected = {"ucs2": "hé", "8bit": "\x01\x02", "gsm7": "hi"}[encoding]
     assert pdu.decode(deliver(dcs=dcs, ud=body, udl=udl)).text == expected

@@ -1,0 +1,72 @@
+"""The benchmark scripts run end to end in a reduced mode and print their results (what they
+measure is not asserted: speed is the scripts' business, not the tests'). Each run gets its own
+TMPDIR, so the test can check that no temporary folder and no daemon is left behind."""
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def run_script(name: str, tmp_path: Path, *args: str) -> str:
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    done = subprocess.run([sys.executable, f"scripts/{name}", *args], cwd=REPO,
+                          env={**os.environ, "TMPDIR": str(scratch)}, capture_output=True,
+                          text=True, timeout=100)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert list(scratch.iterdir()) == [], "temporary folders left behind"
+    assert not _processes_mentioning(str(scratch)), "a process it started is still running"
+    return done.stdout
+
+
+def _processes_mentioning(text: str) -> list[str]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        if entry.name.isdigit() and text in cmdline:
+            found.append(cmdline)
+    return found
+
+
+def _row(output: str, first_cell: str) -> list[str]:
+    rows = [line.split() for line in output.splitlines() if line.split()[:1] == [first_cell]]
+    assert rows, f"no {first_cell!r} row in:\n{output}"
+    return rows[0]
+
+
+def test_bench_measures_latency_and_daemon_memory(tmp_path):
+    figures = tmp_path / "bench.json"
+    out = run_script("bench.py", tmp_path, "--calls", "3", "--dialects", "sim800",
+                     "--memory-calls", "2", "--breakdown", "--json", str(figures))
+    row = _row(out, "sim800")
+    assert row[1:3] == ["production", "3"] and float(row[3]) > 0
+    assert float(_row(out, "idle")[1]) > 0
+    assert _row(out, "total")
+    saved = json.loads(figures.read_text())
+    assert saved["latency"][0]["calls"] == 3 and saved["latency"][0]["median_ms"] > 0
+    assert saved["memory"]["samples"]["after 2 calls"]["VmRSS"] > 0
+
+
+def test_bench_measures_the_silent_family_after_its_ring_gap(tmp_path):
+    out = run_script("bench.py", tmp_path, "--calls", "2", "--dialects", "silent", "--no-memory")
+    assert _row(out, "silent")[4] == "gap"
+    assert "ring gap (0.6 s here" in out
+
+
+def test_bench_pages_times_every_endpoint(tmp_path):
+    out = run_script("bench_pages.py", tmp_path, "--days", "3", "--requests", "2")
+    assert _row(out, "/api/status")[1] == "200"
+    assert _row(out, "/api/stats?days=30")[1] == "200"
+    assert float(_row(out, "/")[3]) > 0
+
+
+def test_bench_store_reports_files_and_calls(tmp_path):
+    out = run_script("bench_store.py", tmp_path, "--days", "3", "--repeat", "1")
+    assert int(_row(out, "contacts.json")[1]) > 0
+    assert float(_row(out, "update_contact")[2]) > 0
