@@ -106,7 +106,10 @@ class Box:
                                 number=number)
 
     def conversations(self, search: Optional[str] = None) -> list:
-        return [_summary(c) for c in self.store.contacts(search=search) if c.get("last_at")]
+        """Customer conversations; the owner's own phone (forwards, commands) is not one."""
+        owner = self.store.settings().get("owner_phone")
+        return [_summary(c) for c in self.store.contacts(search=search)
+                if c.get("last_at") and c["number"] != owner]
 
     def conversation(self, number: str) -> Optional[dict]:
         contact = self.store.contact(number)
@@ -198,8 +201,9 @@ class Box:
         since = datetime.combine(start, datetime.min.time(), zone)
         until = datetime.combine(end + timedelta(days=1), datetime.min.time(), zone)
         calls = self.store.calls(limit=None, since=since, until=until)
+        # A reply is a customer talking: STOP/HELP keywords and robots don't count.
         inbound = [m for m in self.store.messages_between(since, until + timedelta(days=7))
-                   if m.get("direction") == "in"]
+                   if m.get("direction") == "in" and m.get("kind") in (None, "reply")]
         result = stats.summarise(calls, inbound, self.store.booked_contacts(), start, end, zone,
                                  settings.get("average_job_value", 400))
         result.update(start=start.isoformat(), end=end.isoformat())

@@ -181,7 +181,8 @@ class Appliance:
     def _serve_web(self, listen: str) -> "WebServer":
         from web import create_app
         host, _, port = listen.rpartition(":")
-        server = WebServer(create_app(self.box), host or "0.0.0.0", int(port))
+        server = WebServer(create_app(self.box), host or "0.0.0.0", int(port),
+                           loop_timeout=0.05 if self.options.fast else 1.0)
         server.start()
         return server
 
@@ -189,9 +190,11 @@ class Appliance:
 class WebServer:
     """waitress in a thread of this process (the page and API share the daemon's store)."""
 
-    def __init__(self, app, host: str, port: int):
+    def __init__(self, app, host: str, port: int, loop_timeout: float = 1.0):
         from waitress.server import create_server
-        self.server = create_server(app, host=host, port=port, threads=4, ident="textback")
+        # loop_timeout bounds how long close() takes to be noticed (short in tests).
+        self.server = create_server(app, host=host, port=port, threads=4, ident="textback",
+                                    asyncore_loop_timeout=loop_timeout)
         self.thread = threading.Thread(target=self._run, name="web", daemon=True)
 
     @property

@@ -41,10 +41,11 @@ class Replies:
         is_owner = number == settings.get("owner_phone")
         automated = numbers.is_alphanumeric(whole.sender) or \
             numbers.is_short_code(whole.sender, settings.get("region", "US"))
+        kind = "owner" if is_owner else "automated" if automated else \
+            "keyword" if keywords.classify(whole.text) else "reply"
         self.store.add_message({
             "number": number, "direction": "in", "text": whole.text, "at": now,
-            "status": "received", "kind": "owner" if is_owner else
-            ("automated" if automated else "reply"), "sent_at": whole.sent_at,
+            "status": "received", "kind": kind, "sent_at": whole.sent_at,
             "parts_missing": whole.parts_missing or None, "fingerprint": fp})
         if is_owner:
             self._owner_text(whole.text, settings, now)

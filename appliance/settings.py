@@ -38,11 +38,12 @@ DEFAULTS: dict = {
     "cooldown_minutes": 720, "daily_cap": 3, "active_conversation_hours": 4,
     "ring_gap_seconds": 8, "exclude": [],
     "urgent_words": ["urgent", "emergency", "asap", "leak", "flood", "burst", "no heat",
-                     "no power", "gas"],
-    "quick_replies": ["Thanks! I'll call you back shortly.",
+                     "no power", "gas", "sparking"],
+    "quick_replies": ["Here's a link to grab a time that works for you: {booking_link}",
+                      "On my way!",
+                      "I'll call you in 20 minutes.",
                       "Can you send me a photo of the problem?",
-                      "What's the address for the job?",
-                      "You're booked in - see you then!"],
+                      "What's the address for the job?"],
     "average_job_value": 400,
 }
 

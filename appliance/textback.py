@@ -99,9 +99,11 @@ def call_facts(missed: CallMissed, region: str) -> policy.CallFacts:
     """Translate the modem's raw caller ID into what the policy needs to know."""
     raw = missed.number
     withheld = not raw
-    number = None if withheld else numbers.to_e164(raw, missed.number_type, region)
+    e164 = None if withheld else numbers.to_e164(raw, missed.number_type, region)
     short = bool(raw) and numbers.is_short_code(raw, region)
-    valid = bool(number) and numbers.is_textable(number)
+    valid = bool(e164) and numbers.is_textable(e164)
+    # What cannot be made a valid E.164 number is kept as the modem gave it, never texted.
+    number = e164 if valid else raw or None
     return policy.CallFacts(number=number, raw_number=raw, withheld=withheld, valid=valid,
                             short_code=short, forwarded=missed.forwarded)
 

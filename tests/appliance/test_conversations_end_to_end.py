@@ -4,7 +4,8 @@ relay by plain SMS."""
 from __future__ import annotations
 
 from appliance.main import build_box
-from tests.appliance.box_support import CALLER, OTHER_CALLER, UK_MOBILE, running_box, wait_call
+from tests.appliance.box_support import (CALLER, OTHER_CALLER, UK_MOBILE, running_box,
+                                         wait_call, wait_settled)
 from tests.helpers import wait_for
 
 OWNER = "+12125550147"
@@ -165,6 +166,7 @@ def test_the_owner_can_ask_for_status_and_pause_by_text(tmp_path):
                  "the status report")
         sim.receive_text(OWNER, "PAUSE")
         wait_for(lambda: box.settings()["paused"], 10, "paused")
+        wait_settled(box)            # a SIM800 turns calls away while it sends a text
         sim.ring(CALLER, number_type=145, rings=1)
         wait_call(box, outcome="paused")
 

@@ -164,8 +164,6 @@ def test_page(name, busy_shop, owner_state, open_context, watch, viewport):
     watch.assert_clean()
 
 
-@pytest.mark.xfail(strict=True, reason="the owner's relay copies are listed as a customer "
-                   "conversation (contacts get a row for the owner_phone); see the report")
 def test_inbox_lists_customers_not_the_owner(busy_shop, page):
     page.goto(busy_shop.url("/login"))
     page.get_by_test_id("login-password").fill(PASSWORD)
