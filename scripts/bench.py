@@ -13,9 +13,14 @@ and X is reported. Every call is waited for (text sent, outbox empty) before the
 Memory: `python -m appliance run` as a child process on a simulator in this process; VmRSS and
 VmHWM from /proc/<pid>/status once idle (modem ready, page answering) and after N calls.
 
+--busy loads a year of a busy shop first (bench_data.py); --breakdown times each step and every
+store write and lock wait between end code and AT+CMGS; --page-load has the shop page in use
+meanwhile; --silent-real-timers measures the silent family on production timers.
+
     .venv/bin/python scripts/bench.py                 # everything (about two minutes)
     .venv/bin/python scripts/bench.py --calls 5 --dialects sim800 --no-memory
     .venv/bin/python scripts/bench.py --busy --breakdown   # a year of data; where time goes
+    .venv/bin/python scripts/bench.py --busy --page-load open --dialects sim800 --no-memory
 
 Loopback and temporary folders only; every process and folder it makes is removed at the end.
 """

@@ -5,6 +5,7 @@ interpreter, to say where the idle figure comes from.
 """
 from __future__ import annotations
 
+import ctypes
 import json
 import os
 import shutil
@@ -22,6 +23,7 @@ from typing import Callable
 from bench_data import OWNER, load_busy_year
 from bench_support import proc_memory, wait_until
 
+PR_SET_PDEATHSIG = 1
 SETTLE_SECONDS = 2.0          # after "ready": let the start-up sweep and first checks finish
 # What the running daemon imports (holidays is only imported when the schedule page asks for
 # suggestions, so it comes last).
@@ -74,6 +76,11 @@ def _modem_ready(base: str, token: str) -> bool:
     return status == 200 and json.loads(body)["modem"]["state"] == "ready"
 
 
+def _die_with_parent() -> None:
+    """In the child: SIGTERM when the benchmark dies, even by kill -9 (no stray daemon)."""
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
 def _stop(process: subprocess.Popen) -> None:
     if process.poll() is None:
         process.send_signal(signal.SIGTERM)
@@ -107,7 +114,8 @@ def daemon_memory(repo: Path, calls: int, caller: Callable[[int], str], busy: bo
             process = subprocess.Popen(
                 [sys.executable, "-m", "appliance", "run", "--port", sim.port, "--data",
                  str(data), "--listen", base[7:-1]], cwd=repo, stdout=log_file,
-                stderr=subprocess.STDOUT, env={**os.environ, "TEXTBACK_LOG": "WARNING"})
+                stderr=subprocess.STDOUT, env={**os.environ, "TEXTBACK_LOG": "WARNING"},
+                preexec_fn=_die_with_parent)
             wait_until(lambda: process.poll() is not None or _modem_ready(base, token), 60,
                        "the daemon's modem ready")
             if process.poll() is not None:

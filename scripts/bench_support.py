@@ -99,7 +99,8 @@ class TimingProbe:
         with self._guard:
             self.events.append((threading.current_thread().name, kind, label, start, end))
 
-    def _wrap(self, owner, name: str, kind: str, label: Callable[..., str]) -> Callable:
+    def _wrap(self, owner, name: str, kind: str, label: Callable[..., str]):
+        """(the original method, a timed stand-in that records `kind` events)."""
         original = getattr(owner, name)
 
         def timed(*args, **kwargs):
