@@ -79,7 +79,7 @@ def cmd_run(args) -> int:
     from appliance import main as root
     if not args.port:
         return _fail("no modem port: give --port or set TEXTBACK_PORT")
-    problem = root.preflight(args.data, args.port, args.baud)
+    problem = root.preflight(args.data, args.port, args.baud, args.listen)
     if problem:
         return _fail(problem)
     options = root.Options(data_dir=args.data, port=args.port, baud=args.baud,
@@ -92,7 +92,7 @@ def cmd_run(args) -> int:
 
 def cmd_demo(args) -> int:
     from appliance import main as root
-    problem = root.preflight(args.data, None, 0)
+    problem = root.preflight(args.data, None, 0, args.listen)
     if problem:
         return _fail(problem)
     options = root.Options(data_dir=args.data, demo=True, dialect=args.modem,

@@ -6,10 +6,11 @@ owner by SMS where that makes sense, so the owner always knows what the box just
 from __future__ import annotations
 
 import logging
+import threading
 from datetime import datetime, timedelta
 from typing import Callable, Optional
 
-from appliance import relay
+from appliance import relay, schedule
 from appliance.domain import SendStatusReport, SendText, StartSetupHotspot, ToggleAway
 
 log = logging.getLogger(__name__)
@@ -31,8 +32,8 @@ class Commands:
         if isinstance(command, SendStatusReport):
             self.send_status(now)
         elif isinstance(command, ToggleAway):
-            away = self.store.settings().get("away") or {}
-            self.set_away(not away.get("on"), now)
+            # What the owner sees: an away mode whose last day has passed is off.
+            self.set_away(not schedule.away_active(self.store.settings(), now), now)
         elif isinstance(command, StartSetupHotspot):
             self.start_hotspot(now)
         elif isinstance(command, SendText):       # e.g. the network watch telling the owner
@@ -55,10 +56,7 @@ class Commands:
 
     def set_away(self, on: bool, now: datetime) -> None:
         settings = self.store.settings()
-        away = dict(settings.get("away") or {})
-        away["on"] = bool(on)
-        if not on:
-            away["until"] = None
+        away = {"on": bool(on), "until": None}    # the button knows no end date
         settings["away"] = away
         self.store.save_settings(settings)
         self.store.log_event("settings", "Away mode on" if on else "Away mode off")
@@ -81,9 +79,13 @@ class Commands:
         if self.wifi is None:
             log.warning("no Wi-Fi control on this machine: setup hotspot not started")
             return
+        # nmcli can take many seconds: not on the service thread, which must keep noticing calls.
+        threading.Thread(target=self._open_hotspot, name="hotspot", daemon=True).start()
+
+    def _open_hotspot(self) -> None:
         try:
             name = self.wifi.start_hotspot()
-        except Exception as error:  # nmcli failures of any kind must not stop the service
+        except Exception as error:  # thread boundary: nmcli failures must not go unseen
             self.store.log_event("wifi", f"Could not start the setup hotspot: {error}",
                                  level="error")
             return

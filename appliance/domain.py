@@ -166,6 +166,38 @@ class SendText:
     call_id: Optional[str] = None
 
 
+# --- what the sender did with an outbox item (sender -> service) -------------------------------
+
+
+@dataclass(frozen=True)
+class TextSent:
+    """The modem accepted the text (+CMGS); `references` are its message references."""
+    item: dict
+    references: tuple = ()
+
+
+@dataclass(frozen=True)
+class TextSendFailed:
+    """A try failed before anything was submitted; `gave_up` after the last try."""
+    item: dict
+    reason: str
+    gave_up: bool = False
+
+
+@dataclass(frozen=True)
+class TextUnconfirmed:
+    """Ctrl-Z was written but the modem never answered: may have gone, never resent."""
+    item: dict
+    reason: str
+
+
+@dataclass(frozen=True)
+class TextCancelled:
+    """Not sent after all (the customer texted STOP while it waited)."""
+    item: dict
+    reason: str
+
+
 @dataclass(frozen=True)
 class SendStatusReport:
     """Command (button short press, owner's STATUS): text the owner how the box is doing."""

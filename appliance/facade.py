@@ -6,6 +6,7 @@ The web layer never touches the modem, the outbox or the detector. Reads go thro
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 import secrets as _random
 from datetime import date, datetime, timedelta
@@ -47,7 +48,7 @@ class Box:
         modem = self.modem.status
         counts = self.outbox.counts()
         verdict = health.assess(modem.state, counts.get("queued", 0), counts.get("failed", 0),
-                                modem.last_error)
+                                modem.last_error, counts.get("unconfirmed", 0))
         settings = self.store.settings()
         today, month = self._today_and_month(settings)
         return {
@@ -161,6 +162,10 @@ class Box:
 
         def apply():
             merged = settings_rules.validate_patch(self.store.settings(), patch)
+            sim = self.modem.status.sim_number
+            if sim and merged.get("owner_phone") == sim:
+                raise ValidationError({"owner_phone": "this is the box's own number (its SIM); "
+                                                      "use your mobile"})
             self.store.save_settings(merged)
             self.store.log_event("settings", "Settings changed: " + ", ".join(sorted(patch)))
             return merged
@@ -228,6 +233,14 @@ class Box:
     def set_password(self, password: str) -> None:
         secrets.set_password(self.data_dir, password)
         self.store.log_event("security", "Admin password set")
+
+    def password_stamp(self) -> str:
+        """A short fingerprint of the password file ("" when none is set). The page keeps it in
+        each login session, so a password change ends every other session."""
+        try:
+            return hashlib.sha256((self.data_dir / "password").read_bytes()).hexdigest()[:16]
+        except FileNotFoundError:
+            return ""
 
     def first_run_allowed(self, remote_addr: Optional[str]) -> bool:
         """Setting the first password (and Wi-Fi without a login): within 10 minutes of the

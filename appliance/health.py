@@ -38,13 +38,20 @@ class Health:
                 "led": self.led}
 
 
-def assess(modem_state: str, queued: int, failed: int, last_error: Optional[str] = None) -> Health:
+def assess(modem_state: str, queued: int, failed: int, last_error: Optional[str] = None,
+           unconfirmed: int = 0) -> Health:
     """The single most important thing to know about the box right now."""
     led, level, problem, advice = _MODEM.get(modem_state, _MODEM["error"])
     if level == "ok" and failed:
         return Health("outbox_failing", "fault",
                       f"{failed} text{'s' if failed != 1 else ''} could not be sent.",
                       "Check the SIM has credit and can send texts; open Calls to see which.")
+    if level == "ok" and unconfirmed:
+        return Health("ready", "warn",
+                      f"The modem did not confirm {unconfirmed} text"
+                      f"{'s' if unconfirmed != 1 else ''}; they probably went.",
+                      "They are not resent automatically. Open Calls to see which, and reply "
+                      "by hand if unsure.")
     if level == "ok" and queued > 5:
         return Health("ready", "warn", f"{queued} texts are waiting to be sent.",
                       "The network may be slow; they go out by themselves.")

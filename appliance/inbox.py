@@ -41,11 +41,12 @@ class Inbox:
 
     def __init__(self, store, modem, outgoing, commands, decode_pdu: Callable[[str], object],
                  status_facts: Callable[[], dict] = dict, flash: Callable[[], None] = lambda: None,
+                 box_number: Callable[[], object] = lambda: None,
                  part_timeout: timedelta = reassembly.DEFAULT_TIMEOUT):
         self.store = store
         self.modem = modem
         self.decode_pdu = decode_pdu
-        self.replies = Replies(store, outgoing, commands, status_facts)
+        self.replies = Replies(store, outgoing, commands, status_facts, box_number)
         self.flash = flash
         self.part_timeout = part_timeout
         self._next_expire: Optional[datetime] = None
@@ -56,19 +57,21 @@ class Inbox:
         """At start-up: finish long texts whose parts were all stored before a crash."""
         self.expire_parts(now, force=True)
 
-    def fetch_stored(self, memory: str, index: int, now: datetime) -> None:
-        """`+CMTI` / `+CDSI`: read the text at memory/index, store it, then delete it."""
+    def fetch_stored(self, memory: str, index: int, now: datetime) -> bool:
+        """`+CMTI` / `+CDSI`: read the text at memory/index, store it, then delete it.
+        False when the modem could not be asked now (the next sweep takes the text in)."""
         try:
             item = self.modem.read_text(memory, index)
         except (ModemUnavailable, TimeoutError, OSError) as error:
             log.warning("could not read %s/%s now (%s); the next sweep finds it", memory, index,
                         error)
-            return
+            return False
         if item is None:
             log.info("nothing at %s/%s (already handled)", memory, index)
-            return
+            return True
         self._handle(item, now)
         self._delete(memory, index)
+        return True
 
     def receive_direct(self, pdu: str, now: datetime) -> None:
         """`+CMT`: a text delivered straight to us (not on the SIM)."""
@@ -76,9 +79,6 @@ class Inbox:
         if item is not None:
             self._handle(item, now)
         self._acknowledge()
-
-    def receive_direct_report(self, pdu: str, now: datetime) -> None:
-        self.receive_direct(pdu, now)
 
     def sweep(self, now: datetime) -> int:
         """List every memory and take in whatever is there (arrived while off, missed codes,
@@ -166,8 +166,12 @@ class Inbox:
             self.store.remove_pending_parts(whole.key)
 
     def _already_stored(self, whole_fp: str, now: datetime) -> bool:
-        return self.store.seen_fingerprint(whole_fp) or \
-            self.store.received_with_fingerprint(whole_fp, since=now - RESCAN) is not None
+        if self.store.seen_fingerprint(whole_fp):
+            return True
+        stored = self.store.received_with_fingerprint(whole_fp, since=now - RESCAN)
+        if stored is not None:
+            self.replies.finish_unhandled(stored, now)
+        return stored is not None
 
     def _number(self, sender: str, sender_type: Optional[int]) -> str:
         region = self.store.settings().get("region", "US")

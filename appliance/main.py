@@ -19,6 +19,7 @@ from appliance.facade import Box
 from appliance.inbox import Inbox
 from appliance.outbox import Outbox
 from appliance.outgoing import Outgoing
+from appliance.send_results import SendResults
 from appliance.sender import Sender
 from appliance.service import Service
 from appliance.store import Store
@@ -81,8 +82,9 @@ class Appliance:
         self.modem = Modem(port, events=self._post, baud=options.baud, rtscts=options.rtscts,
                            clock=self.clock, reconnect_delay=0.2 if fast else 2.0,
                            **({"health_interval": 0.5, "send_timeout": 3.0} if fast else {}))
-        self.sender = Sender(self.store, self.outbox, self.modem, self.clock,
-                             poll_seconds=0.2 if fast else 1.0, on_sent=lambda item: self._flash())
+        self.sender = Sender(self.store, self.outbox, self.modem, self.clock, post=self._post,
+                             poll_seconds=0.2 if fast else 1.0)
+        self.results = SendResults(self.store, self.outbox)
         self.outgoing = Outgoing(self.store, self.outbox, wake=self.sender.wake)
         self.wifi = options.wifi
         self.commands = Commands(self.store, self.outgoing, status_facts=self._status_facts,
@@ -90,12 +92,14 @@ class Appliance:
         self.textback = TextBack(self.store, self.outgoing, box_number=self._box_number)
         self.inbox = Inbox(self.store, self.modem, self.outgoing, self.commands,
                            decode_pdu=pdu.decode, status_facts=self._status_facts,
-                           flash=self._flash,
+                           flash=self._flash, box_number=self._box_number,
                            part_timeout=timedelta(seconds=options.part_timeout))
         self.service = Service(self.store, self.modem, self.textback, self.inbox, self.commands,
+                               self.results,
                                self.clock, ring_gap=options.ring_gap,
                                sweep_every=timedelta(seconds=5 if fast else 300),
-                               tick_seconds=0.02 if fast else 0.1)
+                               tick_seconds=0.02 if fast else 0.1,
+                               on_activity=lambda kind: self._flash())
         self.box = Box(options.data_dir, self.store, self.service, self.commands, self.outgoing,
                        self.outbox, self.modem, self.clock, demo=options.demo,
                        simulator=self._demo_phone(), wifi=self.wifi, addresses=addresses)
@@ -140,15 +144,14 @@ class Appliance:
         from appliance.monitor import Monitor
         if self.simulator:
             self.simulator.start()
-        self.sender.recover(self.clock())
+        before = {item["id"]: item["status"] for item in self.outbox.items()}
+        self.outbox.recover_after_restart(self.clock())
+        self.results.recover(before)
         self.service.start()
         self.sender.start()
         self.modem.start()
         if self.options.gpio:
             self.gpio = self._open_gpio()
-        self.monitor = Monitor(self.box, self.service, self.sender, self.modem, self.gpio,
-                               interval=0.2 if self.options.fast else 1.0)
-        self.monitor.start()
         if self.options.listen:
             self.web = self._serve_web(self.options.listen)
         if not self.options.demo:
@@ -156,15 +159,30 @@ class Appliance:
             self.network = NetworkWatch(self.store, self.wifi, self.service.post, addresses,
                                         self.clock)
             self.network.start()
+        self.monitor = Monitor(self.box, self._checks(), light=self.gpio,
+                               interval=0.2 if self.options.fast else 1.0)
+        self.monitor.start()          # last: it tells systemd the box is ready
         self.store.log_event("start", "TextBack Box started" + (" (demo)" if self.options.demo
                                                                  else ""))
 
+    def _checks(self) -> dict:
+        """What must stay alive for the systemd watchdog to be fed."""
+        checks = {"service thread": self.service.responsive,
+                  "sender thread": self.sender.responsive,
+                  # A modem being reconnected on purpose is fine; a dead supervisor is not.
+                  "modem supervisor": self.modem.alive}
+        for name, part in (("web server", self.web), ("network watch", self.network)):
+            if part is not None:
+                checks[name] = part.alive
+        return checks
+
     def stop(self) -> None:
-        for part in (self.web, self.monitor, self.network):
+        for part in (self.monitor, self.web, self.network):
             if part is not None:
                 part.stop()
+        # The sender first (a text being submitted finishes), then the modem it talks to.
+        self.sender.stop(timeout=10)
         self.modem.stop()
-        self.sender.stop()
         self.service.stop()
         if self.gpio is not None:
             self.gpio.close()
@@ -219,8 +237,12 @@ class WebServer:
         self.thread.join(5)
 
 
-def preflight(data_dir: Path, port: Optional[str], baud: int) -> Optional[str]:
+def preflight(data_dir: Path, port: Optional[str], baud: int,
+              listen: Optional[str] = None) -> Optional[str]:
     """Why `run` cannot start, in one line, or None. Once running, nothing makes it exit."""
+    problem = _listen_problem(listen) if listen else None
+    if problem:
+        return problem
     try:
         Path(data_dir).mkdir(parents=True, exist_ok=True)
         probe = Path(data_dir) / ".write-test"
@@ -235,6 +257,21 @@ def preflight(data_dir: Path, port: Optional[str], baud: int) -> Optional[str]:
         serial.serial_for_url(port, baud, timeout=1, exclusive=True).close()
     except (serial.SerialException, OSError, ValueError) as error:
         return f"cannot open modem port {port}: {error}"
+    return None
+
+
+def _listen_problem(listen: str) -> Optional[str]:
+    host, _, port = listen.rpartition(":")
+    if not port.isdigit():
+        return f"--listen {listen}: give HOST:PORT, e.g. 0.0.0.0:80"
+    probe = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        probe.bind((host or "0.0.0.0", int(port)))
+    except OSError as error:
+        return f"cannot serve the page on {listen}: {error.strerror}"
+    finally:
+        probe.close()
     return None
 
 

@@ -1,5 +1,5 @@
-"""The monitor thread: keeps the status light in step with the box's health and pings the
-systemd watchdog only while every part is alive.
+"""The monitor: keeps the status light in step with the box's health, tells systemd when the box
+is ready, and runs the watchdog (appliance/watchdog.py) over every thread that must stay alive.
 
 Health is read once a second (cheap: modem status, outbox counts, settings, unread count), so the
 light follows a modem that drops off USB within a second or two.
@@ -8,72 +8,58 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import Optional
+from typing import Callable, Optional
 
-from appliance import health, systemd
+from appliance import health, schedule, systemd
+from appliance.watchdog import Watchdog
 
 log = logging.getLogger(__name__)
 
 
 class Monitor:
-    """Status light + watchdog + systemd readiness."""
+    """Status light + systemd readiness + watchdog."""
 
-    def __init__(self, box, service, sender, modem, light=None, interval: float = 1.0):
+    def __init__(self, box, checks: dict[str, Callable[[], bool]], light=None,
+                 interval: float = 1.0):
         self.box = box
-        self.service = service
-        self.sender = sender
-        self.modem = modem
         self.light = light
         self.interval = interval
+        self.watchdog = Watchdog(checks)
         self._stop = threading.Event()
         self._thread: Optional[threading.Thread] = None
-        self._ready_sent = False
         self.last_led: Optional[tuple] = None
 
-    def checks(self) -> dict:
-        """What must be true for the watchdog to be fed."""
-        return {
-            "service thread": self.service.responsive,
-            "sender thread": self.sender.responsive,
-            # A modem being reconnected on purpose is fine; a dead reader thread is not.
-            "modem supervisor": self.modem.alive,
-        }
-
     def start(self) -> None:
+        systemd.notify_ready()
+        self.watchdog.start()
         self._thread = threading.Thread(target=self._run, name="monitor", daemon=True)
         self._thread.start()
 
     def stop(self) -> None:
         self._stop.set()
+        self.watchdog.stop()
         if self._thread:
             self._thread.join(5)
+
+    def alive(self) -> bool:
+        return bool(self._thread and self._thread.is_alive())
 
     def _run(self) -> None:
         while not self._stop.wait(self.interval):
             try:
-                self.step()
-            except Exception:  # thread boundary: the light and watchdog must keep going
-                log.exception("monitor step failed")
+                self.update_light()
+            except Exception:  # thread boundary: the light must keep going
+                log.exception("status light update failed")
 
-    def step(self) -> None:
-        failing = [name for name, check in self.checks().items() if not check()]
-        if failing:
-            log.error("not feeding the watchdog: %s not alive", ", ".join(failing))
-        else:
-            if not self._ready_sent:
-                systemd.notify_ready()
-                self._ready_sent = True
-            systemd.notify_watchdog()
-        self._update_light()
-
-    def _update_light(self) -> None:
+    def update_light(self) -> None:
         store = self.box.store
         settings = store.settings()
         counts = self.box.outbox.counts()
-        status = self.modem.status
-        verdict = health.assess(status.state, counts.get("queued", 0), counts.get("failed", 0))
+        status = self.box.modem.status
+        verdict = health.assess(status.state, counts.get("queued", 0), counts.get("failed", 0),
+                                unconfirmed=counts.get("unconfirmed", 0))
         paused = bool(settings.get("paused"))
-        away = bool((settings.get("away") or {}).get("on"))
+        away = schedule.away_active(settings, self.box.clock())
         unread = store.unread_total() > 0
         wanted = (verdict.led, paused, away, unread)
         if wanted == self.last_led:

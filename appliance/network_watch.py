@@ -50,6 +50,9 @@ class NetworkWatch:
         self._thread = threading.Thread(target=self._run, name="network-watch", daemon=True)
         self._thread.start()
 
+    def alive(self) -> bool:
+        return bool(self._thread and self._thread.is_alive())
+
     def stop(self) -> None:
         self._stop.set()
         if self._thread:

@@ -92,14 +92,19 @@ class Outbox:
         return self.store.outbox_update(item_id, status="submitting")
 
     def mark_sent(self, item_id: str, references: Optional[list] = None) -> Optional[dict]:
-        """The modem accepted the text (+CMGS). Returns the finished item; it leaves the outbox."""
-        item = self.get(item_id)
-        if item is None:
-            log.warning("outbox item %s not found when sent", item_id)
-            return None
-        self.store.outbox_remove(item_id)
-        item.update(status="sent", references=list(references or []))
-        return item
+        """The modem accepted the text (+CMGS). The item stays, as `sent`, until the service has
+        recorded it on the message and the call (then `finish`), so a crash in between loses
+        nothing: recovery records it then."""
+        return self.store.outbox_update(item_id, status="sent",
+                                        references=list(references or []))
+
+    def mark_cancelled(self, item_id: str) -> Optional[dict]:
+        """Not to be sent after all (e.g. the customer texted STOP); the service finishes it."""
+        return self.store.outbox_update(item_id, status="cancelled", next_attempt_at=None)
+
+    def finish(self, item_id: str) -> bool:
+        """The result is recorded everywhere: the item leaves the outbox."""
+        return self.store.outbox_remove(item_id)
 
     def mark_retry(self, item_id: str, error: str, now: datetime) -> Optional[dict]:
         """A try failed before anything was submitted: back off, or give up after MAX_ATTEMPTS."""
@@ -165,7 +170,9 @@ class Outbox:
         return removed
 
     def counts(self) -> dict:
-        """{"queued": waiting to go (incl. being sent), "failed": failed or unconfirmed}."""
+        """{"queued": waiting to go (incl. being sent), "failed": gave up after every try,
+        "unconfirmed": may have gone (a warning, not a fault)}."""
         items = self.store.outbox_items()
         return {"queued": sum(i.get("status") in WAITING for i in items),
-                "failed": sum(i.get("status") in DEAD for i in items)}
+                "failed": sum(i.get("status") == "failed" for i in items),
+                "unconfirmed": sum(i.get("status") == "unconfirmed" for i in items)}

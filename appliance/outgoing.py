@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from typing import Callable
+from typing import Callable, Optional
 
 from appliance.domain import SendText
+from appliance.monthly import new_id
 
 log = logging.getLogger(__name__)
 
@@ -23,9 +24,16 @@ class Outgoing:
         self.outbox = outbox
         self.wake = wake
 
-    def queue_text(self, command: SendText, now: datetime) -> dict:
-        """Store the message as `queued`, put it in the outbox, wake the sender; return the message."""
+    def queue_text(self, command: SendText, now: datetime, message_id: Optional[str] = None,
+                   contact_fields: Optional[dict] = None) -> dict:
+        """Put the text in the outbox and wake the sender first (the only write before the modem
+        gets it), then record the message as `queued` in the conversation; return the message.
+        The sender's results reach the message through the service queue, after this."""
+        message_id = message_id or new_id("m", now)
+        self.outbox.queue(command, now, message_id)
+        self.wake()
         message = self.store.add_message({
+            "id": message_id,
             "number": command.to,
             "direction": "out",
             "text": command.text,
@@ -33,9 +41,7 @@ class Outgoing:
             "status": "queued",
             "kind": command.kind,
             "call_id": command.call_id,
-        })
-        self.outbox.queue(command, now, message["id"])
-        log.info("queued %s text %s to %s", command.kind, message["id"], command.to)
-        self.wake()
+        }, contact_fields=contact_fields)
+        log.info("queued %s text %s to %s", command.kind, message_id, command.to)
         return message
 

@@ -21,6 +21,7 @@ from appliance.reassembly import Assembled
 log = logging.getLogger(__name__)
 
 REPORT_WINDOW = timedelta(days=7)
+OWNER_ERRORS_PER_HOUR = 5
 CONFIRMATIONS = {
     "stop": "You won't get more texts from {name}. Text START to undo.",
     "start": "You're back in: {name} can text you again. Text STOP to opt out.",
@@ -30,32 +31,52 @@ CONFIRMATIONS = {
 class Replies:
     """Customer replies, owner relay and delivery reports."""
 
-    def __init__(self, store, outgoing, commands, status_facts: Callable[[], dict]):
+    def __init__(self, store, outgoing, commands, status_facts: Callable[[], dict],
+                 box_number: Callable[[], object] = lambda: None):
         self.store = store
         self.outgoing = outgoing
         self.commands = commands
         self.status_facts = status_facts
+        self.box_number = box_number
+        self._owner_errors: list[datetime] = []
 
     def received(self, number: str, whole: Assembled, fp: str, now: datetime) -> None:
+        """Store a received text (not yet `handled`), then act on it, then mark it handled; a
+        crash in between is finished by `finish_unhandled` when the text is read again."""
         settings = self.store.settings()
-        is_owner = number == settings.get("owner_phone")
-        automated = numbers.is_alphanumeric(whole.sender) or \
-            numbers.is_short_code(whole.sender, settings.get("region", "US"))
-        kind = "owner" if is_owner else "automated" if automated else \
-            "keyword" if keywords.classify(whole.text) else "reply"
-        self.store.add_message({
+        message = self.store.add_message({
             "number": number, "direction": "in", "text": whole.text, "at": now,
-            "status": "received", "kind": kind, "sent_at": whole.sent_at,
-            "parts_missing": whole.parts_missing or None, "fingerprint": fp})
-        if is_owner:
-            self._owner_text(whole.text, settings, now)
-            return
-        contact = self.store.contact(number) or {}
-        self.store.update_contact(number, unread=int(contact.get("unread") or 0) + 1)
-        if automated:
-            log.info("text from %s kept; automated senders are never answered", number)
-            return
-        self._customer_text(number, whole.text, settings, contact, now)
+            "status": "received", "kind": self._kind(number, whole, settings),
+            "sent_at": whole.sent_at, "parts_missing": whole.parts_missing or None,
+            "fingerprint": fp, "handled": False})
+        self.act(message, settings, now)
+
+    def finish_unhandled(self, message: dict, now: datetime) -> None:
+        """A text stored before a crash but never acted on (its STOP, forward ...): act now."""
+        if message.get("handled") is False:
+            log.info("finishing text %s that a restart interrupted", message["id"])
+            self.act(message, self.store.settings(), now)
+
+    def _kind(self, number: str, whole: Assembled, settings: dict) -> str:
+        if number == settings.get("owner_phone"):
+            return "owner"
+        if numbers.is_alphanumeric(whole.sender) or number == self.box_number() or \
+                numbers.is_short_code(whole.sender, settings.get("region", "US")):
+            return "automated"      # robots, short codes and our own SIM: never answered
+        return "keyword" if keywords.classify(whole.text) else "reply"
+
+    def act(self, message: dict, settings: dict, now: datetime) -> None:
+        number, text, kind = message["number"], message["text"], message.get("kind")
+        if kind == "owner":
+            self._owner_text(text, settings, now)
+        else:
+            contact = self.store.contact(number) or {}
+            self.store.update_contact(number, unread=int(contact.get("unread") or 0) + 1)
+            if kind == "automated":
+                log.info("text from %s kept; automated senders are never answered", number)
+            else:
+                self._customer_text(number, text, settings, contact, now)
+        self.store.update_message(message["id"], handled=True)
 
     # --- customers --------------------------------------------------------------------------
 
@@ -124,8 +145,18 @@ class Replies:
             self._send(owner, relay.format_confirmation(meaning.tag, shown), "owner", now)
         elif isinstance(meaning, relay.OwnerCommand):
             self._owner_command(meaning.name, owner, tags, now)
-        else:
+        elif self._may_explain(now):
             self._send(owner, meaning.explanation, "owner", now)
+
+    def _may_explain(self, now: datetime) -> bool:
+        """At most a few format explanations an hour: two boxes (or a misconfigured owner
+        number) must never text each other in a loop."""
+        self._owner_errors = [t for t in self._owner_errors if now - t < timedelta(hours=1)]
+        if len(self._owner_errors) >= OWNER_ERRORS_PER_HOUR:
+            log.warning("not explaining the owner's text format again this hour")
+            return False
+        self._owner_errors.append(now)
+        return True
 
     def _owner_command(self, name: str, owner: str, tags: list, now: datetime) -> None:
         if name == "status":

@@ -3,6 +3,11 @@
 Why a thread of its own: a submission can take up to a minute or two (vendors allow 60-120 s for
 the +CMGS answer), and the service thread must keep noticing calls meanwhile.
 
+The sender only moves outbox items (outbox.json); what became of a text is posted to the service
+(TextSent, TextSendFailed, TextUnconfirmed, TextCancelled), which records it on the message and
+the call. Nothing is written between picking an item up and AT+CMGS, so a text-back reaches the
+modem as fast as the outbox write allows.
+
 What happens when a send times out after Ctrl-Z: the modem may well have sent the text, so it is
 marked `unconfirmed`, never resent (the customer must never get the same text-back twice), and
 it stays visible on the page and in the event log (never silently dropped). The outbox persists
@@ -16,25 +21,26 @@ import time
 from datetime import datetime
 from typing import Callable, Optional
 
-from appliance.domain import ModemUnavailable, SendFailed, SendUnconfirmed
+from appliance import domain as d
 
 log = logging.getLogger(__name__)
 
-UNCONFIRMED = ("The modem did not confirm this text; it may have gone. Not resent, so nobody "
-               "gets it twice.")
+# Texts to customers honour a STOP that arrived while they waited; texts to the owner and the
+# STOP confirmation itself go regardless.
+CUSTOMER_KINDS = ("textback", "reply")
 
 
 class Sender:
     """Drains the outbox whenever woken (and once a second, for retries that fall due)."""
 
     def __init__(self, store, outbox, modem, clock: Callable[[], datetime],
-                 poll_seconds: float = 1.0, on_sent: Callable[[dict], None] = lambda item: None):
+                 post: Callable[[object], None], poll_seconds: float = 1.0):
         self.store = store
         self.outbox = outbox
         self.modem = modem
         self.clock = clock
+        self.post = post
         self.poll_seconds = poll_seconds
-        self.on_sent = on_sent
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: Optional[threading.Thread] = None
@@ -61,21 +67,6 @@ class Sender:
         # A submission may legitimately take two minutes, so the bar is higher than the service's.
         return self.alive() and time.monotonic() - self.heartbeat < within
 
-    def recover(self, now: datetime) -> None:
-        """After a restart: what was being submitted when the box died may have gone (marked
-        unconfirmed, never resent); what was only picked up goes back in the queue."""
-        before = {item["id"]: item for item in self.outbox.items()}
-        self.outbox.recover_after_restart(now)
-        for item in self.outbox.items():
-            was = before.get(item["id"], {}).get("status")
-            if was == "submitting" and item["status"] == "unconfirmed":
-                self._message(item, status="unconfirmed", error=UNCONFIRMED)
-                self._call(item, "unconfirmed")
-                self.store.log_event("send", f"Text to {item['to']} may have gone when the box "
-                                     "stopped; not resent", level="warn")
-            elif was == "sending":
-                self._message(item, status="queued")
-
     def _run(self) -> None:
         while not self._stop.is_set():
             self.heartbeat = time.monotonic()
@@ -94,53 +85,58 @@ class Sender:
             due = self.outbox.due(self.clock())
             if not due:
                 return
-            self.send_one(due[0])
+            keep_going = self.send_one(due[0])
             self.heartbeat = time.monotonic()
+            if not keep_going:
+                return
 
-    def send_one(self, item: dict) -> None:
+    def send_one(self, item: dict) -> bool:
+        """Try one item; False when the modem is unavailable (stop draining until woken)."""
         item_id = item["id"]
-        self.outbox.mark_sending(item_id)
-        self._message(item, status="sending")
+        if item.get("kind") in CUSTOMER_KINDS and self._opted_out(item["to"]):
+            self.outbox.mark_cancelled(item_id)
+            self.post(d.TextCancelled(item, "Not sent: the customer texted STOP."))
+            return True
+        submitted = threading.Event()
+
+        def submitting() -> None:
+            self.outbox.mark_submitting(item_id)
+            submitted.set()
         try:
-            references = self.modem.send_text(
-                item["to"], item["text"], status_report=True,
-                on_submitting=lambda: self.outbox.mark_submitting(item_id))
-        except SendFailed as error:
-            self._failed_attempt(item, f"modem refused: {error.reason}")
-        except ModemUnavailable as error:
-            # Nothing reached the modem: not a failed try, just wait for it to come back.
-            self.outbox.release(item_id)
-            self._message(item, status="queued")
+            references = self.modem.send_text(item["to"], item["text"], status_report=True,
+                                              on_submitting=submitting)
+        except d.ModemUnavailable as error:
+            # Nothing reached the modem: not a failed try; it waits (still queued) for the modem.
             log.info("text %s waits for the modem: %s", item_id, error)
-        except SendUnconfirmed as error:
-            self.outbox.mark_unconfirmed(item_id, str(error))
-            self._message(item, status="unconfirmed", error=UNCONFIRMED)
-            self._call(item, "unconfirmed")
-            self.store.log_event("send", f"Text to {item['to']} not confirmed by the modem",
-                                 level="warn")
+            if submitted.is_set():
+                self._unconfirmed(item, f"modem lost while sending: {error}")
+            return False
+        except d.SendFailed as error:
+            self._failed(item, f"modem refused: {error.reason}")
+        except d.SendUnconfirmed as error:
+            self._unconfirmed(item, str(error))
+        except Exception as error:  # never leave an item half-sent
+            log.exception("sending %s failed unexpectedly", item_id)
+            if submitted.is_set():
+                self._unconfirmed(item, f"unexpected error: {error}")
+            else:
+                self._failed(item, f"unexpected error: {error}")
         else:
             self.outbox.mark_sent(item_id, references)
-            self._message(item, status="sent", references=references,
-                          reference=references[0] if references else None)
-            self._call(item, "texted")
-            self.on_sent(item)
+            self.post(d.TextSent(item, tuple(references)))
+        return True
 
-    def _failed_attempt(self, item: dict, reason: str) -> None:
-        updated = self.outbox.mark_retry(item["id"], reason, self.clock())
-        status = (updated or {}).get("status", "queued")
-        if status == "failed":
-            self._message(item, status="failed", error=reason)
-            self._call(item, "failed")
-            self.store.log_event("send", f"Gave up on the text to {item['to']}: {reason}",
-                                 level="error")
-        else:
-            self._message(item, status="queued", error=reason)
+    def _opted_out(self, number: str) -> bool:
+        contact = self.store.contact(number)
+        return bool(contact and contact.get("opted_out"))
+
+    def _failed(self, item: dict, reason: str) -> None:
+        updated = self.outbox.mark_retry(item["id"], reason, self.clock()) or {}
+        gave_up = updated.get("status") == "failed"
+        if not gave_up:
             log.warning("text %s to %s will be retried: %s", item["id"], item["to"], reason)
+        self.post(d.TextSendFailed(item, reason, gave_up))
 
-    def _message(self, item: dict, **fields) -> None:
-        if item.get("message_id"):
-            self.store.update_message(item["message_id"], **fields)
-
-    def _call(self, item: dict, outcome: str) -> None:
-        if item.get("call_id") and item.get("kind") == "textback":
-            self.store.update_call(item["call_id"], outcome=outcome)
+    def _unconfirmed(self, item: dict, reason: str) -> None:
+        self.outbox.mark_unconfirmed(item["id"], reason)
+        self.post(d.TextUnconfirmed(item, reason))

@@ -12,6 +12,7 @@ import queue
 import threading
 import time
 from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FuturesTimeout
 from datetime import datetime, timedelta
 from typing import Callable, Optional
 
@@ -21,13 +22,17 @@ from appliance.calls import MissedCallDetector
 log = logging.getLogger(__name__)
 
 DECLINE_SETTLE = timedelta(seconds=2)
+DECLINE_RETRY = timedelta(seconds=1)
+SWEEP_RETRY = timedelta(seconds=10)
+SEND_RESULTS = (d.TextSent, d.TextSendFailed, d.TextUnconfirmed, d.TextCancelled)
 CALL_EVENTS = (d.RingSeen, d.CallerIdSeen, d.CallEndSeen, d.CallForwardedSeen)
 
 
 class Service:
     """Owns the detector and dispatches events to the text-back, inbox and command handlers."""
 
-    def __init__(self, store, modem, textback, inbox, commands, clock: Callable[[], datetime],
+    def __init__(self, store, modem, textback, inbox, commands, results,
+                 clock: Callable[[], datetime],
                  ring_gap: Optional[timedelta] = None,
                  sweep_every: timedelta = timedelta(minutes=5), tick_seconds: float = 0.05,
                  on_activity: Callable[[str], None] = lambda kind: None):
@@ -36,6 +41,7 @@ class Service:
         self.textback = textback
         self.inbox = inbox
         self.commands = commands
+        self.results = results
         self.clock = clock
         # None: the owner's ring_gap_seconds setting decides (tests pass a short fixed gap).
         self.fixed_ring_gap = ring_gap
@@ -63,7 +69,15 @@ class Service:
             return fn(*args)
         future: Future = Future()
         self._queue.put((fn, args, future))
-        return future.result(timeout=timeout)
+        try:
+            return future.result(timeout=timeout)
+        except FuturesTimeout:
+            # Not run late behind the caller's back (a reply sent after the page gave up would
+            # be sent twice when the owner presses Send again).
+            if future.cancel():
+                raise d.ValidationError({"box": "The box is busy; nothing was done. "
+                                                "Try again in a moment."}) from None
+            return future.result(timeout=timeout)
 
     # --- the thread -------------------------------------------------------------------------
 
@@ -87,7 +101,10 @@ class Service:
 
     def _run(self) -> None:
         log.info("service started")
-        self.inbox.recover(self.clock())
+        try:
+            self.inbox.recover(self.clock())
+        except Exception:  # thread boundary: a bad leftover must not keep the box from starting
+            log.exception("service: recovering the inbox failed")
         while not self._stop.is_set():
             self.heartbeat = time.monotonic()
             try:
@@ -97,7 +114,10 @@ class Service:
             try:
                 if item is not None:
                     self._dispatch(item)
-                self._tick(self.clock())
+                # Clocks tick only once the backlog is handled: rings queued while the thread
+                # was busy carry their own times and must not look like a ring gap.
+                if self._queue.empty():
+                    self._tick(self.clock())
             except Exception:  # thread boundary: log it, keep serving
                 log.exception("service: error while handling %r", item)
         log.info("service stopped")
@@ -107,6 +127,8 @@ class Service:
     def _dispatch(self, item) -> None:
         if isinstance(item, tuple):
             fn, args, future = item
+            if not future.set_running_or_notify_cancel():
+                return          # the caller gave up waiting: do nothing
             try:
                 future.set_result(fn(*args))
             except Exception as error:  # handed back to the calling web thread
@@ -116,14 +138,16 @@ class Service:
         if isinstance(item, CALL_EVENTS):
             if self._declined_until and item.at < self._declined_until:
                 return    # rings of the call we just declined, still in the queue or the air
-            for missed in self.detector.observe(item, now):
+            # The time the modem said it, not the time we got round to it.
+            for missed in self.detector.observe(item, min(item.at, now)):
                 self._missed(missed, now)
+        elif isinstance(item, SEND_RESULTS):
+            self._send_result(item)
         elif isinstance(item, (d.SmsStored, d.StatusReportStored)):
-            self.inbox.fetch_stored(item.memory, item.index, now)
-        elif isinstance(item, d.SmsPduReceived):
+            if not self.inbox.fetch_stored(item.memory, item.index, now):
+                self._sweep_soon(now)
+        elif isinstance(item, (d.SmsPduReceived, d.StatusReportPduReceived)):
             self.inbox.receive_direct(item.pdu, now)
-        elif isinstance(item, d.StatusReportPduReceived):
-            self.inbox.receive_direct_report(item.pdu, now)
         elif isinstance(item, d.SmsStorageFull):
             self.store.log_event("sim_full", f"SIM storage {item.memory} full: emptying it",
                                  level="warn")
@@ -139,6 +163,17 @@ class Service:
                                  level="warn")
         else:
             self.commands.handle(item, now)
+
+    def _send_result(self, item) -> None:
+        if isinstance(item, d.TextSent):
+            self.results.sent(item.item, item.references)
+            self.on_activity("sent")
+        elif isinstance(item, d.TextSendFailed):
+            self.results.failed(item.item, item.reason, item.gave_up)
+        elif isinstance(item, d.TextUnconfirmed):
+            self.results.unconfirmed(item.item, item.reason)
+        else:
+            self.results.cancelled(item.item, item.reason)
 
     def _missed(self, missed: d.CallMissed, now: datetime) -> None:
         self._declined_at = None
@@ -159,18 +194,24 @@ class Service:
             self.inbox.sweep(now)
         self.inbox.expire_parts(now)
 
+    def _sweep_soon(self, now: datetime) -> None:
+        """A new text could not be read now (the modem was busy sending): look again soon."""
+        soon = now + SWEEP_RETRY
+        if self._next_sweep is None or soon < self._next_sweep:
+            self._next_sweep = soon
+
     def _decline_if_due(self, now: datetime) -> None:
         ringing = self.detector.ringing
-        if ringing is None or self._declined_at is not None:
+        if ringing is None or (self._declined_at and now - self._declined_at < DECLINE_RETRY):
             return
         after = self.store.settings().get("reject_after_seconds")
         if not after or now - ringing.started_at < timedelta(seconds=after):
             return
-        self._declined_at = now
+        self._declined_at = now      # tried now; tried again after DECLINE_RETRY if it failed
         try:
             self.modem.decline_call()
         except (d.ModemUnavailable, TimeoutError, OSError) as error:
-            log.warning("could not decline the call: %s", error)
+            log.warning("could not decline the call (will try again): %s", error)
             return
         # The network takes a moment to tear the call down; its last RINGs are not a new call.
         self._declined_until = self.clock() + DECLINE_SETTLE

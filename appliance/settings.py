@@ -150,6 +150,10 @@ def validate_patch(current: dict, patch: dict) -> dict:
                                         current.get("region") or region, region)
         if problem:
             errors["emergency_number"] = problem
+    owner = merged.get("owner_phone")
+    if owner and owner == merged.get("box_number") and "owner_phone" not in errors:
+        # The box would forward replies to itself and answer its own texts.
+        errors["owner_phone"] = "this is the box's own number; use your mobile"
     if errors:
         raise ValidationError(errors)
     return merged

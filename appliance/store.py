@@ -116,13 +116,13 @@ class Store(QueueTables):
     # --- messages -------------------------------------------------------------------------
 
     @_locked
-    def add_message(self, msg: dict) -> dict:
+    def add_message(self, msg: dict, contact_fields: Optional[dict] = None) -> dict:
         """Store a text (in or out) and keep its contact's conversation summary up to date:
         months, last_at, last_text, last_direction and, for incoming, last_inbound_at.
-        `unread` is left to the caller."""
+        `contact_fields` go into the same contact write (one write instead of two)."""
         record = self._insert("messages", msg)
         if record.get("number"):
-            self._summarise(record)
+            self._summarise(record, contact_fields or {})
         return record
 
     @_locked
@@ -292,9 +292,9 @@ class Store(QueueTables):
         doc_id = self._contact_index().get(number)
         return self._table("contacts.json", "contacts").get(doc_id=doc_id) if doc_id else None
 
-    def _summarise(self, msg: dict) -> None:
+    def _summarise(self, msg: dict, extra: Optional[dict] = None) -> None:
         contact = self._contact_doc(msg["number"]) or {}
-        fields = {}
+        fields = dict(extra or {})
         month = msg["at"][:7]
         if month not in (contact.get("months") or []):
             fields["months"] = sorted({*(contact.get("months") or []), month})

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from appliance import numbers, policy
 from appliance.domain import CallMissed, SendText
+from appliance.monthly import new_id
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +33,7 @@ class TextBack:
         facts = call_facts(missed, settings.get("region", "US"))
         history = self._history(facts.number, settings, now)
         decision = policy.decide(facts, settings, history, now, box_number=self.box_number())
-        call = self.store.add_call({
+        record = {
             "number": facts.number,
             "raw_number": missed.number,
             "number_type": missed.number_type,
@@ -44,17 +45,19 @@ class TextBack:
             "outcome": decision.outcome,
             "kind": decision.kind,
             "message_id": None,
-        })
+        }
+        if decision.outcome == "text":
+            # Ids first, so the outbox (the only write before the modem) can name them.
+            record.update(id=new_id("c", missed.started_at), outcome="queued",
+                          message_id=new_id("m", now))
+            self.outgoing.queue_text(
+                SendText(to=facts.number, text=decision.text, kind="textback",
+                         call_id=record["id"]),
+                now, message_id=record["message_id"],
+                contact_fields=self._textback_fields(facts.number, settings, now))
+        call = self.store.add_call(record)
         log.info("missed call %s from %s: %s", call["id"], facts.number or "withheld",
-                 decision.outcome)
-        if decision.outcome != "text":
-            return call
-        message = self.outgoing.queue_text(
-            SendText(to=facts.number, text=decision.text, kind="textback", call_id=call["id"]),
-            now)
-        self.store.update_call(call["id"], outcome="queued", message_id=message["id"])
-        self._remember_textback(facts.number, now)
-        call.update(outcome="queued", message_id=message["id"])
+                 call["outcome"])
         return call
 
     def _forwarding_known(self, missed: CallMissed) -> CallMissed:
@@ -80,19 +83,17 @@ class TextBack:
             last_inbound_at=_parse(contact.get("last_inbound_at")),
         )
 
-    def _remember_textback(self, number: str, now: datetime) -> None:
-        settings = self.store.settings()
+    def _textback_fields(self, number: str, settings: dict, now: datetime) -> dict:
+        """What a text-back changes on the caller's contact (cooldown, daily cap, consent)."""
         contact = self.store.contact(number) or {}
         today = _shop_date(now, settings)
         by_day = dict(contact.get("textbacks_by_day") or {})
         by_day[today] = by_day.get(today, 0) + 1
-        # Only the last few days matter for the daily cap; keep the record small.
-        recent = dict(sorted(by_day.items())[-3:])
         consent = list(contact.get("consent") or [])
         if not consent:
             consent.append({"at": now.isoformat(), "event": "opted_in", "how": "called the business"})
-        self.store.update_contact(number, last_textback_at=now.isoformat(),
-                                  textbacks_by_day=recent, consent=consent)
+        return {"last_textback_at": now.isoformat(), "textbacks_by_day": by_day,
+                "consent": consent}
 
 
 def call_facts(missed: CallMissed, region: str) -> policy.CallFacts:

@@ -185,6 +185,12 @@ class ATChannel:
             return None
         return int(reference.split(",")[0])
 
+    def abort_prompt(self) -> None:
+        """Send ESC. A modem left waiting at `> ` (a send cut short by a crash) takes it as
+        "cancel" and answers commands again; a modem in command mode ignores it."""
+        with self.session(1.0):
+            self._write(ESC)
+
     def _cancel(self, pending: Exchange) -> None:
         """ESC out of the prompt and give the modem a moment to answer, so that a late answer
         is not taken for the next command's."""
@@ -208,8 +214,8 @@ class ATChannel:
         if self.transcript:                   # before writing: the answer may come at once
             self.transcript("tx", data)
         try:
+            # No flush(): it is tcdrain, which no timeout bounds; write_timeout bounds write().
             self._serial.write(data)
-            self._serial.flush()
         except (serial.SerialException, OSError) as error:
             self._lose(f"write failed: {error}")
             raise PortLost(f"write failed: {error}") from None

@@ -39,6 +39,10 @@ class Modem:
         self.port, self.baud, self.rtscts, self.clock = port, baud, rtscts, clock
         self.command_timeout, self.send_timeout = command_timeout, send_timeout
         self.prompt_timeout = prompt_timeout
+        # Reading and deleting texts run on the service thread, which must keep noticing calls:
+        # they wait this long for a text being sent, then give up (ChannelBusy) and the sweep
+        # takes the text in a little later.
+        self.service_wait = 2.0
         self._events = events
         self._status = ModemStatus(state="starting")
         self._status_lock = threading.Lock()
@@ -105,7 +109,7 @@ class Modem:
     def read_text(self, memory: str, index: int) -> Optional[Stored]:
         """The text (or report) stored at memory/index; None if the slot is empty or unreadable."""
         channel = self._live()
-        with channel.session(self._wait_for_send()):
+        with channel.session(self.service_wait):
             if not self._select(channel, memory):
                 return None
             response = channel.command(f"AT+CMGR={int(index)}", self.command_timeout)
@@ -121,7 +125,7 @@ class Modem:
         channel = self._live()
         found: list[Stored] = []
         for memory in list(self._setup.memories):
-            with channel.session(self._wait_for_send()):
+            with channel.session(self.service_wait):
                 if not self._select(channel, memory):
                     continue
                 response = channel.command("AT+CMGL=4", max(20.0, self.command_timeout * 4))
@@ -140,7 +144,7 @@ class Modem:
     def delete_text(self, memory: str, index: int) -> bool:
         """Delete one stored text; False when the modem refused."""
         channel = self._live()
-        with channel.session(self._wait_for_send()):
+        with channel.session(self.service_wait):
             if not self._select(channel, memory):
                 return False
             response = channel.command(f"AT+CMGD={int(index)}", self.command_timeout)

@@ -165,7 +165,10 @@ def optional(channel, cmd: str, timeout: float, setup: Setup) -> bool:
 
 
 def synchronise(channel, timeout: float, attempts: int = 3) -> None:
-    """Get any answer to AT (the first after power-up may be lost). CommandTimeout if none."""
+    """Get any answer to AT (the first after power-up may be lost). CommandTimeout if none.
+    An ESC first gets a modem out of a `> ` prompt that a crash left open (it would otherwise
+    swallow every AT as text, for ever)."""
+    channel.abort_prompt()
     for attempt in range(attempts):
         try:
             channel.command("AT", timeout)

@@ -46,6 +46,8 @@ class Interpreter:
             if self.sending is not None:
                 self._feed_prompt(byte, echo)
                 continue
+            if byte == ESC:
+                continue        # in command mode an ESC cancels nothing and is discarded
             if self.sim.settings.echo:
                 echo.append(byte)
             if byte == 0x0D:

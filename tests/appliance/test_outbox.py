@@ -81,10 +81,10 @@ def test_failed_tries_back_off_then_give_up_after_eight(outbox):
     assert (final["status"], final["attempts"], final["last_error"]) == (
         "failed", 8, "+CMS ERROR: 500")
     assert outbox.due(now + timedelta(days=1)) == []
-    assert outbox.counts() == {"queued": 0, "failed": 1}
+    assert outbox.counts() == {"queued": 0, "failed": 1, "unconfirmed": 0}
 
 
-def test_a_sent_text_leaves_the_outbox_with_its_references(outbox, store):
+def test_a_sent_text_stays_until_recorded_then_leaves_the_outbox(outbox, store):
     item = outbox.queue(text(), NOW, "m-202611-bbbbbbbbbbbb")
     outbox.mark_sending(item["id"])
     outbox.mark_submitting(item["id"])
@@ -93,8 +93,10 @@ def test_a_sent_text_leaves_the_outbox_with_its_references(outbox, store):
 
     assert (done["status"], done["references"], done["message_id"]) == (
         "sent", [17, 18], "m-202611-bbbbbbbbbbbb")
+    assert outbox.due(NOW + timedelta(days=1)) == []          # never sent again
+    assert outbox.counts() == {"queued": 0, "failed": 0, "unconfirmed": 0}
+    assert outbox.finish(item["id"]) is True
     assert store.outbox_items() == []
-    assert outbox.counts() == {"queued": 0, "failed": 0}
     assert outbox.mark_sent(item["id"], [1]) is None
 
 
@@ -108,7 +110,7 @@ def test_an_unconfirmed_text_is_never_due_again(outbox):
 
     assert outbox.due(NOW + timedelta(days=2)) == []
     assert outbox.get(item["id"])["status"] == "unconfirmed"
-    assert outbox.counts() == {"queued": 0, "failed": 1}
+    assert outbox.counts() == {"queued": 0, "failed": 0, "unconfirmed": 1}
 
 
 def test_recovery_after_a_restart(tmp_path):
@@ -128,7 +130,7 @@ def test_recovery_after_a_restart(tmp_path):
     assert changed == {"queued": 1, "unconfirmed": 1, "pruned": 0}
     assert [i["id"] for i in after.due(later)] == [picked["id"], waiting["id"]]
     assert after.get(submitting["id"])["status"] == "unconfirmed"   # may have gone: never resent
-    assert after.counts() == {"queued": 2, "failed": 1}
+    assert after.counts() == {"queued": 2, "failed": 0, "unconfirmed": 1}
 
 
 def test_dead_items_are_pruned_after_a_week(outbox):
@@ -138,7 +140,7 @@ def test_dead_items_are_pruned_after_a_week(outbox):
     queued = outbox.queue(text(B), NOW, None)
 
     assert outbox.prune(NOW + timedelta(days=6)) == 0
-    assert outbox.counts() == {"queued": 1, "failed": 1}
+    assert outbox.counts() == {"queued": 1, "failed": 1, "unconfirmed": 0}
     newer = outbox.queue(text(), NOW + timedelta(days=8), None)   # queueing prunes too
     assert [i["id"] for i in outbox.items()] == [queued["id"], newer["id"]]
 
@@ -157,7 +159,7 @@ def test_counts_include_items_being_sent(outbox):
     first = outbox.queue(text(), NOW, None)
     outbox.queue(text(B), NOW, None)
     outbox.mark_sending(first["id"])
-    assert outbox.counts() == {"queued": 2, "failed": 0}
+    assert outbox.counts() == {"queued": 2, "failed": 0, "unconfirmed": 0}
 
 
 def test_unknown_items_are_reported_not_fatal(outbox):

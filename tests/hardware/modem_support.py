@@ -65,4 +65,5 @@ def wait_state(modem: Modem, state: str, timeout: float = 5.0) -> None:
 def commands_sent(sim: ModemSimulator, since: int = 0) -> list[str]:
     """Every command line the host wrote to the simulator (after transcript entry `since`)."""
     data = b"".join(chunk for direction, chunk in sim.transcript[since:] if direction == "in")
-    return [line.strip() for line in data.decode("latin-1").split("\r") if line.strip()]
+    lines = (line.strip().lstrip("\x1b") for line in data.decode("latin-1").split("\r"))
+    return [line for line in lines if line]

@@ -70,6 +70,8 @@ def test_initialises_the_modem(rig):
 
 
 def test_initialisation_order(rig):
+    first = next(chunk for way, chunk in rig.sim.transcript if way == "in")
+    assert first.startswith(b"\x1b")          # out of a `> ` prompt a crash may have left
     sent = commands_sent(rig.sim)
     assert sent[:8] == ["AT", "ATE0", "AT+CMEE=1", "AT+CGMI", "AT+CGMM", "AT+CGMR", "AT+CGSN",
                         "AT+CPIN?"]
@@ -419,3 +421,29 @@ def test_stop_ends_the_threads(rig):
     ours = ("modem-supervisor", "modem-reader")
     wait_for(lambda: not [t for t in threading.enumerate() if t.name in ours], 3,
              "modem threads to end")
+
+
+def test_a_modem_left_at_the_prompt_by_a_crash_comes_back(tmp_path):
+    """A crash between `AT+CMGS=` and Ctrl-Z leaves the modem waiting for PDU text; the next
+    start must get it out of there (ESC) instead of feeding it AT commands for ever."""
+    import serial
+
+    from hardware.modem import Modem
+    from hardware.simulator import ModemSimulator
+    from tests.helpers import wait_for
+
+    sim = ModemSimulator("sim800", link_path=tmp_path / "modem").start()
+    try:
+        with serial.Serial(sim.port, 115200, timeout=2) as port:   # the crashed daemon
+            port.write(b"ATE0\rAT+CMGF=0\rAT+CMGS=20\r")
+            assert b"> " in port.read_until(b"> ")
+        events = []
+        modem = Modem(sim.port, events.append, health_interval=0.5, reconnect_delay=0.2,
+                      restart_settle=0.1)
+        modem.start()
+        try:
+            wait_for(lambda: modem.status.state == "ready", 15, "modem ready after the prompt")
+        finally:
+            modem.stop()
+    finally:
+        sim.stop()
