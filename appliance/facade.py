@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets as _random
+import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Optional
@@ -20,13 +21,14 @@ from appliance.domain import SendText, ValidationError
 log = logging.getLogger(__name__)
 
 VERSION = "1.0.0"
+COUNTS_TTL = 2.0
 
 
 class Box:
     """Facade handed to web.create_app."""
 
     def __init__(self, data_dir: Path, store, service, commands, outgoing, outbox, modem, clock,
-                 demo: bool = False, simulator=None, wifi=None, holidays=None,
+                 demo: bool = False, simulator=None, wifi=None,
                  addresses=lambda: []):
         self.data_dir = Path(data_dir)
         self.store = store
@@ -39,8 +41,8 @@ class Box:
         self.demo = demo
         self.simulator = simulator
         self.wifi = wifi
-        self._holidays = holidays
         self._addresses = addresses
+        self._counts_cache: Optional[tuple] = None
 
     # --- status -----------------------------------------------------------------------------
 
@@ -78,6 +80,15 @@ class Box:
                 "started_at": ringing.started_at.isoformat()}
 
     def _today_and_month(self, settings: dict):
+        # The page polls every few seconds: the month's sums are worked out at most every 2 s.
+        now = time.monotonic()
+        if self._counts_cache and now - self._counts_cache[0] < COUNTS_TTL:
+            return self._counts_cache[1]
+        counts = self._count_today_and_month(settings)
+        self._counts_cache = (now, counts)
+        return counts
+
+    def _count_today_and_month(self, settings: dict):
         zone = _zone(settings)
         local = self.clock().astimezone(zone).date()
         today = self.stats(start=local, end=local)
@@ -123,7 +134,8 @@ class Box:
         return {"number": number, "messages": messages, "contact": _summary(contact)}
 
     def mark_read(self, number: str) -> None:
-        if self.store.contact(number):
+        contact = self.store.contact(number)
+        if contact and contact.get("unread"):     # a write only when something changes
             self.service.call(lambda: self.store.update_contact(number, unread=0))
 
     def mark_booked(self, number: str, value: Optional[float], booked: bool = True) -> dict:

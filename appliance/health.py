@@ -22,7 +22,8 @@ _MODEM = {
     "sim_pin": ("sim_pin", "fault", "The SIM card is locked with a PIN.",
                 "Remove the PIN with any phone (Settings > SIM PIN), then put it back."),
     "error": ("error", "fault", "The modem reported an error.",
-              "Unplug the box and plug it back in. If it stays, see Troubleshooting."),
+              "If the network refused the SIM, call the carrier (is the SIM active, does it "
+              "allow texts?). Otherwise unplug the box and plug it back in."),
 }
 
 

@@ -149,7 +149,9 @@ class Supervisor:
             log.info("SIM ready now (was %s): initialising again for texts", before)
             self._restart_seen = time.monotonic() - self.restart_settle
         state = "starting" if self._restart_seen is not None else _state(sim, registration)
-        modem._set_status(state=state, registration=registration,
+        problem = "the network refused the SIM (registration denied)" \
+            if state == "error" else None
+        modem._set_status(state=state, registration=registration, last_error=problem,
                           signal_percent=percent, operator=operator,
                           extra={"sim": sim, "rssi": rssi, "storage": storage})
 
@@ -221,4 +223,6 @@ def _state(sim: str, registration: str) -> str:
         return SIM_STATES[sim]
     if sim != "ready":
         return "starting"
+    if registration == "denied":
+        return "error"      # the network refuses this SIM: a person must call the carrier
     return "ready" if registration in ("home", "roaming") else "searching"

@@ -26,7 +26,8 @@ def store(tmp_path):
 def _watch(store, addresses, wifi=None):
     posted = []
     watch = NetworkWatch(store, wifi, posted.append, lambda: list(addresses),
-                         clock=lambda: T0, offline_grace=timedelta(seconds=90))
+                         clock=lambda: T0, offline_grace=timedelta(seconds=90),
+                         hotspot_lifetime=timedelta(minutes=20))
     return watch, posted
 
 
@@ -61,7 +62,11 @@ def test_the_address_is_remembered_across_restarts(store):
     assert (len(posted), posted_again) == (1, [])
 
 
-def test_no_network_for_the_grace_period_opens_the_hotspot_once(store):
+def _ups(nmcli):
+    return [c for c in nmcli.calls if c[-3:] == ["up", "id", "textback-hotspot"]]
+
+
+def test_no_network_for_the_grace_period_opens_the_hotspot_and_tells_the_owner(store):
     nmcli = RecordedNmcli()
     hotspot_routes(nmcli)
     watch, posted = _watch(store, ["textback.local"], wifi=Wifi(nmcli))
@@ -70,7 +75,20 @@ def test_no_network_for_the_grace_period_opens_the_hotspot_once(store):
     assert not any("hotspot" in " ".join(call) for call in nmcli.calls)
     watch.step(T0 + timedelta(seconds=90))
     watch.step(T0 + timedelta(seconds=200))
-    ups = [c for c in nmcli.calls if c[-3:] == ["up", "id", "textback-hotspot"]]
-    assert len(ups) == 1
+    assert len(_ups(nmcli)) == 1
     assert any("setup hotspot" in e["text"] for e in store.events())
-    assert posted == []
+    assert [p.to for p in posted] == [OWNER] and "TextBack-ABCD" in posted[0].text
+
+
+def test_the_hotspot_closes_after_a_while_so_saved_networks_get_another_chance(store):
+    nmcli = RecordedNmcli()
+    hotspot_routes(nmcli)
+    watch, _ = _watch(store, ["textback.local"], wifi=Wifi(nmcli))
+    watch.step(T0)
+    watch.step(T0 + timedelta(seconds=90))                       # opened
+    watch.step(T0 + timedelta(seconds=90, minutes=20))           # closed again
+    assert nmcli.calls[-1] == ["nmcli", "connection", "delete", "id", "textback-hotspot"]
+    watch.step(T0 + timedelta(seconds=90 + 89, minutes=20))      # still offline, in grace
+    assert len(_ups(nmcli)) == 1
+    watch.step(T0 + timedelta(seconds=180, minutes=20))          # reopened
+    assert len(_ups(nmcli)) == 2

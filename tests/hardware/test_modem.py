@@ -333,7 +333,7 @@ def test_messages_stored_before_start_are_found(tmp_path):
 @pytest.mark.parametrize("condition,state", [({"pin": "SIM PIN"}, "sim_pin"),
                                              ({"pin": "absent"}, "no_sim"),
                                              ({"registration": 2}, "searching"),
-                                             ({"registration": 3}, "searching")])
+                                             ({"registration": 3}, "error")])
 def test_sim_and_network_states_then_ready(tmp_path, condition, state):
     sim = start_simulator(tmp_path, "sim800")
     sim.set_network(**condition)
