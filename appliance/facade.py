@@ -56,7 +56,6 @@ class Box:
         return {
             "modem": {"state": modem.state, "model": modem.model, "operator": modem.operator,
                       "signal_percent": modem.signal_percent, "sim_number": modem.sim_number,
-                      "signal_bars": health.signal_bars(modem.signal_percent),
                       "registration": modem.registration},
             "outbox": {"queued": counts.get("queued", 0), "failed": counts.get("failed", 0)},
             "paused": bool(settings.get("paused")),

@@ -60,9 +60,3 @@ def assess(modem_state: str, queued: int, failed: int, last_error: Optional[str]
         problem = f"{problem} ({last_error})"
     return Health(led, level, problem, advice)
 
-
-def signal_bars(percent: Optional[int]) -> int:
-    """0-4 bars, like a phone shows."""
-    if not percent:
-        return 0
-    return min(4, 1 + percent // 25)

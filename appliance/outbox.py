@@ -2,15 +2,19 @@
 
 An item's life:
 
-    queued --mark_sending--> sending --mark_submitting--> submitting --mark_sent--> (gone)
-       ^                        |                              |
-       +------ mark_retry ------+ (SendFailed / unavailable)   +--mark_unconfirmed--> unconfirmed
-       (backoff 10 s, 30 s, 2 min, 5 min, 15 min, 30 min, 1 h; the 8th failure -> failed)
+    queued --mark_submitting--> submitting --mark_sent--> sent --finish--> (gone)
+       ^  |                          |
+       |  +-- mark_retry (SendFailed; backoff 10 s, 30 s, 2 min, 5 min, 15 min, 30 min, 1 h;
+       |      the 8th failure -> failed)
+       +---------------------------- +--mark_unconfirmed--> unconfirmed
+    queued --mark_cancelled--> cancelled --finish--> (gone)    (the customer texted STOP)
 
+Nothing is written when the sender picks an item up (that would delay the text-back): an item
+being tried is still `queued` on disk, so a crash before Ctrl-Z simply tries it again.
 `submitting` is saved right before Ctrl-Z is written. From then on the text may have left, so it
 is never sent again automatically: the customer must never get the same text twice. That is why
-`recover_after_restart` turns `sending` back into `queued` (nothing reached the modem yet) but
-`submitting` into `unconfirmed`.
+`recover_after_restart` turns `submitting` into `unconfirmed`. `sent` and `cancelled` items
+stay until the service has recorded them on the message and the call (`finish`).
 
 The Ctrl-Z timeout: after Ctrl-Z the modem answers +CMGS (or +CMS ERROR) once the network has
 taken the text, normally within 1-5 s. SIMCom and Quectel document a maximum response time of
@@ -20,9 +24,8 @@ text or declining a ringing call, can run meanwhile) and every text queued behin
 sooner would turn slow-but-sent texts into "unconfirmed" ones. When no answer comes, the item
 becomes `unconfirmed`: shown on the page and never resent.
 
-Sent items leave the outbox at once (the message record keeps the final status; the service
-updates it). `failed` and `unconfirmed` items stay for KEEP_DEAD so the page can show them
-(counted as "failed" in counts()), then are pruned when the next text is queued or at start-up.
+`failed` and `unconfirmed` items stay for KEEP_DEAD so the page can show them
+(counted in counts()), then are pruned when the next text is queued or at start-up.
 
 Each method is one or two locked Store calls; only the sender thread changes an item after it
 is queued, so no wider lock is needed.
@@ -42,7 +45,7 @@ BACKOFF = (timedelta(seconds=10), timedelta(seconds=30), timedelta(minutes=2),
            timedelta(minutes=5), timedelta(minutes=15), timedelta(minutes=30), timedelta(hours=1))
 MAX_ATTEMPTS = 8
 KEEP_DEAD = timedelta(days=7)
-WAITING = ("queued", "sending", "submitting")
+WAITING = ("queued", "submitting")
 DEAD = ("failed", "unconfirmed")
 
 
@@ -82,10 +85,6 @@ class Outbox:
 
     def get(self, item_id: str) -> Optional[dict]:
         return next((i for i in self.store.outbox_items() if i["id"] == item_id), None)
-
-    def mark_sending(self, item_id: str) -> Optional[dict]:
-        """The sender has picked the item up; nothing has been written to the modem yet."""
-        return self.store.outbox_update(item_id, status="sending")
 
     def mark_submitting(self, item_id: str) -> Optional[dict]:
         """Saved right before Ctrl-Z: from now on the text may have gone."""
@@ -133,25 +132,14 @@ class Outbox:
                                         next_attempt_at=None,
                                         updated_at=to_iso(now or self._clock()))
 
-    def release(self, item_id: str) -> Optional[dict]:
-        """Put a `sending` item back without counting a try (nothing reached the modem)."""
-        return self.store.outbox_update(item_id, status="queued")
-
-    def discard(self, item_id: str) -> bool:
-        """Remove an item (e.g. the owner dismissed a failed one)."""
-        return self.store.outbox_remove(item_id)
-
     def recover_after_restart(self, now: datetime) -> dict:
-        """After a crash or restart: `sending` -> queued (due now), `submitting` -> unconfirmed.
+        """After a crash or restart: `submitting` -> unconfirmed (never resent).
         Also prunes dead items older than KEEP_DEAD. Returns {status: count} of what changed."""
-        changed = {"queued": 0, "unconfirmed": 0, "pruned": 0}
+        changed = {"unconfirmed": 0, "pruned": 0}
         at = to_iso(now)
         for item in self.store.outbox_items():
             status = item.get("status")
-            if status == "sending":
-                self.store.outbox_update(item["id"], status="queued", next_attempt_at=at)
-                changed["queued"] += 1
-            elif status == "submitting":
+            if status == "submitting":
                 log.warning("text %s to %s may have gone before the restart; not resending",
                             item["id"], item.get("to"))
                 self.store.outbox_update(item["id"], status="unconfirmed", updated_at=at,

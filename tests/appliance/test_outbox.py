@@ -68,14 +68,12 @@ def test_failed_tries_back_off_then_give_up_after_eight(outbox):
     item = outbox.queue(text(), NOW, None)
     now = NOW
     for attempt, delay in EXPECTED_BACKOFF:
-        outbox.mark_sending(item["id"])
         updated = outbox.mark_retry(item["id"], "+CMS ERROR: 500", now)
         assert (updated["status"], updated["attempts"]) == ("queued", attempt)
         assert outbox.due(now + delay - timedelta(microseconds=1)) == []
         now = now + delay
         assert [i["id"] for i in outbox.due(now)] == [item["id"]]
 
-    outbox.mark_sending(item["id"])
     final = outbox.mark_retry(item["id"], "+CMS ERROR: 500", now)
 
     assert (final["status"], final["attempts"], final["last_error"]) == (
@@ -86,7 +84,6 @@ def test_failed_tries_back_off_then_give_up_after_eight(outbox):
 
 def test_a_sent_text_stays_until_recorded_then_leaves_the_outbox(outbox, store):
     item = outbox.queue(text(), NOW, "m-202611-bbbbbbbbbbbb")
-    outbox.mark_sending(item["id"])
     outbox.mark_submitting(item["id"])
 
     done = outbox.mark_sent(item["id"], [17, 18])
@@ -102,7 +99,6 @@ def test_a_sent_text_stays_until_recorded_then_leaves_the_outbox(outbox, store):
 
 def test_an_unconfirmed_text_is_never_due_again(outbox):
     item = outbox.queue(text(), NOW, None)
-    outbox.mark_sending(item["id"])
     outbox.mark_submitting(item["id"])
 
     outbox.mark_unconfirmed(item["id"], "no answer after Ctrl-Z")
@@ -116,9 +112,7 @@ def test_an_unconfirmed_text_is_never_due_again(outbox):
 def test_recovery_after_a_restart(tmp_path):
     before = Outbox(Store(tmp_path))
     picked = before.queue(text(A), NOW, None)
-    before.mark_sending(picked["id"])
     submitting = before.queue(text(B), NOW, None)
-    before.mark_sending(submitting["id"])
     before.mark_submitting(submitting["id"])
     waiting = before.queue(text("+12125550199"), NOW, None)
     later = NOW + timedelta(minutes=3)
@@ -127,7 +121,7 @@ def test_recovery_after_a_restart(tmp_path):
     after = Outbox(Store(tmp_path))
     changed = after.recover_after_restart(later)
 
-    assert changed == {"queued": 1, "unconfirmed": 1, "pruned": 0}
+    assert changed == {"unconfirmed": 1, "pruned": 0}
     assert [i["id"] for i in after.due(later)] == [picked["id"], waiting["id"]]
     assert after.get(submitting["id"])["status"] == "unconfirmed"   # may have gone: never resent
     assert after.counts() == {"queued": 2, "failed": 0, "unconfirmed": 1}
@@ -145,24 +139,14 @@ def test_dead_items_are_pruned_after_a_week(outbox):
     assert [i["id"] for i in outbox.items()] == [queued["id"], newer["id"]]
 
 
-def test_release_puts_an_item_back_without_counting_a_try(outbox):
-    item = outbox.queue(text(), NOW, None)
-    outbox.mark_sending(item["id"])
-
-    released = outbox.release(item["id"])
-
-    assert (released["status"], released["attempts"]) == ("queued", 0)
-    assert [i["id"] for i in outbox.due(NOW)] == [item["id"]]
-
-
 def test_counts_include_items_being_sent(outbox):
     first = outbox.queue(text(), NOW, None)
     outbox.queue(text(B), NOW, None)
-    outbox.mark_sending(first["id"])
+    outbox.mark_submitting(first["id"])
     assert outbox.counts() == {"queued": 2, "failed": 0, "unconfirmed": 0}
 
 
 def test_unknown_items_are_reported_not_fatal(outbox):
     assert outbox.mark_retry("o-202611-000000000000", "x", NOW) is None
-    assert outbox.mark_sending("o-202611-000000000000") is None
-    assert outbox.discard("o-202611-000000000000") is False
+    assert outbox.mark_submitting("o-202611-000000000000") is None
+    assert outbox.finish("o-202611-000000000000") is False
