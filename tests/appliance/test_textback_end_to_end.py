@@ -2,9 +2,13 @@
 through the pseudo-terminal and pyserial exactly as on a real modem."""
 from __future__ import annotations
 
+import threading
+from concurrent.futures import Future
+
 import pytest
 
 from appliance import templates
+from appliance.domain import ValidationError
 from tests.appliance.box_support import (CALLER, DIALECTS, OTHER_CALLER, UK_MOBILE, calls,
                                          running_box, wait_call, wait_settled)
 from tests.helpers import wait_for
@@ -124,3 +128,32 @@ def test_junk_on_the_line_does_not_stop_the_box(tmp_path):
         wait_call(box, outcome="texted")
         assert box.appliance.service.alive()
         assert [n for n, _ in _sim(box).sent_texts()] == [OTHER_CALLER]
+
+
+def test_a_stop_that_arrives_while_the_text_back_waits_cancels_it(tmp_path):
+    with running_box(tmp_path, "ec25") as box:
+        sim = _sim(box)
+        sim.fail_next_sends(1000, code=331)               # no network: the text-back waits
+        sim.ring(CALLER, number_type=145, rings=1)
+        call = wait_call(box, outcome="queued")[0]
+        sim.receive_text(CALLER, "STOP")
+        wait_for(lambda: box.appliance.store.contact(CALLER)["opted_out"], 10, "opted out")
+        sim.fail_next_sends(0)                            # the network is back
+        wait_for(lambda: calls(box)[0]["outcome"] == "opted_out", 10, "text-back cancelled")
+        wait_settled(box)
+        texts = sim.sent_texts()
+        assert len(texts) == 1 and "START" in texts[0][1]  # only the STOP confirmation
+        message = box.appliance.store.get_message(call["message_id"])
+        assert message["status"] == "failed" and "STOP" in message["error"]
+
+
+def test_a_request_the_busy_service_could_not_take_is_not_done_later(tmp_path):
+    with running_box(tmp_path, "sim800") as box:
+        service = box.appliance.service
+        release, ran = threading.Event(), []
+        service.post((lambda: release.wait(10), (), Future()))      # the service is busy
+        with pytest.raises(ValidationError):
+            service.call(lambda: ran.append("late"), timeout=0.2)
+        release.set()
+        wait_for(lambda: service.call(lambda: True), 5, "the service free again")
+        assert ran == []
