@@ -214,6 +214,7 @@ class WebServer:
         self.server = create_server(app, host=host, port=port, threads=4, ident="textback",
                                     asyncore_loop_timeout=loop_timeout)
         self.thread = threading.Thread(target=self._run, name="web", daemon=True)
+        self._stopping = False
 
     @property
     def address(self) -> str:
@@ -227,12 +228,16 @@ class WebServer:
         try:
             self.server.run()
         except Exception:  # thread boundary; the watchdog notices the dead thread
-            log.exception("web server stopped")
+            if self._stopping:
+                log.debug("web server loop ended while closing", exc_info=True)
+            else:
+                log.exception("web server stopped")
 
     def alive(self) -> bool:
         return self.thread.is_alive()
 
     def stop(self) -> None:
+        self._stopping = True        # closing under the running loop may raise EBADF: expected
         self.server.close()
         self.thread.join(5)
 

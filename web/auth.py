@@ -4,6 +4,9 @@ There is no default password. Until one is set, the login page sends the owner t
 which only works from the setup hotspot or within 10 minutes of a long button press
 (box.first_run_allowed); otherwise it explains how to set one. Wrong passwords are rate limited
 per client address (web/throttle.py).
+
+A session remembers a stamp of the password file it logged in with (box.password_stamp); a
+password change (on the page or with `python -m appliance password`) ends every other session.
 """
 from __future__ import annotations
 
@@ -12,8 +15,8 @@ import logging
 import math
 import time
 
-from flask import (Blueprint, current_app, flash, jsonify, redirect, render_template, request,
-                   session, url_for)
+from flask import (Blueprint, current_app, flash, g, jsonify, redirect, render_template,
+                   request, session, url_for)
 
 from appliance.domain import ValidationError
 from web import shop
@@ -35,14 +38,43 @@ def _setup(state) -> None:
         window=app.config.get("LOGIN_WINDOW_SECONDS", 300))
 
 
+def _password_stamp() -> str:
+    getter = getattr(shop.box(), "password_stamp", None)
+    return getter() if callable(getter) else ""
+
+
+def is_logged_in() -> bool:
+    """A session that logged in with the password that is set now (checked once per request).
+    A session from before a password change is cleared."""
+    if "logged_in_now" not in g:
+        current = bool(session.get("logged_in"))
+        if current and session.get("password_stamp") != _password_stamp():
+            log.info("session ended: the password changed since it logged in")
+            session.clear()
+            current = False
+        g.logged_in_now = current
+    return g.logged_in_now
+
+
+def wants_json() -> bool:
+    """The page's own JavaScript asking (/live/..., JSON sent, or Accept: application/json
+    preferred over HTML), as opposed to a browser opening a page."""
+    if request.path.startswith("/live/") or request.is_json:
+        return True
+    accept = request.accept_mimetypes
+    named = any(value == "application/json" for value, _quality in accept)
+    return named and accept["application/json"] >= accept["text/html"]
+
+
 def login_required(view):
-    """Pages need a logged-in session. JSON (/live/...) answers 401; pages redirect to login."""
+    """Pages need a logged-in session. JSON requests answer 401; pages redirect to login."""
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
-        if session.get("logged_in"):
+        if is_logged_in():
             return view(*args, **kwargs)
-        if request.path.startswith("/live/"):
-            return jsonify({"error": "log in first"}), 401
+        if wants_json():
+            return jsonify({"error": "Logged out — log in again.",
+                            "login": url_for("auth.login")}), 401
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
     return wrapper
 
@@ -65,7 +97,9 @@ def _safe_next(target: str | None) -> str:
 def _start_session() -> None:
     session.clear()
     session["logged_in"] = True
+    session["password_stamp"] = _password_stamp()
     session.permanent = True
+    g.logged_in_now = True
 
 
 def _too_many(wait: float, template: str, **context):
@@ -82,7 +116,7 @@ def login():
         return redirect(url_for("auth.first_run"))
     next_url = request.values.get("next", "")
     if request.method != "POST":
-        if session.get("logged_in"):
+        if is_logged_in():
             return redirect(_safe_next(next_url))
         return render_template("auth/login.html", errors={}, next_url=next_url)
     wait = _throttle().retry_after(_client(), time.monotonic())
@@ -103,6 +137,7 @@ def login():
 @bp.route("/logout", methods=["POST"])
 def logout():
     session.clear()
+    g.logged_in_now = False
     flash("You're logged out.", "info")
     return redirect(url_for("auth.login"))
 
@@ -164,6 +199,7 @@ def change_password():
         errors = {"new_password": next(iter(exc.errors.values()), "Choose another password.")}
         return render_template("auth/password.html", errors=errors), 400
     _throttle().succeeded(_client())
+    session["password_stamp"] = _password_stamp()   # this session stays; every other one ends
     log.info("password changed from %s", _client())
     flash("Password changed.", "success")
     return redirect(url_for("auth.change_password"))

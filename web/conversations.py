@@ -25,6 +25,7 @@ MAX_REPLY = 1000        # what box.send_reply accepts
 PAGE_SIZE = 100         # conversations listed at once; a busy shop has thousands after a year
 MAX_PAGE = 5000
 MAX_JOB_VALUE = 10_000_000
+MAX_CHIP = 90           # characters on a quick-reply button before it is shortened
 
 
 def thread_items(messages: list[dict], settings: dict, now: datetime,
@@ -43,17 +44,26 @@ def thread_items(messages: list[dict], settings: dict, now: datetime,
 
 
 def quick_replies(settings: dict) -> list[dict]:
-    """settings["quick_replies"] (strings or {"label", "text"}) with placeholders filled."""
+    """settings["quick_replies"] (strings or {"label", "text"}) with placeholders filled. A
+    button shows the text it puts in the reply box (chips wrap, so it fits); only a very long
+    one is shortened at a word, with the whole text in its tooltip."""
     out = []
     for entry in settings.get("quick_replies") or []:
         if isinstance(entry, dict):
-            label, text = entry.get("label") or entry.get("text", ""), entry.get("text", "")
+            label, text = entry.get("label") or "", entry.get("text", "")
         else:
-            label = text = str(entry)
+            label, text = "", str(entry)
         filled = templates.fill(text, settings).strip()
         if filled:
-            out.append({"label": label if len(label) <= 28 else label[:26] + "…", "text": filled})
+            out.append({"label": _shorten(label or filled, MAX_CHIP), "text": filled})
     return out
+
+
+def _shorten(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    cut = text[:limit - 1].rsplit(" ", 1)[0] if " " in text[:limit - 1] else text[:limit - 1]
+    return cut.rstrip(" ,.;:-") + "…"
 
 
 def _now() -> datetime:
@@ -143,4 +153,4 @@ def booked(number: str):
     except ValidationError as exc:
         return _thread_page(number, exc.errors, code=400)
     flash("Marked as booked." if is_booked else "No longer marked as booked.", "success")
-    return redirect(url_for("conversations.thread", number=number))
+    return redirect(url_for("conversations.thread", number=number, _anchor="booking"))

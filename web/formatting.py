@@ -6,12 +6,15 @@ request (settings read once per request) and registers them as Jinja filters.
 """
 from __future__ import annotations
 
+import math
 from datetime import date, datetime, timedelta, timezone
 from typing import Optional, Union
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 # Regions whose owners read a 12-hour clock ("2:05 PM").
 TWELVE_HOUR_REGIONS = {"US", "CA", "AU", "NZ", "PH", "IN", "PK", "EG", "SA", "MX", "CO"}
+# Regions that write the month first ("Nov 27, 2026"); elsewhere "27 Nov 2026".
+MONTH_FIRST_REGIONS = {"US", "CA", "PH"}
 EURO_REGIONS = {"AT", "BE", "CY", "DE", "EE", "ES", "FI", "FR", "GR", "HR", "IE", "IT", "LT",
                 "LU", "LV", "MT", "NL", "PT", "SI", "SK"}
 CURRENCY = {"GB": "£", "IN": "₹", "JP": "¥", "CH": "CHF ", "SE": "kr ", "NO": "kr ", "DK": "kr ",
@@ -54,8 +57,27 @@ def clock(moment: datetime, settings: dict) -> str:
     return f"{moment.hour:02d}:{moment.minute:02d}"
 
 
+def month_first(settings: dict) -> bool:
+    return (settings.get("region") or "").upper() in MONTH_FIRST_REGIONS
+
+
+def date_text(day: date, settings: dict, year: bool = True) -> str:
+    """A date the way the shop writes it: "Nov 27, 2026" (US) or "27 Nov 2026"."""
+    if month_first(settings):
+        return f"{day:%b} {day.day}, {day.year}" if year else f"{day:%b} {day.day}"
+    return f"{day.day} {day:%b} {day.year}" if year else f"{day.day} {day:%b}"
+
+
+def date_range_text(start: date, end: date, settings: dict) -> str:
+    """"Oct 29 – Nov 27, 2026" / "29 Oct – 27 Nov 2026"; both years when they differ."""
+    if start == end:
+        return date_text(start, settings)
+    return f"{date_text(start, settings, year=start.year != end.year)} – {date_text(end, settings)}"
+
+
 def short_time(value, settings: dict, now: datetime) -> str:
-    """"2:05 PM", "Yesterday 2:05 PM", "Tue 2:05 PM" or "27 Nov 2:05 PM" in the shop's timezone."""
+    """"2:05 PM", "Yesterday 2:05 PM", "Tue 2:05 PM" or "Nov 27 2:05 PM" / "27 Nov 14:05" in the
+    shop's timezone."""
     moment = local(value, settings)
     if moment is None:
         return ""
@@ -68,21 +90,26 @@ def short_time(value, settings: dict, now: datetime) -> str:
         return f"Yesterday {hm}"
     if today - timedelta(days=6) <= day < today:
         return f"{moment:%a} {hm}"
-    if day.year == today.year:
-        return f"{moment.day} {moment:%b} {hm}"
-    return f"{moment.day} {moment:%b} {moment.year} {hm}"
+    return f"{date_text(day, settings, year=day.year != today.year)} {hm}"
 
 
 def full_time(value, settings: dict) -> str:
-    """"Friday 27 November 2026, 2:05 PM (America/New_York)" for tooltips."""
+    """"Friday, November 27, 2026, 2:05 PM" / "Friday 27 November 2026, 14:05" for tooltips."""
     moment = local(value, settings)
     if moment is None:
         return ""
-    return f"{moment:%A} {moment.day} {moment:%B %Y}, {clock(moment, settings)}"
+    return f"{_long_day(moment, settings, True)}, {clock(moment, settings)}"
+
+
+def _long_day(moment, settings: dict, year: bool) -> str:
+    if month_first(settings):
+        return f"{moment:%A}, {moment:%B} {moment.day}" + (f", {moment.year}" if year else "")
+    return f"{moment:%A} {moment.day} {moment:%B}" + (f" {moment.year}" if year else "")
 
 
 def day_label(value, settings: dict, now: datetime) -> str:
-    """"Today", "Yesterday" or "Friday 27 November" for date separators in a thread."""
+    """"Today", "Yesterday" or "Friday, November 27" / "Friday 27 November" for date separators
+    in a thread (with the year when it isn't this year)."""
     moment = local(value, settings)
     if moment is None:
         return ""
@@ -91,8 +118,7 @@ def day_label(value, settings: dict, now: datetime) -> str:
         return "Today"
     if moment.date() == today - timedelta(days=1):
         return "Yesterday"
-    suffix = "" if moment.year == today.year else f" {moment.year}"
-    return f"{moment:%A} {moment.day} {moment:%B}{suffix}"
+    return _long_day(moment, settings, moment.year != today.year)
 
 
 def local_date(value, settings: dict) -> Optional[date]:
@@ -107,14 +133,16 @@ def currency_symbol(settings: dict) -> str:
     return CURRENCY.get(region, "$")
 
 
-def money(value, settings: dict) -> str:
-    """"$1,600" (no cents unless there are some)."""
+def money(value, settings: dict, whole: bool = False) -> str:
+    """"$1,600" (no cents unless there are some); whole=True rounds to "$490" (estimates)."""
     if value is None:
         return "—"
     try:
         amount = float(value)
     except (TypeError, ValueError):
         return "—"
+    if whole or abs(amount - round(amount)) < 0.005:
+        amount = math.floor(amount + 0.5)      # half up, as people round
     text = f"{amount:,.0f}" if amount == int(amount) else f"{amount:,.2f}"
     return f"{currency_symbol(settings)}{text}"
 

@@ -34,6 +34,15 @@ OUTCOMES = {
     "landline": ("Landline — can't text", "muted", "This number can't receive texts; call them back."),
 }
 
+# Shorter words for a phone screen, where a pill shares its row with the number and time.
+SHORT_OUTCOMES = {
+    "queued": "Waiting", "sending": "Sending", "withheld": "Withheld",
+    "cooldown": "Texted recently", "opted_out": "Opted out", "excluded": "Do not text",
+    "paused": "Paused", "invalid_number": "Not textable", "short_code": "Short code",
+    "active_conversation": "In conversation", "daily_cap": "Daily limit",
+    "unconfirmed": "Not confirmed", "landline": "Landline",
+}
+
 # Outcomes after which the caller has a conversation (a text went, or had gone before).
 HAS_CONVERSATION = {"texted", "queued", "sending", "failed", "unconfirmed", "cooldown",
                     "active_conversation", "daily_cap", "opted_out"}
@@ -96,9 +105,10 @@ def _lookup(table: dict, code: Optional[str]) -> tuple:
 
 
 def outcome(code: Optional[str]) -> dict:
-    """{'label', 'tone', 'hint'} for a call outcome."""
+    """{'label', 'tone', 'hint', 'short'} for a call outcome; 'short' is for phone screens."""
     entry = _lookup(OUTCOMES, code)
-    return {"label": entry[0], "tone": entry[1], "hint": entry[2] if len(entry) > 2 else ""}
+    return {"label": entry[0], "tone": entry[1], "hint": entry[2] if len(entry) > 2 else "",
+            "short": SHORT_OUTCOMES.get(code or "", "")}
 
 
 def message_status(status: Optional[str], error: Optional[str] = None,

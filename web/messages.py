@@ -8,6 +8,7 @@ saved settings), and the counter counts that text, since that is what the carrie
 from __future__ import annotations
 
 import logging
+import unicodedata
 from dataclasses import asdict
 
 from flask import (Blueprint, abort, flash, jsonify, redirect, render_template, request,
@@ -34,6 +35,17 @@ LABELS = {
                "Leave empty to send the same messages as above."),
 }
 MAX_TEXT = 1600        # ten segments of GSM-7: anything longer is a mistake, not a message
+# Names the owner knows for the characters that most often sneak in from a phone or a word processor.
+CHARACTER_NAMES = {"\u2014": "em dash", "\u2013": "en dash", "\u2019": "curly apostrophe",
+                   "\u2018": "curly quote", "\u201c": "curly quote", "\u201d": "curly quote",
+                   "\u2026": "three dots", "\u00a0": "non-breaking space", "\u00e7": "c with cedilla"}
+
+
+def character_name(ch: str) -> str:
+    """"em dash" for "\u2014": what to look for in the text."""
+    if ch in CHARACTER_NAMES:
+        return CHARACTER_NAMES[ch]
+    return unicodedata.name(ch[:1], "special character").lower() if ch else "special character"
 
 
 def analysis(text: str, settings: dict, kind: str = "") -> dict:
@@ -41,14 +53,15 @@ def analysis(text: str, settings: dict, kind: str = "") -> dict:
     if kind == "direct" and not text.strip():
         return {"error": None, "preview": "", "same_as_others": True, "plain": text,
                 "plain_differs": False, "template": asdict(segments.analyse("")),
-                "sent": asdict(segments.analyse(""))}
+                "sent": asdict(segments.analyse("")), "ucs2_names": []}
     error = templates.template_error(text)
     preview = templates.fill(text, settings) if error is None else ""
     plain = segments.plain_punctuation(text)
+    sent = asdict(segments.analyse(preview if error is None else text))
     return {"error": error, "preview": preview, "same_as_others": False,
             "plain": plain, "plain_differs": plain != text,
-            "template": asdict(segments.analyse(text)),
-            "sent": asdict(segments.analyse(preview if error is None else text))}
+            "template": asdict(segments.analyse(text)), "sent": sent,
+            "ucs2_names": [character_name(ch) for ch in sent["ucs2_characters"]]}
 
 
 def _editor(kind: str, text: str, settings: dict, saved: str, error=None, test_error=None):

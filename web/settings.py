@@ -60,7 +60,8 @@ def _page(values=None, errors=None, status=200):
         paused=bool(settings.get("paused")),
         holiday_region_known="holiday_region" in settings, token=box().api_token(),
         zones=settings_form.COMMON_ZONES, regions=settings_form.COMMON_REGIONS,
-        decline=settings_form.DECLINE, password_url=password_url()), status
+        decline=settings_form.DECLINE, password_url=password_url(),
+        rows_for=settings_form.rows_for), status
 
 
 @bp.get("/")

@@ -60,6 +60,15 @@ def _blank_none(value) -> str:
     return str(value)
 
 
+def rows_for(text: str, wrap_at: int = 0, least: int = 3, most: int = 12) -> int:
+    """Rows for a textarea that show all of `text` plus a line to type on: one per line, and the
+    extra rows a long line wraps into on a phone (about `wrap_at` characters a row; 0: none)."""
+    count = 0
+    for line in (text or "").split("\n"):
+        count += max(1, -(-len(line) // wrap_at)) if wrap_at else 1
+    return max(least, min(most, count + 1))
+
+
 def posted_values(form) -> dict:
     """The posted form as the same flat dict of strings form_values makes."""
     names = TEXT_FIELDS + ("timezone_choice", "timezone_other", "region", "holiday_region",

@@ -1,6 +1,6 @@
 """Jinja filters and globals shared by every template (ours and web B's).
 
-Filters:  |shop_time  |full_time  |day_label  |money  |percent
+Filters:  |shop_time  |full_time  |day_label  |money (|money(whole=true) rounds)  |percent
 Globals:  outcome(code) has_conversation(outcome) message_status(status, error, landline) message_kind(kind)
           modem_state(code) health(level)
           signal_bars(percent) nav_items() has_endpoint(name) logged_in() unread_count() is_demo() shop_name()
@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from flask import Flask, g, request, session, url_for
+from flask import Flask, g, request, url_for
 
 from web import formatting, labels, shop
+from web.auth import is_logged_in
 
 # (label, endpoint, icon, testid). Each section's blueprint has an `index` endpoint at its root.
 NAV_MAIN = (
@@ -58,7 +59,7 @@ def has_endpoint(endpoint: str) -> bool:
 
 
 def logged_in() -> bool:
-    return bool(session.get("logged_in"))
+    return is_logged_in()
 
 
 def unread_count() -> int:
@@ -93,7 +94,7 @@ def register(app: Flask) -> None:
     env.filters["shop_time"] = lambda v: formatting.short_time(v, shop.settings(), _now())
     env.filters["full_time"] = lambda v: formatting.full_time(v, shop.settings())
     env.filters["day_label"] = lambda v: formatting.day_label(v, shop.settings(), _now())
-    env.filters["money"] = lambda v: formatting.money(v, shop.settings())
+    env.filters["money"] = lambda v, whole=False: formatting.money(v, shop.settings(), whole)
     env.filters["percent"] = formatting.percent
     env.globals.update(
         outcome=labels.outcome,

@@ -16,13 +16,13 @@ import logging
 from urllib.parse import urlsplit
 
 from flask import (Blueprint, Response, abort, flash, redirect, render_template, request,
-                   session, url_for)
+                   url_for)
 
 from appliance.domain import ValidationError
-from web.auth import login_required
+from web.auth import is_logged_in, login_required
 from web.pagekit import box
-from web.wifi_view import (as_dict, current, hotspot_active, join_errors, network_list,
-                           wifi_call)
+from web.wifi_view import (as_dict, current, hotspot_active, is_enterprise, join_errors,
+                           network_list, wifi_call)
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +31,8 @@ bp = Blueprint("wifi", __name__)
 PROBES = ("/generate_204", "/gen_204", "/hotspot-detect.html", "/library/test/success.html",
           "/ncsi.txt", "/connecttest.txt", "/redirect", "/canonical.html", "/success.txt")
 APPLE_SUCCESS = "<HTML><HEAD><TITLE>Success</TITLE></HEAD><BODY>Success</BODY></HTML>"
+ENTERPRISE = ("This is an enterprise (802.1X) network: it needs a user name as well as a "
+              "password, which the box doesn't support. Pick another network.")
 FIREFOX_CANONICAL = ('<meta http-equiv="refresh" '
                      'content="0;url=https://support.mozilla.org/kb/captive-portal"/>')
 
@@ -47,7 +49,7 @@ def setup_access(view):
 
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
-        if not session.get("logged_in") and on_setup_hotspot():
+        if not is_logged_in() and on_setup_hotspot():
             return view(*args, **kwargs)
         return protected(*args, **kwargs)
     return wrapper
@@ -101,7 +103,8 @@ def join_form():
         abort(404)
     ssid = request.args.get("ssid", "")
     return render_template("wifi/join.html", ssid=ssid, secure=request.args.get("open") != "1",
-                           setup=bool(request.args.get("setup")), errors={})
+                           setup=bool(request.args.get("setup")), errors={},
+                           enterprise=bool(ssid) and is_enterprise(box().wifi, ssid))
 
 
 @bp.post("/wifi/join")
@@ -116,6 +119,8 @@ def join():
     secure, setup_flow = request.form.get("open") != "1", bool(request.form.get("setup"))
     if not ssid.strip():
         errors = {"ssid": "Type the network's name."}
+    elif is_enterprise(wifi, ssid):
+        errors = {"ssid": ENTERPRISE}
     else:
         try:
             now = as_dict(wifi.connect(ssid, psk if secure else ""))
@@ -124,7 +129,7 @@ def join():
         else:
             return _joined(ssid, now, setup_flow)
     return render_template("wifi/join.html", ssid=ssid, secure=secure, setup=setup_flow,
-                           errors=errors), 400
+                           errors=errors, enterprise=False), 400
 
 
 def _joined(ssid: str, now: dict, setup_flow: bool):

@@ -42,15 +42,29 @@ def current(wifi) -> dict:
     return now
 
 
+OPEN_SECURITY = ("", "--", "none", "open")
+
+
 def _network(raw: dict) -> dict:
+    """A scanned network for the page. Any security but none is locked (802.1X too, which
+    needs a user name the box can't give: "enterprise", no join with a passphrase)."""
     signal = raw.get("signal")
-    security = raw.get("security") or ""
-    secure = raw.get("needs_password")
-    if secure is None:
-        secure = bool(security and security not in ("--", "open", "none"))
+    security = (raw.get("security") or "").strip()
+    enterprise = bool(raw.get("enterprise")) or "802.1X" in security.upper()
+    secure = enterprise or bool(raw.get("needs_password")) or security.lower() not in OPEN_SECURITY
     return {"ssid": raw.get("ssid") or "", "signal": signal, "bars": signal_bars(signal),
-            "secure": bool(secure), "security": security,
-            "enterprise": bool(raw.get("enterprise")), "in_use": bool(raw.get("in_use"))}
+            "secure": secure, "security": security, "enterprise": enterprise,
+            "in_use": bool(raw.get("in_use"))}
+
+
+def is_enterprise(wifi, ssid: str) -> bool:
+    """Whether the last scan saw `ssid` as an 802.1X network (the box can't join those)."""
+    try:
+        raw = wifi.networks() or []
+    except Exception:  # a Wi-Fi query must never break a page
+        log.exception("Wi-Fi networks failed")
+        return False
+    return any(n["ssid"] == ssid and n["enterprise"] for n in (_network(as_dict(r)) for r in raw))
 
 
 def network_list(wifi, now: dict) -> list[dict]:

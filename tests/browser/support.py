@@ -63,6 +63,9 @@ class Shop:
         """What holding the button for 10 s does: the 10-minute first-run window opens."""
         commands, clock = self.box.appliance.commands, self.box.appliance.clock
         self.box.service.call(lambda: commands.start_hotspot(clock()))
+        # The hotspot itself comes up on a thread of its own (nmcli takes seconds).
+        wait_for(lambda: self.box.wifi is None or self.box.wifi.hotspot_active(), WAIT,
+                 "the setup hotspot")
 
     def ring(self, number: Optional[str], rings: int = 2, number_type: int = 145) -> dict:
         """A caller rings and gives up; returns the logged call once its outcome is final."""
@@ -151,13 +154,13 @@ def screenshot(page, name: str, viewport: str) -> Path:
     """tests/screenshots/<name>-<width>.png of the whole page. The viewport is stretched to the
     page's height first, so fixed bars (the phone's bottom nav) sit where they belong instead
     of across the middle of a stitched full-page capture. On a phone, also
-    <name>-375-screen.png: the first screen, as the owner sees the page when it opens."""
+    <name>-375-screen.png: the screen as the owner sees it at that moment, i.e. where the page
+    opened (a thread opens scrolled to its newest text) unless the test scrolled it."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     size = VIEWPORTS[viewport]
     path = SCREENSHOTS / f"{name}-{size['width']}.png"
     page.evaluate("document.fonts.ready.then(() => true)")
-    page.evaluate("window.scrollTo(0, 0)")
-    if viewport == "phone":
+    if viewport == "phone":     # where the page opened (a thread opens at its newest text)
         page.screenshot(path=str(SCREENSHOTS / f"{name}-{size['width']}-screen.png"),
                         animations="disabled", caret="hide")
     height = page.evaluate("Math.ceil(document.documentElement.scrollHeight)")

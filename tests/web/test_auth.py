@@ -165,3 +165,43 @@ def test_change_password_needs_csrf(client, box):
         "confirm_password": "brand-new-secret"})
     assert response.status_code == 400
     assert box.check_password(PASSWORD)
+
+
+def _logged_in_client(app):
+    other = app.test_client()
+    assert other.post("/login", data={"password": PASSWORD}).status_code == 302
+    assert other.get("/").status_code == 200
+    return other
+
+
+def test_changing_the_password_ends_every_other_session(client, app, box):
+    other = _logged_in_client(app)          # e.g. the shop PC, still logged in
+    response = client.post("/account/password", data={
+        "current_password": PASSWORD, "new_password": "brand-new-secret",
+        "confirm_password": "brand-new-secret"})
+    assert response.status_code == 302
+    assert client.get("/").status_code == 200             # the one who changed it stays in
+    assert other.get("/").status_code == 302               # the other one is logged out
+    assert other.get("/live/status").status_code == 401
+    assert other.post("/login", data={"password": PASSWORD}).status_code == 401
+    assert other.post("/login", data={"password": "brand-new-secret"}).status_code == 302
+    assert other.get("/").status_code == 200
+
+
+def test_a_password_set_on_the_box_ends_the_page_sessions(client, box):
+    box.set_password("set-with-the-command-line")        # `python -m appliance password`
+    assert client.get("/").status_code == 302
+    assert box.password_stamp() and box.password_stamp() != ""
+
+
+def test_json_requests_get_401_json_instead_of_the_login_page(anon, box):
+    box.set_password(PASSWORD)
+    for path in ("/live/inbox", "/live/calls", "/setup/test-status?since=2026-11-27T10:00:00Z"):
+        response = anon.get(path, headers={"Accept": "application/json"})
+        assert response.status_code == 401, path
+        assert response.get_json()["error"].startswith("Logged out")
+    response = anon.post("/messages/analyse", json={"text": "hi"},
+                         headers={"X-CSRFToken": anon.csrf_token()})
+    assert response.status_code == 401 and response.is_json
+    page = anon.get("/setup/", headers={"Accept": "text/html,*/*;q=0.8"})
+    assert page.status_code == 302 and page.headers["Location"].startswith("/login")

@@ -203,3 +203,47 @@ def test_a_text_that_cannot_be_delivered_says_call_them_instead(client, box, rin
     live = client.get(f"/live/conversation/{CALLER}").get_json()
     message_id = box.conversation(CALLER)["messages"][0]["id"]
     assert "call them instead" in live["slots"][message_id]
+
+
+def test_the_live_thread_marks_read_only_what_it_shows(client, box, ring, text_in, monkeypatch):
+    ring(CALLER)
+    page = client.get(f"/conversations/{CALLER}").get_data(as_text=True)
+    after = re.search(r'data-after="([^"]*)"', page).group(1)
+    text_in(CALLER, "First")
+    text_in(CALLER, "Second")
+    real = box.conversation
+    calls = []
+
+    def second_not_read_yet(number):
+        """The first read of this poll happens before "Second" arrives."""
+        found = real(number)
+        calls.append(number)
+        if len(calls) == 1:
+            found = dict(found, messages=found["messages"][:-1])
+        return found
+    monkeypatch.setattr(box, "conversation", second_not_read_yet)
+    live = client.get(f"/live/conversation/{CALLER}?after={after}").get_json()
+    assert [m["text"] for m in live["messages"]] == ["First"]
+    assert real(CALLER)["contact"]["unread"] == 2        # "Second" was not shown: still unread
+    monkeypatch.setattr(box, "conversation", real)
+    live = client.get(f"/live/conversation/{CALLER}?after={live['latest']}").get_json()
+    assert [m["text"] for m in live["messages"]] == ["Second"]
+    assert real(CALLER)["contact"]["unread"] == 0
+
+
+def test_a_text_in_an_empty_thread_is_marked_read_when_it_appears(client, box, ring, text_in):
+    text_in(OTHER, "Do you do boilers?")              # never called: the thread starts with it
+    client.get(f"/conversations/{OTHER}")
+    text_in(OTHER, "Still there?")
+    client.get(f"/live/conversation/{OTHER}")         # the page had nothing to send as ?after=
+    assert box.conversation(OTHER)["contact"]["unread"] == 0
+
+
+def test_quick_replies_show_their_whole_text(client, box, ring):
+    box.update_settings({"booking_link": "https://joesplumbing.com/book"})
+    ring(CALLER)
+    html = client.get(f"/conversations/{CALLER}").get_data(as_text=True)
+    labels = re.findall(r'data-testid="quick-reply">([^<]*)<', html)
+    assert "Here&#39;s a link to grab a time that works for you: https://joesplumbing.com/book" \
+        in labels
+    assert "On my way!" in labels and not any(label.endswith("…") for label in labels)

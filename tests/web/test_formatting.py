@@ -74,3 +74,30 @@ def test_automatic_texts_are_labelled():
     assert labels.message_kind("after_hours") == "Automatic text-back"
     assert labels.message_kind("stop") == "Automatic reply"
     assert labels.message_kind("reply") == ""
+
+
+def test_dates_follow_the_shops_region():
+    from datetime import date
+    assert formatting.date_text(date(2026, 10, 29), NEW_YORK) == "Oct 29, 2026"
+    assert formatting.date_text(date(2026, 10, 29), LONDON) == "29 Oct 2026"
+    assert formatting.date_range_text(date(2026, 10, 29), date(2026, 11, 27), NEW_YORK) == \
+        "Oct 29 – Nov 27, 2026"
+    assert formatting.date_range_text(date(2025, 12, 29), date(2026, 1, 4), LONDON) == \
+        "29 Dec 2025 – 4 Jan 2026"
+    assert formatting.short_time("2026-10-02T17:05:00+00:00", NEW_YORK, NOW) == "Oct 2 1:05 PM"
+    assert formatting.day_label("2026-11-20T17:05:00+00:00", NEW_YORK, NOW) == "Friday, November 20"
+    assert formatting.day_label("2026-11-20T17:05:00+00:00", LONDON, NOW) == "Friday 20 November"
+
+
+def test_estimates_are_shown_in_whole_money():
+    assert formatting.money(489.99999, NEW_YORK) == "$490"
+    assert formatting.money(612.5, NEW_YORK, whole=True) == "$613"
+    assert formatting.money(1250.5, NEW_YORK) == "$1,250.50"
+
+
+def test_long_outcomes_have_short_words_for_a_phone():
+    assert labels.outcome("active_conversation")["short"] == "In conversation"
+    assert labels.outcome("withheld")["short"] == "Withheld"
+    assert labels.outcome("invalid_number")["short"] == "Not textable"
+    assert labels.outcome("texted")["short"] == ""          # already short
+    assert all(len(short) <= 15 for short in labels.SHORT_OUTCOMES.values())

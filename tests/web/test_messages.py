@@ -29,7 +29,7 @@ def test_page_has_an_editor_per_kind_with_counter_and_filled_preview(client, box
     assert "This is Ace Plumbing." in section                      # the preview, filled
     assert re.search(r'data-c="encoding">GSM-7<', section)
     assert re.search(r'data-c="segments">1<', section)
-    assert "Empty: callers who dial the box directly" in editor(html, "direct")
+    assert "Same as the other messages" in editor(html, "direct")
 
 
 def test_analyse_counts_the_filled_text_and_names_the_ucs2_characters(client, box):
@@ -169,3 +169,26 @@ def test_script_in_messages_and_settings_is_inert(client, box):
 def test_pages_need_login(anon):
     response = anon.get("/messages/")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_ucs2_characters_come_with_their_names(client, box):
+    answer = analyse(client, "We\u2019re closed \u2014 sorry \U0001F600").get_json()
+    assert answer["ucs2_names"] == ["curly apostrophe", "em dash", "grinning face"]
+    box.update_settings({"messages": {"weekend": "Closed \u2014 back Monday"}})
+    section = editor(client.get("/messages/").get_data(as_text=True), "weekend")
+    assert '<code class="mono ucs2-char">\u2014</code> (em dash)' in section
+
+
+def test_an_empty_direct_message_says_it_is_the_same_and_offers_no_test(client, box):
+    box.update_settings({"owner_phone": OWNER, "messages": {"direct": ""}})
+    section = editor(client.get("/messages/").get_data(as_text=True), "direct")
+    assert "Same as the other messages" in section and "What the caller gets" not in section
+    assert 'data-testid="test-direct"' not in section
+    box.update_settings({"messages": {"direct": "You rang the box itself!"}})
+    section = editor(client.get("/messages/").get_data(as_text=True), "direct")
+    assert "What the caller gets" in section and 'data-testid="test-direct"' in section
+
+
+def test_placeholders_are_listed_without_a_space_before_the_commas(client):
+    html = client.get("/messages/").get_data(as_text=True)
+    assert '{business_name}</code>, <code' in html and " ," not in html

@@ -145,3 +145,13 @@ def test_form_values_round_trip(box):
     for key in ("cooldown_minutes", "reject_after_seconds", "timezone", "average_job_value",
                 "urgent_words", "quick_replies", "exclude", "forward_replies", "daily_cap"):
         assert patch[key] == box.settings()[key], key
+
+
+def test_list_fields_are_tall_enough_for_what_they_hold(client, box):
+    from web.settings_form import rows_for
+    assert rows_for("") == 3 and rows_for("a\nb\nc\nd") == 5          # every line + one to type on
+    assert rows_for("x" * 80, wrap_at=36) == 4                          # a long line wraps
+    assert rows_for("\n".join("x" * 40)) == 12                          # but not endless
+    box.update_settings({"urgent_words": ["urgent", "emergency", "asap", "leak", "flood"]})
+    html = client.get("/settings/").get_data(as_text=True)
+    assert re.search(r'id="f-urgent_words" name="urgent_words" rows="6"', html)

@@ -148,7 +148,20 @@ def test_page_lists_networks_with_signal_and_lock(owner):
     assert 'data-bars="4"' in rows["Shop WiFi"] and "Connected" in rows["Shop WiFi"]
     assert 'aria-label="Needs a password"' in rows["Guest"]
     assert "open" in rows["FreeNet"] and 'aria-label="Needs a password"' not in rows["FreeNet"]
-    assert "Can't join" in rows["Corp"] and 'data-testid="join"' not in rows["Corp"]
+    assert 'data-testid="join"' not in rows["Corp"]
+    assert 'aria-label="Needs a password"' in rows["Corp"]          # 802.1X is locked, not open
+    assert "enterprise (not supported)" in rows["Corp"] and ">open<" not in rows["Corp"]
+    assert 'class="net-name ssid">  two  spaces <' in rows["  two  spaces "]   # spaces kept
+
+
+def test_an_enterprise_network_is_not_offered_a_passphrase(owner, nmcli):
+    form = owner.get("/wifi/join?ssid=Corp").get_data(as_text=True)
+    assert 'data-testid="enterprise-card"' in form and 'name="psk"' not in form
+    nmcli.clear_calls()
+    response = owner.post("/wifi/join", data={"ssid": "Corp", "psk": "whatever123"})
+    assert response.status_code == 400
+    assert re.search(r'data-testid="error-ssid">[^<]*enterprise', response.get_data(as_text=True))
+    assert nmcli.calls_to("connect") == []
 
 
 def test_join_link_carries_odd_ssids_intact(owner):

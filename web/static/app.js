@@ -13,7 +13,14 @@
      latest:  id             remembered as data-after and sent back as ?after=<id>
      slots:   {id: html}     replaces [data-live-id=id] [data-live-slot] (e.g. a delivery status)
    [data-live-state] inside the element shows whether updates are arriving.
-   A 401 (logged out elsewhere) reloads the page, which then shows the login form.
+   A 401 (logged out, e.g. the password was changed elsewhere) stops the updates and shows
+   "Logged out — log in again" at the top of the page; nothing typed on the page is lost.
+   Other scripts report a 401 the same way: document.dispatchEvent(new Event("textback:logged-out")).
+
+   Threads: a [data-live-list][data-newest-end="#marker"][data-newest-above="#sticky"] opens
+   scrolled to its newest item (unless the address names another #anchor), with the element
+   before #marker (the sticky reply box) in its place below it; items that arrive while the
+   newest one is in view are scrolled into view too, never left under the sticky box.
 
    Other hooks:
      button[data-fill-target="#id"][data-fill-text="..."]  puts the text into that textarea (quick replies)
@@ -57,8 +64,36 @@
     node.liveHtml = html;
   }
 
+  // The phone's tab bar is fixed over the bottom of the screen; the desktop nav is not.
+  function bottomCover() {
+    var nav = document.querySelector(".nav");
+    if (!nav || window.getComputedStyle(nav).position !== "fixed") { return 0; }
+    return nav.getBoundingClientRect().height;
+  }
+
+  function newestInView(list) {
+    var last = list.lastElementChild;
+    var cover = document.querySelector(list.getAttribute("data-newest-above"));
+    if (!last) { return true; }
+    var limit = cover ? cover.getBoundingClientRect().top : window.innerHeight - bottomCover();
+    var box = last.getBoundingClientRect();
+    return box.bottom >= 0 && box.bottom <= limit + 2;
+  }
+
+  // Scroll so the reply box sits in its own place at the bottom of the screen, right under the
+  // newest item; if the screen is too short for both, the top of the newest item wins.
+  function showNewest(list) {
+    var last = list.lastElementChild;
+    var end = document.querySelector(list.getAttribute("data-newest-end"));
+    if (!last || !end) { return; }
+    var y = window.scrollY;
+    var endAt = end.getBoundingClientRect().top + y - (window.innerHeight - bottomCover());
+    var lastAt = last.getBoundingClientRect().top + y - 12;
+    window.scrollTo(0, Math.max(0, Math.min(endAt, lastAt)));
+  }
+
   function applyLive(root, data) {
-    var name, nodes, i, list, tmp, child, next, id, existing, slot, nearBottom;
+    var name, nodes, i, list, tmp, child, next, id, existing, slot, nearBottom, keepNewest;
     if (data.regions) {
       for (name in data.regions) {
         nodes = document.querySelectorAll('[data-live-region="' + name + '"]');
@@ -74,6 +109,7 @@
     list = root.hasAttribute("data-live-list") ? root : root.querySelector("[data-live-list]");
     if (data.insert && list) {
       nearBottom = (window.innerHeight + window.scrollY) >= document.body.scrollHeight - 120;
+      keepNewest = list.hasAttribute("data-newest-end") && newestInView(list);
       tmp = document.createElement(list.tagName === "TBODY" ? "tbody" : "div");
       tmp.innerHTML = data.insert;
       var fresh = [];
@@ -85,7 +121,11 @@
       }
       if (list.getAttribute("data-live-insert") === "bottom") {
         for (i = 0; i < fresh.length; i++) { list.appendChild(fresh[i]); }
-        if (fresh.length && nearBottom) { window.scrollTo(0, document.body.scrollHeight); }
+        if (fresh.length && list.hasAttribute("data-newest-end")) {
+          if (keepNewest) { showNewest(list); }
+        } else if (fresh.length && nearBottom) {
+          window.scrollTo(0, document.body.scrollHeight);
+        }
       } else {
         for (i = fresh.length - 1; i >= 0; i--) { list.insertBefore(fresh[i], list.firstChild); }
       }
@@ -111,18 +151,45 @@
     }
   }
 
+  var loggedOut = false;
+
+  // Logged out while the page was open (password changed elsewhere, session ended): say so
+  // once, at the top, with a link back here after logging in. Built with textContent only.
+  function showLoggedOut() {
+    if (loggedOut) { return; }
+    loggedOut = true;
+    var note = document.createElement("div");
+    var link = document.createElement("a");
+    note.className = "logged-out";
+    note.setAttribute("role", "alert");
+    note.setAttribute("data-testid", "logged-out");
+    note.appendChild(document.createTextNode("Logged out — "));
+    link.href = "/login?next=" + encodeURIComponent(window.location.pathname + window.location.search);
+    link.textContent = "log in again";
+    note.appendChild(link);
+    document.body.insertBefore(note, document.body.firstChild);
+    var states = document.querySelectorAll("[data-live-state]");
+    for (var i = 0; i < states.length; i++) {
+      states[i].textContent = "Logged out";
+      states[i].className = "pill pill-warn";
+    }
+  }
+
+  document.addEventListener("textback:logged-out", showLoggedOut);
+
   function startLive(root) {
     var interval = parseInt(root.getAttribute("data-live-interval") || "3000", 10);
     var failures = 0;
     var busy = false;
 
     function poll() {
+      if (loggedOut) { return; }      // no more requests until the owner logs in again
       if (busy || document.hidden) { return schedule(); }
       busy = true;
       var url = withAfter(root.getAttribute("data-live-url"), root.getAttribute("data-after"));
       fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
         .then(function (response) {
-          if (response.status === 401) { window.location.reload(); throw new Error("logged out"); }
+          if (response.status === 401) { showLoggedOut(); throw new Error("logged out"); }
           if (!response.ok) { throw new Error("HTTP " + response.status); }
           return response.json();
         })
@@ -133,7 +200,7 @@
         })
         .catch(function () {
           failures += 1;
-          setState(root, "Not updating — retrying", false);
+          if (!loggedOut) { setState(root, "Not updating — retrying", false); }
         })
         .then(function () { busy = false; schedule(); });
     }
@@ -187,5 +254,17 @@
     for (var i = 0; i < roots.length; i++) { startLive(roots[i]); }
     var counted = document.querySelectorAll("textarea[data-count]");
     for (var j = 0; j < counted.length; j++) { updateCounter(counted[j]); }
+    openAtNewest();
   });
+
+  // Again once everything has loaded: the browser's own jump to an #anchor comes late.
+  window.addEventListener("load", openAtNewest);
+
+  function openAtNewest() {
+    var threads = document.querySelectorAll("[data-newest-end]");
+    var hash = window.location.hash;
+    for (var k = 0; k < threads.length; k++) {
+      if (!hash || hash === threads[k].getAttribute("data-newest-above")) { showNewest(threads[k]); }
+    }
+  }
 })();

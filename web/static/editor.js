@@ -12,6 +12,7 @@
        [data-editor-ucs2] [data-c=ucs2-list]    characters forcing UCS-2 (hidden when none)
        [data-editor-plain-wrap] button[data-editor-plain]
        [data-editor-preview]                    the filled text as the caller gets it
+       [data-editor-preview-label]              "What the caller gets" / "Same as the other messages"
        [data-editor-error]                      the template error
        [data-editor-dirty-note]                 "save first" next to "Send me a test"
    Text from the server is put in with textContent only, never innerHTML.
@@ -39,8 +40,8 @@
     var summary = editor.querySelector("[data-editor-summary]");
     var sent = info.sent;
     if (!summary) { return; }
-    if (info.same_as_others) {
-      summary.textContent = "Empty: callers who dial the box directly get the messages above.";
+    if (info.same_as_others) {   // empty "direct": the preview label says so
+      summary.textContent = "";
       return;
     }
     summary.textContent = "";
@@ -63,16 +64,20 @@
     });
   }
 
-  function showUcs2(editor, chars) {
+  function showUcs2(editor, chars, names) {
     var box = editor.querySelector("[data-editor-ucs2]");
     var list = editor.querySelector('[data-c="ucs2-list"]');
     if (!box || !list) { return; }
     list.textContent = "";
-    chars.forEach(function (ch) {
+    chars.forEach(function (ch, index) {
+      var item = document.createElement("span");
       var code = document.createElement("code");
+      item.className = "ucs2-item";
       code.className = "mono ucs2-char";
       code.textContent = ch;
-      list.appendChild(code);
+      item.appendChild(code);
+      item.appendChild(document.createTextNode(" (" + ((names || [])[index] || "special character") + ")"));
+      list.appendChild(item);
     });
     toggle(box, chars.length > 0);
   }
@@ -82,7 +87,11 @@
     var preview = editor.querySelector("[data-editor-preview]");
     var area = editor.querySelector("[data-editor-text]");
     showSummary(editor, info);
-    showUcs2(editor, info.same_as_others ? [] : info.sent.ucs2_characters);
+    showUcs2(editor, info.same_as_others ? [] : info.sent.ucs2_characters, info.ucs2_names);
+    var label = editor.querySelector("[data-editor-preview-label]");
+    if (label) {
+      label.textContent = info.same_as_others ? "Same as the other messages" : "What the caller gets";
+    }
     toggle(editor.querySelector("[data-editor-plain-wrap]"), info.plain_differs);
     if (preview) {
       preview.textContent = info.preview || "";
@@ -128,8 +137,8 @@
                    "X-CSRFToken": csrfToken() },
         body: JSON.stringify({ text: area.value, kind: kind })
       }).then(function (response) {
-        if (response.status === 401 || response.redirected) {   // logged out: show the login page
-          window.location.reload();
+        if (response.status === 401 || response.redirected) {   // logged out: app.js says so
+          document.dispatchEvent(new Event("textback:logged-out"));
           throw new Error("logged out");
         }
         if (!response.ok) { throw new Error("HTTP " + response.status); }

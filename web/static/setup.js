@@ -55,8 +55,8 @@
     function poll() {
       fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
         .then(function (response) {
-          if (response.status === 401 || response.redirected) {   // logged out: show the login page
-            window.location.reload();
+          if (response.status === 401 || response.redirected) {   // logged out: app.js says so
+            document.dispatchEvent(new Event("textback:logged-out"));
             throw new Error("logged out");
           }
           if (!response.ok) { throw new Error("HTTP " + response.status); }
@@ -66,7 +66,10 @@
           render(panel, data);
           if (!data.done && Date.now() - started < GIVE_UP_MS) { window.setTimeout(poll, INTERVAL_MS); }
         })
-        .catch(function () { window.setTimeout(poll, INTERVAL_MS * 3); });
+        .catch(function (error) {
+          if (error && error.message === "logged out") { return; }   // stop asking
+          window.setTimeout(poll, INTERVAL_MS * 3);
+        });
     }
     poll();
   }
