@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 
 VERSION = "1.0.0"
 COUNTS_TTL = 2.0
+THREAD_LIMIT = 300      # a thread shows its newest texts; years of them would not load fast
 
 
 class Box:
@@ -122,14 +123,15 @@ class Box:
         return [_summary(c) for c in self.store.contacts(search=search)
                 if c.get("last_at") and c["number"] != owner]
 
-    def conversation(self, number: str) -> Optional[dict]:
+    def conversation(self, number: str, limit: Optional[int] = THREAD_LIMIT) -> Optional[dict]:
+        """The conversation's newest `limit` texts, oldest first (None: all of them)."""
         contact = self.store.contact(number)
         if not contact:
             return None
         messages = [{"id": m["id"], "direction": m["direction"], "text": m["text"], "at": m["at"],
                      "status": m.get("status"), "kind": m.get("kind"), "error": m.get("error"),
                      "parts_missing": m.get("parts_missing")}
-                    for m in self.store.messages_for(number)]
+                    for m in self.store.messages_for(number, limit=limit)]
         return {"number": number, "messages": messages, "contact": _summary(contact)}
 
     def mark_read(self, number: str) -> None:

@@ -117,6 +117,8 @@ def send_message(number: str):
     text = body.get("text")
     if not isinstance(text, str) or not text.strip():
         return _bad({"text": "write the text to send"})
+    if shop.box().conversation(number.strip(), limit=1) is None:
+        return jsonify({"error": f"no conversation with {number}"}), 404
     try:
         message = shop.box().send_reply(number.strip(), text)
     except ValidationError as exc:

@@ -14,6 +14,7 @@ import functools
 import logging
 import math
 import time
+from urllib.parse import urlsplit
 
 from flask import (Blueprint, current_app, flash, g, jsonify, redirect, render_template,
                    request, session, url_for)
@@ -88,9 +89,13 @@ def _client() -> str:
 
 
 def _safe_next(target: str | None) -> str:
-    """Only same-site paths: never send the owner to another host after logging in."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
+    """Only same-site paths: never send the owner to another host after logging in. Control
+    characters are refused too (browsers drop tabs and newlines, so "/\t/evil" became "//evil")."""
+    if target and target.startswith("/") and "\\" not in target \
+            and not any(ord(ch) < 32 or ord(ch) == 127 for ch in target):
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and not target.startswith("//"):
+            return target
     return url_for("home.index")
 
 

@@ -143,6 +143,8 @@ def send_test(kind):
 def analyse():
     """Counter, preview and plain-punctuation version of a text (JSON in or form in; JSON out)."""
     data = request.get_json(silent=True) if request.is_json else request.form
+    if not hasattr(data, "get"):              # a JSON array or number: not a text to count
+        data = {}
     text = (data or {}).get("text")
     kind = (data or {}).get("kind") or ""
     if not isinstance(text, str):

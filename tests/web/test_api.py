@@ -130,9 +130,10 @@ def test_send_a_text_with_a_broken_body(api, ring, kwargs, field):
 
 
 def test_send_a_text_to_a_stranger_is_refused(api):
+    """Like GET, a number with no conversation is unknown here: 404."""
     response = api.post("/api/conversations/+12025550999/messages", json={"text": "hello"})
-    assert response.status_code == 400
-    assert "number" in response.get_json()["errors"]
+    assert response.status_code == 404
+    assert "+12025550999" in response.get_json()["error"]
 
 
 def test_the_api_needs_no_csrf_token(app, box, ring):
