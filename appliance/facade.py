@@ -117,11 +117,13 @@ class Box:
         return self.store.calls(limit=limit, since=since, until=until, outcome=outcome,
                                 number=number)
 
-    def conversations(self, search: Optional[str] = None) -> list:
-        """Customer conversations; the owner's own phone (forwards, commands) is not one."""
+    def conversations(self, search: Optional[str] = None, limit: Optional[int] = None) -> list:
+        """Customer conversations, newest first; the owner's own phone (forwards, commands) is
+        not one."""
         owner = self.store.settings().get("owner_phone")
-        return [_summary(c) for c in self.store.contacts(search=search)
-                if c.get("last_at") and c["number"] != owner]
+        return [_summary(c) for c in self.store.contacts(search=search, limit=limit,
+                                                          skip=(owner,) if owner else ())
+                if c.get("last_at")]
 
     def conversation(self, number: str, limit: Optional[int] = THREAD_LIMIT) -> Optional[dict]:
         """The conversation's newest `limit` texts, oldest first (None: all of them)."""
@@ -220,8 +222,9 @@ class Box:
         until = datetime.combine(end + timedelta(days=1), datetime.min.time(), zone)
         calls = self.store.calls(limit=None, since=since, until=until)
         # A reply is a customer talking: STOP/HELP keywords and robots don't count.
-        inbound = [m for m in self.store.messages_between(since, until + timedelta(days=7))
-                   if m.get("direction") == "in" and m.get("kind") in (None, "reply")]
+        inbound = [m for m in self.store.messages_between(since, until + timedelta(days=7),
+                                                          direction="in")
+                   if m.get("kind") in (None, "reply")]
         result = stats.summarise(calls, inbound, self.store.booked_contacts(), start, end, zone,
                                  settings.get("average_job_value", 400))
         result.update(start=start.isoformat(), end=end.isoformat())

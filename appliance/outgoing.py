@@ -19,7 +19,7 @@ log = logging.getLogger(__name__)
 class Outgoing:
     """Records and queues outgoing texts; `wake` nudges the sender thread."""
 
-    def __init__(self, store, outbox, wake: Callable[[], None] = lambda: None):
+    def __init__(self, store, outbox, wake: Callable[..., None] = lambda item=None: None):
         self.store = store
         self.outbox = outbox
         self.wake = wake
@@ -30,8 +30,8 @@ class Outgoing:
         gets it), then record the message as `queued` in the conversation; return the message.
         The sender's results reach the message through the service queue, after this."""
         message_id = message_id or new_id("m", now)
-        self.outbox.queue(command, now, message_id)
-        self.wake()
+        item = self.outbox.queue(command, now, message_id)
+        self.wake(item)
         message = self.store.add_message({
             "id": message_id,
             "number": command.to,

@@ -15,7 +15,9 @@ it stays visible on the page and in the event log (never silently dropped). The 
 """
 from __future__ import annotations
 
+import collections
 import logging
+import queue
 import threading
 import time
 from datetime import datetime
@@ -28,6 +30,7 @@ log = logging.getLogger(__name__)
 # Texts to customers honour a STOP that arrived while they waited; texts to the owner and the
 # STOP confirmation itself go regardless.
 CUSTOMER_KINDS = ("textback", "reply")
+TRIED_KEPT = 1000
 
 
 class Sender:
@@ -43,10 +46,18 @@ class Sender:
         self.poll_seconds = poll_seconds
         self._wake = threading.Event()
         self._stop = threading.Event()
+        self._fresh: "queue.SimpleQueue[dict]" = queue.SimpleQueue()
+        # Ids already tried: a hint that arrives after the poll found the item is not resent.
+        self._tried: "collections.deque[str]" = collections.deque(maxlen=TRIED_KEPT)
         self._thread: Optional[threading.Thread] = None
         self.heartbeat = time.monotonic()
 
-    def wake(self) -> None:
+    def wake(self, item: Optional[dict] = None) -> None:
+        """Something is due. With the just-queued `item`, the sender starts on it without
+        reading the outbox first: the service is busy writing the conversation meanwhile, and a
+        text-back should not wait for that."""
+        if item is not None:
+            self._fresh.put(item)
         self._wake.set()
 
     def start(self) -> None:
@@ -78,22 +89,35 @@ class Sender:
                 log.exception("sender: unexpected error")
 
     def drain(self) -> None:
-        """Send every due item while the modem is ready."""
+        """Send every due item while the modem is ready (fresh ones first)."""
         while not self._stop.is_set():
             if self.modem.status.state != "ready":
                 return
-            due = self.outbox.due(self.clock())
+            fresh = self._take_fresh()
+            due = fresh or self.outbox.due(self.clock())
             if not due:
                 return
-            keep_going = self.send_one(due[0])
+            keep_going = self.send_one(due[0], fresh=bool(fresh))
             self.heartbeat = time.monotonic()
             if not keep_going:
                 return
 
-    def send_one(self, item: dict) -> bool:
+    def _take_fresh(self) -> list:
+        while True:
+            try:
+                item = self._fresh.get_nowait()
+            except queue.Empty:
+                return []
+            if item["id"] not in self._tried:
+                return [item]
+
+    def send_one(self, item: dict, fresh: bool = False) -> bool:
         """Try one item; False when the modem is unavailable (stop draining until woken)."""
         item_id = item["id"]
-        if item.get("kind") in CUSTOMER_KINDS and self._opted_out(item["to"]):
+        self._tried.append(item_id)
+        # A fresh item was checked by the policy a moment ago; one that waited may have been
+        # overtaken by a STOP.
+        if not fresh and item.get("kind") in CUSTOMER_KINDS and self._opted_out(item["to"]):
             self.outbox.mark_cancelled(item_id)
             self.post(d.TextCancelled(item, "Not sent: the customer texted STOP."))
             return True

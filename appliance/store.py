@@ -176,9 +176,10 @@ class Store(QueueTables):
         return found[0] if found else None
 
     @_locked
-    def messages_between(self, since, until) -> list[dict]:
-        """Every text with since <= at < until, oldest first."""
-        return list(reversed(self._newest_first("messages", None, since, until, None)))
+    def messages_between(self, since, until, direction: Optional[str] = None) -> list[dict]:
+        """Every text with since <= at < until (only `direction` ones if given), oldest first."""
+        wanted = (lambda m: m.get("direction") == direction) if direction else None
+        return list(reversed(self._newest_first("messages", None, since, until, wanted)))
 
     # --- contacts -------------------------------------------------------------------------
 
@@ -205,15 +206,19 @@ class Store(QueueTables):
         return copy_record(table.get(doc_id=ids[number]))
 
     @_locked
-    def contacts(self, search: Optional[str] = None) -> list[dict]:
-        """Every contact, newest activity first; `search` matches number, name, tag, last text."""
+    def contacts(self, search: Optional[str] = None, limit: Optional[int] = None,
+                 skip: tuple = ()) -> list[dict]:
+        """Contacts newest activity first (the first `limit`; numbers in `skip` left out);
+        `search` matches number, name, tag, last text. Only what is returned is copied."""
         rows = raw(self._fixed_db("contacts.json"), "contacts")
         if search:
             needle = search.strip().lower()
             rows = [c for c in rows if any(needle in str(c.get(k) or "").lower()
                                            for k in ("number", "name", "tag", "last_text"))]
+        if skip:
+            rows = [c for c in rows if c.get("number") not in skip]
         rows.sort(key=lambda c: (c.get("last_at") or "", c.get("number") or ""), reverse=True)
-        return [copy_record(c) for c in rows]
+        return [copy_record(c) for c in rows[:limit]]
 
     @_locked
     def unread_total(self) -> int:

@@ -77,7 +77,7 @@ def inbox_page(args) -> dict:
         limit = min(max(int(args.get("limit", PAGE_SIZE)), 1), MAX_PAGE)
     except ValueError:
         limit = PAGE_SIZE
-    found = shop.box().conversations(search=query or None)
+    found = shop.box().conversations(search=query or None, limit=limit + 1)
     return {"conversations": found[:limit], "more": len(found) > limit, "query": query,
             "limit": limit, "next_limit": limit + PAGE_SIZE}
 
