@@ -160,15 +160,17 @@ class Appliance:
                                         self.clock)
             self.network.start()
         self.monitor = Monitor(self.box, self._checks(), light=self.gpio,
-                               interval=0.2 if self.options.fast else 1.0)
+                               interval=0.2 if self.options.fast else 1.0,
+                               watchdog_interval=0.2 if self.options.fast else None)
         self.monitor.start()          # last: it tells systemd the box is ready
         self.store.log_event("start", "TextBack Box started" + (" (demo)" if self.options.demo
                                                                  else ""))
 
     def _checks(self) -> dict:
         """What must stay alive for the systemd watchdog to be fed."""
-        checks = {"service thread": self.service.responsive,
-                  "sender thread": self.sender.responsive,
+        fast = self.options.fast
+        checks = {"service thread": lambda: self.service.responsive(1.0 if fast else 30.0),
+                  "sender thread": lambda: self.sender.responsive(5.0 if fast else 300.0),
                   # A modem being reconnected on purpose is fine; a dead supervisor is not.
                   "modem supervisor": self.modem.alive}
         for name, part in (("web server", self.web), ("network watch", self.network)):

@@ -20,11 +20,11 @@ class Monitor:
     """Status light + systemd readiness + watchdog."""
 
     def __init__(self, box, checks: dict[str, Callable[[], bool]], light=None,
-                 interval: float = 1.0):
+                 interval: float = 1.0, watchdog_interval: Optional[float] = None):
         self.box = box
         self.light = light
         self.interval = interval
-        self.watchdog = Watchdog(checks)
+        self.watchdog = Watchdog(checks, interval=watchdog_interval)
         self._stop = threading.Event()
         self._thread: Optional[threading.Thread] = None
         self.last_led: Optional[tuple] = None

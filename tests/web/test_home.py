@@ -75,3 +75,17 @@ def test_the_nav_reaches_every_section(client):
                    "nav-schedule", "nav-settings", "nav-setup", "nav-wifi"):
         assert f'data-testid="{testid}"' in html
     assert 'data-testid="demo-banner"' in html
+
+
+def test_the_event_log_is_on_the_page_and_escaped(client, box):
+    box.appliance.store.log_event("modem", "Modem restarted (<b>RDY</b>); re-initialising",
+                                  level="warn")
+    page = client.get("/events").get_data(as_text=True)
+    assert "Modem restarted (&lt;b&gt;RDY&lt;/b&gt;); re-initialising" in page
+    assert "TextBack Box started" in page          # written by the box itself at start-up
+    home = client.get("/").get_data(as_text=True)
+    assert 'data-testid="recent-events"' in home and "RDY" in home
+
+
+def test_the_event_log_needs_a_login(anon):
+    assert anon.get("/events").status_code == 302
