@@ -41,13 +41,17 @@ CONTACT_DEFAULTS = {"last_at": None, "last_text": None, "last_direction": None, 
                     "last_inbound_at": None, "consent": [], "months": []}
 TEXTBACK_DAYS_KEPT = 7
 RECENT_REFERENCE_DAYS = 7
+# Monthly files kept parsed in memory: a year of calls and texts, so a year on the Results page
+# is worked out from memory instead of re-reading file after file (a busy month is a few MB;
+# only months someone looked at are loaded, so an idle box stays small).
+OPEN_MONTHS = 26
 
 
 class Store(QueueTables):
     """Everything the box remembers; safe to share between threads."""
 
     def __init__(self, data_dir: Path, clock: Optional[Callable[[], datetime]] = None,
-                 open_months: int = 6):
+                 open_months: int = OPEN_MONTHS):
         self.data_dir = Path(data_dir)
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self._clock = clock or (lambda: datetime.now(timezone.utc))
