@@ -1,0 +1,62 @@
+"""The button on a real box (gpiozero's MockFactory pins): a short press texts the owner a status
+report with the page's address; a 3 s hold switches away mode and says so by SMS."""
+from __future__ import annotations
+
+import time
+
+from gpiozero.pins.mock import MockFactory
+
+from appliance.main import build_box
+from tests.appliance.box_support import wait_settled
+from tests.helpers import wait_for
+
+OWNER = "+12125550147"
+
+
+def _box(tmp_path, factory):
+    box = build_box(tmp_path, demo=True, fast=True, pin_factory=factory)
+    store = box.appliance.store
+    store.save_settings({**store.settings(), "owner_phone": OWNER})
+    box.start()
+    wait_for(lambda: box.appliance.modem.status.state == "ready", 15, "modem ready")
+    return box
+
+
+def _owner_texts(box):
+    return [t for n, t in box.appliance.simulator.sent_texts() if n == OWNER]
+
+
+def test_a_short_press_texts_the_owner_a_status_report(tmp_path):
+    factory = MockFactory()
+    box = _box(tmp_path, factory)
+    try:
+        assert box.appliance.gpio is not None
+        button = factory.pin(22)
+        _hold(button, 0.1)                       # a short press
+        report = wait_for(lambda: _owner_texts(box), 10, "the status report")[0]
+        assert report.startswith("TextBack ON") and "textback.local" in report
+    finally:
+        box.stop()
+
+
+def test_holding_three_seconds_switches_away_mode_and_says_so(tmp_path):
+    factory = MockFactory()
+    box = _box(tmp_path, factory)
+    try:
+        gpio = box.appliance.gpio
+        assert gpio is not None
+        gpio.button.hold_away = 0.2              # the 3 s default is tested in test_button.py
+        _hold(factory.pin(22), 0.3)
+        wait_for(lambda: box.settings()["away"]["on"], 10, "away mode on")
+        wait_settled(box)
+        assert any("away mode is ON" in t for t in _owner_texts(box))
+    finally:
+        box.stop()
+
+
+def _hold(pin, seconds: float) -> None:
+    """A person holds the button down for `seconds` (pull-up: pressed reads low)."""
+    pin.drive_low()
+    start = time.monotonic()
+    wait_for(lambda: time.monotonic() - start >= seconds, seconds + 5, "the hold")
+    pin.drive_high()
