@@ -220,10 +220,12 @@ class Box:
             start = end - timedelta(days=max(1, int(days)) - 1)
         since = datetime.combine(start, datetime.min.time(), zone)
         until = datetime.combine(end + timedelta(days=1), datetime.min.time(), zone)
-        calls = self.store.calls(limit=None, since=since, until=until)
+        calls = self.store.summary_rows("calls", since, until,
+                                        ("number", "started_at", "ended_at", "outcome"))
         # A reply is a customer talking: STOP/HELP keywords and robots don't count.
-        inbound = [m for m in self.store.messages_between(since, until + timedelta(days=7),
-                                                          direction="in")
+        inbound = [m for m in self.store.summary_rows("messages", since,
+                                                      until + timedelta(days=7),
+                                                      ("number", "at", "kind"), direction="in")
                    if m.get("kind") in (None, "reply")]
         result = stats.summarise(calls, inbound, self.store.booked_contacts(), start, end, zone,
                                  settings.get("average_job_value", 400))

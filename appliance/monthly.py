@@ -94,10 +94,16 @@ class MonthlyFiles:
                 break
             if until and month > until[:7]:
                 continue
-            rows = [r for r in self.rows(kind, month)
-                    if (not since or r.get(time_key, "") >= since)
-                    and (not until or r.get(time_key, "") < until)
-                    and (wanted is None or wanted(r))]
+            rows = self.rows(kind, month)
+            # Only the months at the period's edges need each record's time checked.
+            if since and month == since[:7]:
+                rows = [r for r in rows if r.get(time_key, "") >= since]
+            if until and month == until[:7]:
+                rows = [r for r in rows if r.get(time_key, "") < until]
+            if wanted is not None:
+                rows = [r for r in rows if wanted(r)]
+            else:
+                rows = list(rows)
             rows.sort(key=lambda r: r.get(time_key, ""), reverse=True)
             found.extend(rows)
             if limit is not None and len(found) >= limit:

@@ -54,9 +54,8 @@ def summarise(calls: Iterable[dict], inbound: Iterable[dict], contacts: Iterable
             number = call["number"]
             first_text[number] = min(first_text.get(number, ended), ended)
     replied: set[str] = set()
-    for message in inbound:
-        number = message.get("number")
-        at = _iso(message["at"])
+    # Oldest first: a number's reply counts on the day of its first reply.
+    for at, number in sorted((_iso(m["at"]), m.get("number") or "") for m in inbound):
         if number in first_text and number not in replied and at >= first_text[number]:
             replied.add(number)
             day = day_of(at)

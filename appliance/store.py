@@ -274,10 +274,20 @@ class Store(QueueTables):
         if not self._monthly.update(kind, record_id, fields):
             log.warning("%s record %s not found for update", kind, record_id)
 
-    def _newest_first(self, kind, limit, since, until, wanted) -> list[dict]:
+    def _newest_first(self, kind, limit, since, until, wanted, fields=None) -> list[dict]:
         found = self._monthly.newest_first(kind, MONTHLY[kind][1], limit, to_iso(since),
                                            to_iso(until), wanted)
+        if fields:       # a projection of flat fields: no deep copy needed
+            return [{k: r.get(k) for k in fields} for r in found]
         return [copy_record(r) for r in found]
+
+    @_locked
+    def summary_rows(self, kind: str, since, until, fields: tuple,
+                     direction: Optional[str] = None) -> list[dict]:
+        """Just `fields` of the calls or messages in since..until (for Results): much cheaper
+        than whole records when a year of them is counted."""
+        wanted = (lambda m: m.get("direction") == direction) if direction else None
+        return self._newest_first(kind, None, since, until, wanted, fields)
 
     # --- fixed files ----------------------------------------------------------------------
 

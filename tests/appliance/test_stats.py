@@ -61,3 +61,12 @@ def test_without_bookings_the_value_is_replies_times_the_average_job():
                        date(2026, 11, 20), date(2026, 11, 20), NY, 400)
     assert (result["value_recovered"], result["value_basis"]) == (400.0,
                                                                   "replies x average job value")
+
+
+def test_a_reply_counts_on_the_day_of_the_first_reply_whatever_the_order_given():
+    calls = [_call(A, utc(2026, 11, 20, 17))]
+    inbound = [{"number": A, "at": utc(2026, 11, 21, 17)},      # newest first, as stored
+               {"number": A, "at": utc(2026, 11, 20, 18)},
+               {"number": None, "at": utc(2026, 11, 20, 18)}]
+    result = summarise(calls, inbound, [], date(2026, 11, 20), date(2026, 11, 21), NY, 400)
+    assert [d["replied"] for d in result["per_day"]] == [1, 0]
