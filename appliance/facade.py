@@ -13,9 +13,9 @@ import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Optional
-from zoneinfo import ZoneInfo
 
-from appliance import health, numbers, secrets, settings as settings_rules, stats, templates
+from appliance import health, numbers, schedule, secrets, stats, templates
+from appliance import settings as settings_rules
 from appliance.domain import SendText, ValidationError
 
 log = logging.getLogger(__name__)
@@ -286,8 +286,8 @@ def _summary(contact: dict) -> dict:
             "name": contact.get("name")}
 
 
-def _zone(settings: dict) -> ZoneInfo:
-    return ZoneInfo(settings.get("timezone") or "UTC")
+def _zone(settings: dict):
+    return schedule.shop_zone(settings)
 
 
 def _safe(fn) -> bool:

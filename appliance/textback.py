@@ -10,11 +10,10 @@ import dataclasses
 import logging
 from datetime import datetime
 from typing import Optional
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from appliance import numbers, policy
+from appliance import numbers, policy, schedule
 from appliance.domain import CallMissed, SendText
-from appliance.monthly import new_id
+from appliance.monthly import from_iso, new_id
 
 log = logging.getLogger(__name__)
 
@@ -110,16 +109,8 @@ def call_facts(missed: CallMissed, region: str) -> policy.CallFacts:
 
 
 def _parse(value) -> Optional[datetime]:
-    if not value:
-        return None
-    if isinstance(value, datetime):
-        return value
-    return datetime.fromisoformat(value)
+    return from_iso(value) if isinstance(value, str) and value else value or None
 
 
 def _shop_date(now: datetime, settings: dict) -> str:
-    try:
-        zone = ZoneInfo(settings.get("timezone") or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):  # validated away, but never stop a text-back
-        zone = ZoneInfo("UTC")
-    return now.astimezone(zone).date().isoformat()
+    return schedule.shop_time(settings, now).date().isoformat()

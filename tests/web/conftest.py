@@ -52,15 +52,9 @@ class ShopClient(FlaskClient):
 
 @pytest.fixture
 def box(tmp_path):
-    from appliance.main import build_box
-    the_box = build_box(tmp_path / "data", demo=True, fast=True, gpio=False)
-    the_box.start()
-    try:
-        wait_for(lambda: the_box.status()["modem"]["state"] == "ready", timeout=10,
-                 message="the simulated modem to be ready")
+    from tests.appliance.box_support import running_box
+    with running_box(tmp_path / "data") as the_box:
         yield the_box
-    finally:
-        the_box.stop()
 
 
 @pytest.fixture

@@ -86,18 +86,12 @@ def world(nmcli):
 
 @pytest.fixture
 def wifi_box(tmp_path, world):
-    from appliance.main import build_box
     from hardware.wifi import Wifi
+    from tests.appliance.box_support import running_box
     adapter = Wifi(world)
     adapter.scan()                       # the last scan the page lists
-    the_box = build_box(tmp_path / "data", demo=True, fast=True, gpio=False, wifi=adapter)
-    the_box.start()
-    try:
-        wait_for(lambda: the_box.status()["modem"]["state"] == "ready", timeout=10,
-                 message="the simulated modem to be ready")
+    with running_box(tmp_path / "data", wifi=adapter) as the_box:
         yield the_box
-    finally:
-        the_box.stop()
 
 
 @pytest.fixture
