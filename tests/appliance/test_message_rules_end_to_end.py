@@ -7,7 +7,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from appliance import templates
-from tests.appliance.box_support import CALLER, OTHER_CALLER, running_box, wait_call
+from tests.appliance.box_support import (CALLER, OTHER_CALLER, running_box, wait_call,
+                                         wait_settled)
 from tests.helpers import wait_for
 
 NEW_YORK = "America/New_York"
@@ -115,6 +116,7 @@ def test_a_caller_already_texting_with_the_owner_gets_no_robot_text(tmp_path):
         wait_for(lambda: box.conversation(CALLER), 10, "the text stored")
         sim.ring(CALLER, number_type=145, rings=1)
         wait_call(box, outcome="active_conversation")
+        wait_settled(box)          # a late text would be in flight by now
         assert sim.sent_texts() == []
 
 
@@ -127,6 +129,7 @@ def test_excluded_numbers_and_the_owners_phone_are_never_texted(tmp_path):
         sim.wait_idle(5)
         sim.ring(CALLER, number_type=145, rings=1)
         wait_call(box, count=2, outcome="excluded")
+        wait_settled(box)          # a late text would be in flight by now
         assert sim.sent_texts() == []
 
 
@@ -135,6 +138,7 @@ def test_an_invalid_number_is_logged_and_not_texted(tmp_path):
         box.appliance.simulator.ring("+15551234567", number_type=145, rings=1)
         call = wait_call(box, outcome="invalid_number")[0]
         assert call["number"] == "+15551234567"
+        wait_settled(box)          # a late text would be in flight by now
         assert box.appliance.simulator.sent_texts() == []
 
 
@@ -154,6 +158,7 @@ def test_a_paused_box_logs_calls_without_texting(tmp_path):
     with running_box(tmp_path, "sim800", settings={"paused": True}) as box:
         box.appliance.simulator.ring(CALLER, number_type=145, rings=1)
         wait_call(box, outcome="paused")
+        wait_settled(box)          # a late text would be in flight by now
         assert box.appliance.simulator.sent_texts() == []
 
 
