@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from hardware import wifi
 from tests.browser.support import screenshot
-from tests.hardware.recorded_nmcli import RecordedNmcli
+from tests.hardware.recorded_nmcli import ChangingNmcli, RecordedNmcli
 
 pytestmark = pytest.mark.browser
 
@@ -54,29 +54,21 @@ def connected_scene(runner):
     runner.on(profile(SHOP_UUID), "profile-shop").on(ADDRESSES, "addresses")
 
 
-class Network:
-    """The recorded nmcli, plus what a successful command changes: once the hotspot is up,
-    nmcli reports the hotspot; once the box joined the shop's Wi-Fi, it reports that."""
-
-    def __init__(self):
-        self.recorded = RecordedNmcli()
-        self.after = {tuple(HOTSPOT_UP): hotspot_scene, tuple(CONNECT_SHOP): connected_scene}
-        disconnected_scene(self.recorded)
-        self.recorded.on(wifi.RESCAN, "rescan-ok").on(wifi.LIST, "scan-list-odd-ssids")
-        self.recorded.on(HWADDR, "hwaddr").on(DELETE_HOTSPOT, "delete-hotspot-unknown")
-        self.recorded.on(ADD_HOTSPOT, "hotspot-add-ok").on(HOTSPOT_UP, "connection-up-ok")
-        self.recorded.on(CONNECT_SHOP, "connect-ok")
-
-    def __call__(self, args, timeout):
-        result = self.recorded(args, timeout)
-        change = self.after.get(tuple(args))
-        if change and result.returncode == 0:
-            change(self.recorded)
-        return result
+def shop_network() -> ChangingNmcli:
+    """The shop's Wi-Fi as nmcli reports it: once the hotspot is up, nmcli reports the hotspot;
+    once the box joined the shop's Wi-Fi, it reports that."""
+    recorded = RecordedNmcli()
+    disconnected_scene(recorded)
+    recorded.on(wifi.RESCAN, "rescan-ok").on(wifi.LIST, "scan-list-odd-ssids")
+    recorded.on(HWADDR, "hwaddr").on(DELETE_HOTSPOT, "delete-hotspot-unknown")
+    recorded.on(ADD_HOTSPOT, "hotspot-add-ok").on(HOTSPOT_UP, "connection-up-ok")
+    recorded.on(CONNECT_SHOP, "connect-ok")
+    return ChangingNmcli(recorded, {tuple(HOTSPOT_UP): hotspot_scene,
+                                    tuple(CONNECT_SHOP): connected_scene})
 
 
 def test_setup_flow_on_the_hotspot(make_shop, open_context, watch, viewport):
-    network = Network()
+    network = shop_network()
     shop = make_shop(wifi=wifi.Wifi(runner=network))
     shop.box.update_settings({"owner_phone": OWNER_PHONE})
     shop.open_first_run_window()                 # the button held 10 s: the hotspot starts

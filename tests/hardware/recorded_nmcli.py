@@ -19,6 +19,7 @@ import subprocess
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Optional
 
 RECORDINGS = Path(__file__).resolve().parent / "nmcli_recordings"
 
@@ -85,3 +86,20 @@ class RecordedNmcli:
         """The calls whose arguments contain all these words, in order made."""
         with self._lock:
             return [c for c in self.calls if all(w in c for w in words)]
+
+
+class ChangingNmcli:
+    """The recorded nmcli plus what a successful command changes: `after` maps an argument
+    list (as a tuple) to a function that re-routes the recordings, e.g. once `connect` works,
+    nmcli reports the box on the shop's Wi-Fi (however many status queries came before)."""
+
+    def __init__(self, recorded: RecordedNmcli, after: Optional[dict] = None):
+        self.recorded = recorded
+        self.after = dict(after or {})
+
+    def __call__(self, args, timeout):
+        result = self.recorded(args, timeout)
+        change = self.after.get(tuple(args))
+        if change and result.returncode == 0:
+            change(self.recorded)
+        return result

@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.hardware.recorded_nmcli import RECORDINGS, RecordedNmcli
+from tests.hardware.recorded_nmcli import RECORDINGS, ChangingNmcli, RecordedNmcli
 from tests.helpers import wait_for
 from tests.web.conftest import PASSWORD, ShopClient
 
@@ -63,25 +63,9 @@ def hotspot_scene(runner):
     runner.on(profile(HOTSPOT_UUID), "profile-hotspot").on(ADDRESSES, "addresses-hotspot")
 
 
-class World:
-    """The recorded nmcli, plus what a command changes: e.g. after `connect` succeeds, nmcli
-    reports the box on the shop's Wi-Fi (however many status queries came before)."""
-
-    def __init__(self, recorded):
-        self.recorded = recorded
-        self.after = {}
-
-    def __call__(self, args, timeout):
-        result = self.recorded(args, timeout)
-        change = self.after.get(tuple(args))
-        if change and result.returncode == 0:
-            change(self.recorded)
-        return result
-
-
 @pytest.fixture
 def world(nmcli):
-    return World(nmcli)
+    return ChangingNmcli(nmcli)
 
 
 @pytest.fixture
