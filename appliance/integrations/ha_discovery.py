@@ -26,7 +26,8 @@ HA_EVENT_TYPES = ["missed_call", "reply"]
 EVENT_TEMPLATE = (
     "{% if value_json.type in ['missed_call', 'reply'] %}"
     "{{ {'event_type': value_json.type, 'number': value_json.number, 'at': value_json.at, "
-    "'id': value_json.id, 'outcome': value_json.outcome, 'text': value_json.text} | tojson }}"
+    "'id': value_json.id, 'outcome': value_json.get('outcome'), "
+    "'text': value_json.get('text')} | tojson }}"
     "{% endif %}")
 # (key, name, value template, extra config)
 SENSORS = (

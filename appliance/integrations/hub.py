@@ -56,5 +56,5 @@ class Integrations:
 
 def _fast_retries() -> dict:
     from datetime import timedelta
-    return {"backoff": (timedelta(seconds=0.1),), "give_up_after": timedelta(seconds=5),
+    return {"backoff": (timedelta(seconds=0.1),), "give_up_after": timedelta(seconds=1.5),
             "timeout": 2.0}
