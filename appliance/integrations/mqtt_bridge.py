@@ -2,9 +2,11 @@
 
 Off while the `mqtt` setting has no host. When on, it keeps one connection (mqtt_link) and on
 every connect says "online", publishes the discovery configs and the status (all retained) and
-listens for `set/paused` and `set/away`. Box events are first written to a bounded durable list
-(mqtt-events.json in the data folder), then handed to the broker in order, at most WINDOW at a
-time, and removed once the broker acknowledged them (QoS 1). A broker that is down, slow or
+listens for `set/paused` and `set/away`. Box events are kept in a bounded durable list
+(mqtt-events.json in the data folder) until the broker has acknowledged them (QoS 1), and handed
+to it in order, at most WINDOW unacknowledged at a time; an event with nothing older waiting goes
+to the broker first and onto disk right after, so the disk write never sits between a missed call
+and Home Assistant. A broker that is down, slow or
 refusing us only makes that list longer: the service thread never waits for any of it, and
 after a restart of the box or the broker the list is sent in order. A dropped connection is
 made again with backoff (delays[0] doubling up to delays[1]).
@@ -126,7 +128,7 @@ class MqttBridge:
             elif kind in ("refused", "disconnected"):
                 self._on_lost(message[2])
             elif kind == "unreachable":
-                self._last_error = f"can't reach the broker at {link.address}; trying again"
+                self._on_lost("nobody answered")
             elif kind == "command":
                 self._on_command(message[2], message[3])
         except Exception:  # thread boundary: one bad message must not stop the others
@@ -153,11 +155,26 @@ class MqttBridge:
     def _keep(self, event) -> None:
         if not (self._config or self._enabled_config()):
             return                                # MQTT is off: nothing is kept
-        dropped = self.journal.append(event.as_dict())
+        record = event.as_dict()
+        if self._nothing_waiting():
+            # The usual case: straight to the broker, then onto disk (the disk write must not
+            # come between a missed call and Home Assistant); kept until the broker has it.
+            mid = self._link.publish(self._topics().event, json.dumps(record))
+            if mid is not None:
+                self._in_flight[mid] = record["id"]
+        dropped = self.journal.append(record)
         if dropped:
             log.warning("MQTT: %d old event(s) dropped; the broker has been away long",
                         len(dropped))
         self._pump_due = self._status_due = True
+
+    def _nothing_waiting(self) -> bool:
+        """Connected, and every kept event already handed to the broker (so a new one may go
+        at once without overtaking an older one)."""
+        if self._connected_at is None or self._link is None or len(self._in_flight) >= WINDOW:
+            return False
+        handed = set(self._in_flight.values()) | self._acked
+        return all(record["id"] in handed for record in self.journal.items())
 
     def _pump(self) -> None:
         """Hand waiting events to the broker in order, at most WINDOW unacknowledged."""
@@ -206,7 +223,7 @@ class MqttBridge:
 
     def _open_link(self) -> None:
         self._link = MqttLink(self._config, f"textback-{self.box_id}",
-                              self._topics().availability, self._inbox.put, self.delays)
+                              self._topics().availability, self._inbox.put)
         try:
             self._link.start()
         except (OSError, ValueError) as error:
@@ -234,9 +251,11 @@ class MqttBridge:
         self._failures += 1
         delay = min(self.delays[0] * 2 ** (self._failures - 1), self.delays[1])
         self._next_link_at = time.monotonic() + delay
-        self._last_error = f"{address}: {reason}"
-        log.warning("MQTT %s %s: %s; again in %.1f s",
-                    "lost" if was_connected else "refused by", address, reason, delay)
+        self._last_error = f"{address}: {reason}; trying again"
+        # Said once; a broker that stays away is not worth a line every two minutes.
+        (log.warning if was_connected or self._failures == 1 else log.debug)(
+            "MQTT %s %s: %s; again in %.1f s", "lost" if was_connected else "no connection to",
+            address, reason, delay)
 
     # --- status, discovery, commands --------------------------------------------------------
 

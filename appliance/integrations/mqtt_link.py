@@ -1,15 +1,15 @@
 """One connection to the shop's MQTT broker, with paho-mqtt, for the MQTT thread (mqtt_bridge).
 
-A link lives for one connection: paho's own network thread makes the first connection (retrying
-with backoff while the broker cannot be reached); when an established connection drops, the link
-is over and the bridge makes a new one. So nothing paho keeps in memory outlives a connection,
-and the bridge's durable list of events stays the only record of what still has to go.
+A link lives for one connection: paho's own network thread makes one connection attempt; when it
+fails, is refused, or the established connection drops, the link is over and the bridge makes a
+new one after its backoff. So nothing paho keeps in memory outlives a connection, and the
+bridge's durable list of events stays the only record of what still has to go.
 
 paho's callbacks run on its network thread and only post messages to the bridge:
 
     ("connected", link)            the broker accepted us
     ("refused", link, reason)      the broker answered but refused (bad password, ...)
-    ("unreachable", link)          a connection attempt failed; paho tries again
+    ("unreachable", link)          the connection attempt failed (nobody answered)
     ("disconnected", link, reason) an established connection ended
     ("acked", link, mid)           the broker has the message with this id (QoS 1 PUBACK)
     ("command", link, topic, payload)
@@ -30,12 +30,11 @@ class MqttLink:
     """A paho client for one connection; every call returns at once (or within CLOSE_WAIT)."""
 
     def __init__(self, mqtt: dict, client_id: str, will_topic: str,
-                 post: Callable[[tuple], None], delays: tuple = (1.0, 120.0)):
+                 post: Callable[[tuple], None]):
         self.mqtt = mqtt
         self.client_id = client_id
         self.will_topic = will_topic
         self.post = post
-        self.delays = delays
         self.client = None
 
     @property
@@ -56,7 +55,6 @@ class MqttLink:
         if self.mqtt.get("tls"):
             client.tls_set()            # the system's CA certificates; the name is checked
         client.connect_timeout = CONNECT_TIMEOUT
-        client.reconnect_delay_set(min_delay=self.delays[0], max_delay=self.delays[1])
         client.on_connect = self._connected
         client.on_connect_fail = lambda c, userdata: self.post(("unreachable", self))
         client.on_disconnect = self._disconnected

@@ -55,8 +55,10 @@ def test_discovery_events_commands_and_a_killed_broker(tmp_path, broker):
             {f"textback_{box_id}"}
         wait_for(lambda: (f"{base}/availability", b"online", True) in late.received(), 5,
                  "availability online, retained")
-        status = json.loads(late.latest(f"{base}/status"))
-        assert status["box_id"] == box_id and status["modem"]["state"] == "ready"
+        status = wait_for(lambda: json.loads(late.latest(f"{base}/status")), 5, "status")
+        assert status["box_id"] == box_id
+        wait_for(lambda: json.loads(late.latest(f"{base}/status"))["modem"]["state"] == "ready",
+                 5, "the status topic following the modem")
         late.close()
 
         # A missed call: its event, then the text-back's, in that order.
@@ -118,8 +120,10 @@ def test_two_boxes_on_one_broker_are_two_devices(tmp_path, broker):
         devices = {json.dumps(c["device"]["identifiers"]) for c, _ in first.values()} | \
             {json.dumps(c["device"]["identifiers"]) for c, _ in second.values()}
         assert len(devices) == 2
-        number = van2.appliance.modem.status.sim_number          # which box, when known
-        assert {c["device"]["name"] for c, _ in second.values()} == {f"Van 2 {number}"}
+        # The device is named after the business, and which box once the SIM's number is known.
+        number = van2.appliance.modem.status.sim_number
+        wait_for(lambda: {c["device"]["name"] for c, _ in discovery(
+            listener, van2.box_id).values()} == {f"Van 2 {number}"}, 5, "the device renamed")
         for box in (van1, van2):
             wait_for(lambda b=box: listener.latest(f"textback/{b.box_id}/availability")
                      == b"online", 5, "both online")
