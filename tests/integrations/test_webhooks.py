@@ -125,3 +125,33 @@ def test_nothing_listening_is_a_failed_attempt_not_an_error():
     attempt = webhook_post.post("http://127.0.0.1:9/hook", {"id": "e", "type": "test"}, SECRET,
                                 "abc", "1.0", timeout=2)
     assert not attempt.ok and attempt.status is None and attempt.error.startswith("no answer")
+
+
+def test_every_event_type_reaches_a_hook_that_wants_them_all(tmp_path):
+    """Each place that emits: text-back, send results, replies (reply, urgent, STOP), delivery
+    reports, and the monitor's fault raised and cleared (the modem unplugged and back)."""
+    hook = Receiver()
+    hooks = [{"url": hook.url, "secret": SECRET}]                  # no events: every type
+    try:
+        with running_box(tmp_path / "box", settings={"webhooks": hooks}) as box:
+            sim = box.appliance.simulator
+            sim.ring(CALLER, rings=1)
+            wait_call(box, outcome="texted")
+            sim.receive_text(CALLER, "Burst pipe under the sink")
+            sim.receive_text(CALLER, "STOP")
+            wait_for(lambda: hook.of_type("opt_out"), 10, "the opt-out")
+            sim.deliver_report(sim.sent[0].reference, delivered=True)
+            wait_for(lambda: hook.of_type("delivery"), 10, "the delivery report")
+            sim.unplug()
+            wait_for(lambda: hook.of_type("fault"), 10, "the fault raised")
+            sim.replug()
+            wait_for(lambda: len(hook.of_type("fault")) == 2, 15, "the fault cleared")
+        got = {r["body"]["type"]: r["body"] for r in hook.requests}
+        assert set(got) == {"missed_call", "text_back", "reply", "urgent", "opt_out", "delivery",
+                            "fault"}
+        assert got["urgent"]["words"] == ["burst"] and got["reply"]["urgent"] is True
+        assert got["opt_out"]["opted_out"] is True and got["delivery"]["status"] == "delivered"
+        assert [r["body"]["state"] for r in hook.of_type("fault")] == ["raised", "cleared"]
+        assert all(r["signed"] for r in hook.requests)
+    finally:
+        hook.close()
