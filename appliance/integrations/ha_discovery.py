@@ -27,7 +27,7 @@ EVENT_TEMPLATE = (
     "{% if value_json.type in ['missed_call', 'reply'] %}"
     "{{ {'event_type': value_json.type, 'number': value_json.number, 'at': value_json.at, "
     "'id': value_json.id, 'outcome': value_json.get('outcome'), "
-    "'text': value_json.get('text')} | tojson }}"
+    "'text': value_json.get('text'), 'urgent': value_json.get('urgent')} | tojson }}"
     "{% endif %}")
 # (key, name, value template, extra config)
 SENSORS = (
