@@ -77,10 +77,7 @@ class Appliance:
         options.data_dir.mkdir(parents=True, exist_ok=True)
         self.store = Store(options.data_dir, clock=self.clock)
         box_id = get_or_create_box_id(options.data_dir)
-        self.integrations = Integrations(options.data_dir, box_id, self.store,
-                                         status=lambda: self.box.status(),
-                                         command=self._command_from_outside, clock=self.clock,
-                                         version=VERSION, fast=options.fast)
+        self.integrations = self._integrations(box_id)
         notify = self.integrations.emit
         self.outbox = Outbox(self.store, clock=self.clock,
                              **({"backoff": (timedelta(seconds=0.2),)} if options.fast else {}))
@@ -144,6 +141,12 @@ class Appliance:
 
     def _status_facts(self) -> dict:
         return self.box.status_facts()
+
+    def _integrations(self, box_id: str) -> Integrations:
+        """MQTT and webhooks; the places where things happen get its `emit`."""
+        return Integrations(self.options.data_dir, box_id, self.store,
+                            status=lambda: self.box.status(), command=self._command_from_outside,
+                            clock=self.clock, version=VERSION, fast=self.options.fast)
 
     def _command_from_outside(self, name: str, on: bool) -> None:
         """`set/paused` and `set/away` from the MQTT broker (on the MQTT thread)."""

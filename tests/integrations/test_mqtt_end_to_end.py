@@ -134,3 +134,25 @@ def test_two_boxes_on_one_broker_are_two_devices(tmp_path, broker):
         wait_for(lambda: van2.appliance.store.settings()["paused"], 5, "van 2 paused")
         assert van1.appliance.store.settings()["paused"] is False
     listener.close()
+
+
+def test_events_kept_while_the_broker_is_away_survive_a_restart_of_the_box(tmp_path, broker):
+    listener = Listener(broker.port, ("textback/#",), client_id="shop-listener",
+                        persistent=True)
+    broker.save()
+    broker.kill()                         # the broker is away before the box even starts
+    settings = {"mqtt": mqtt_settings(broker)}
+    with running_box(tmp_path / "box", settings=settings) as box:
+        box.simulator.ring(CALLER, rings=1)
+        wait_call(box, outcome="texted")
+        journal = box.appliance.integrations.mqtt.journal
+        wait_for(lambda: len(journal) == 2, 5, "both events kept")
+        kept = [e["id"] for e in journal.items()]
+        page = box.appliance.integrations.mqtt.state()
+        assert page["pending"] == 2 and not page["connected"] and page["last_error"]
+    broker.start()
+    with running_box(tmp_path / "box", settings=settings) as box:     # the same data folder
+        wait_for(lambda: event_ids(listener, box.box_id)[:2] == kept, 15,
+                 "the kept events, in order, after the restart")
+        wait_for(lambda: len(box.appliance.integrations.mqtt.journal) == 0, 5, "acknowledged")
+    listener.close()
