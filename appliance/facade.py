@@ -30,7 +30,7 @@ class Box:
 
     def __init__(self, data_dir: Path, store, service, commands, outgoing, outbox, modem, clock,
                  demo: bool = False, simulator=None, wifi=None,
-                 addresses=lambda: []):
+                 addresses=lambda: [], box_id: Optional[str] = None):
         self.data_dir = Path(data_dir)
         self.store = store
         self.service = service
@@ -43,6 +43,8 @@ class Box:
         self.simulator = simulator
         self.wifi = wifi
         self._addresses = addresses
+        self.box_id = box_id            # stable per data folder (integrations/box_id.py)
+        self.integrations = None        # MQTT and webhooks, set by the composition root
         self._counts_cache: Optional[tuple] = None
 
     # --- status -----------------------------------------------------------------------------
@@ -69,6 +71,7 @@ class Box:
             "addresses": list(self._addresses()),
             "demo": self.demo,
             "ringing": self._ringing(),
+            "box_id": self.box_id,
         }
 
     def _ringing(self) -> Optional[dict]:

@@ -15,8 +15,10 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from appliance.commands import Commands
-from appliance.facade import Box
+from appliance.facade import VERSION, Box
 from appliance.inbox import Inbox
+from appliance.integrations.box_id import get_or_create_box_id
+from appliance.integrations.hub import Integrations
 from appliance.outbox import Outbox
 from appliance.outgoing import Outgoing
 from appliance.send_results import SendResults
@@ -74,6 +76,9 @@ class Appliance:
         self.clock = options.clock
         options.data_dir.mkdir(parents=True, exist_ok=True)
         self.store = Store(options.data_dir, clock=self.clock)
+        box_id = get_or_create_box_id(options.data_dir)
+        self.integrations = self._integrations(box_id)
+        notify = self.integrations.emit
         self.outbox = Outbox(self.store, clock=self.clock,
                              **({"backoff": (timedelta(seconds=0.2),)} if options.fast else {}))
         self.simulator = self._simulator() if options.demo else None
@@ -84,16 +89,17 @@ class Appliance:
                            **({"health_interval": 0.5, "send_timeout": 3.0} if fast else {}))
         self.sender = Sender(self.store, self.outbox, self.modem, self.clock, post=self._post,
                              poll_seconds=0.2 if fast else 1.0)
-        self.results = SendResults(self.store, self.outbox)
+        self.results = SendResults(self.store, self.outbox, notify=notify, clock=self.clock)
         self.outgoing = Outgoing(self.store, self.outbox, wake=self.sender.wake)
         self.wifi = options.wifi
         self.commands = Commands(self.store, self.outgoing, status_facts=self._status_facts,
                                  wifi=self.wifi)
-        self.textback = TextBack(self.store, self.outgoing, box_number=self._box_number)
+        self.textback = TextBack(self.store, self.outgoing, box_number=self._box_number,
+                                 notify=notify)
         self.inbox = Inbox(self.store, self.modem, self.outgoing, self.commands,
                            decode_pdu=pdu.decode, status_facts=self._status_facts,
                            flash=self._flash, box_number=self._box_number,
-                           part_timeout=timedelta(seconds=options.part_timeout))
+                           part_timeout=timedelta(seconds=options.part_timeout), notify=notify)
         self.service = Service(self.store, self.modem, self.textback, self.inbox, self.commands,
                                self.results,
                                self.clock, ring_gap=options.ring_gap,
@@ -102,7 +108,9 @@ class Appliance:
                                on_activity=lambda kind: self._flash())
         self.box = Box(options.data_dir, self.store, self.service, self.commands, self.outgoing,
                        self.outbox, self.modem, self.clock, demo=options.demo,
-                       simulator=self._demo_phone(), wifi=self.wifi, addresses=addresses)
+                       simulator=self._demo_phone(), wifi=self.wifi, addresses=addresses,
+                       box_id=box_id)
+        self.box.integrations = self.integrations
         self.box.start = self.start
         self.box.stop = self.stop
         self.box.appliance = self
@@ -134,6 +142,19 @@ class Appliance:
     def _status_facts(self) -> dict:
         return self.box.status_facts()
 
+    def _integrations(self, box_id: str) -> Integrations:
+        """MQTT and webhooks; the places where things happen get its `emit`."""
+        return Integrations(self.options.data_dir, box_id, self.store,
+                            status=lambda: self.box.status(), command=self._command_from_outside,
+                            clock=self.clock, version=VERSION, fast=self.options.fast)
+
+    def _command_from_outside(self, name: str, on: bool) -> None:
+        """`set/paused` and `set/away` from the MQTT broker (on the MQTT thread)."""
+        if name == "paused":
+            self.box.pause(on)
+        else:
+            self.box.update_settings({"away": {"on": on, "until": None}})
+
     def _flash(self) -> None:
         if self.gpio is not None:
             self.gpio.flash()
@@ -146,6 +167,7 @@ class Appliance:
             self.simulator.start()
         before = {item["id"]: item["status"] for item in self.outbox.items()}
         self.outbox.recover_after_restart(self.clock())
+        self.integrations.start()
         self.results.recover(before)
         self.service.start()
         self.sender.start()
@@ -161,7 +183,8 @@ class Appliance:
             self.network.start()
         self.monitor = Monitor(self.box, self._checks(), light=self.gpio,
                                interval=0.2 if self.options.fast else 1.0,
-                               watchdog_interval=0.2 if self.options.fast else None)
+                               watchdog_interval=0.2 if self.options.fast else None,
+                               notify=self.integrations.emit)
         self.monitor.start()          # last: it tells systemd the box is ready
         self.store.log_event("start", "TextBack Box started" + (" (demo)" if self.options.demo
                                                                  else ""))
@@ -172,7 +195,7 @@ class Appliance:
         checks = {"service thread": lambda: self.service.responsive(1.0 if fast else 30.0),
                   "sender thread": lambda: self.sender.responsive(5.0 if fast else 300.0),
                   # A modem being reconnected on purpose is fine; a dead supervisor is not.
-                  "modem supervisor": self.modem.alive}
+                  "modem supervisor": self.modem.alive, **self.integrations.checks()}
         for name, part in (("web server", self.web), ("network watch", self.network)):
             if part is not None:
                 checks[name] = part.alive
@@ -186,6 +209,7 @@ class Appliance:
         self.sender.stop(timeout=10)
         self.modem.stop()
         self.service.stop()
+        self.integrations.stop()        # after the service: its last events still go out
         if self.gpio is not None:
             self.gpio.close()
         if self.simulator:

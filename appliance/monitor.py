@@ -10,7 +10,7 @@ import logging
 import threading
 from typing import Callable, Optional
 
-from appliance import health, schedule, systemd
+from appliance import box_events, health, schedule, systemd
 from appliance.watchdog import Watchdog
 
 log = logging.getLogger(__name__)
@@ -20,8 +20,11 @@ class Monitor:
     """Status light + systemd readiness + watchdog."""
 
     def __init__(self, box, checks: dict[str, Callable[[], bool]], light=None,
-                 interval: float = 1.0, watchdog_interval: Optional[float] = None):
+                 interval: float = 1.0, watchdog_interval: Optional[float] = None,
+                 notify: Callable[[object], None] = lambda event: None):
         self.box = box
+        self.notify = notify            # box events out (MQTT, webhooks); never blocks
+        self._fault: Optional[tuple] = None
         self.light = light
         self.interval = interval
         self.watchdog = Watchdog(checks, interval=watchdog_interval)
@@ -58,6 +61,7 @@ class Monitor:
         status = self.box.modem.status
         verdict = health.assess(status.state, counts.get("queued", 0), counts.get("failed", 0),
                                 unconfirmed=counts.get("unconfirmed", 0))
+        self._report_fault(verdict)
         paused = bool(settings.get("paused"))
         away = schedule.away_active(settings, self.box.clock())
         unread = store.unread_total() > 0
@@ -69,3 +73,14 @@ class Monitor:
         if self.light is not None:
             self.light.show(verdict.led, paused, away)
             self.light.set_unread(unread)
+
+    def _report_fault(self, verdict: health.Health) -> None:
+        """A fault event when the box starts needing a person (or a different one), and when it
+        no longer does; nothing for a box that starts up fine."""
+        fault = (verdict.problem, verdict.advice) if verdict.level == "fault" else None
+        if fault != self._fault and (fault or self._fault):
+            raised = fault is not None
+            problem, advice = fault or self._fault
+            self.notify(box_events.fault_changed(raised, problem, None if not raised else advice,
+                                                 self.box.clock()))
+        self._fault = fault

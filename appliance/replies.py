@@ -14,7 +14,7 @@ import random
 from datetime import datetime, timedelta
 from typing import Callable
 
-from appliance import keywords, numbers, relay
+from appliance import box_events, keywords, numbers, relay
 from appliance.domain import DeliveryReport, SendText
 from appliance.reassembly import Assembled
 
@@ -32,8 +32,10 @@ class Replies:
     """Customer replies, owner relay and delivery reports."""
 
     def __init__(self, store, outgoing, commands, status_facts: Callable[[], dict],
-                 box_number: Callable[[], object] = lambda: None):
+                 box_number: Callable[[], object] = lambda: None,
+                 notify: Callable[[object], None] = lambda event: None):
         self.store = store
+        self.notify = notify            # box events out (MQTT, webhooks); never blocks
         self.outgoing = outgoing
         self.commands = commands
         self.status_facts = status_facts
@@ -76,6 +78,9 @@ class Replies:
                 log.info("text from %s kept; automated senders are never answered", number)
             else:
                 self._customer_text(number, text, settings, contact, now)
+                if kind == "reply":
+                    urgent = keywords.urgent_words_in(text, settings.get("urgent_words") or [])
+                    self.notify(box_events.reply_received(message, urgent, now))
         self.store.update_message(message["id"], handled=True)
 
     # --- customers --------------------------------------------------------------------------
@@ -102,6 +107,7 @@ class Replies:
         consent.append({"at": now.isoformat(), "event": event, "how": "texted a keyword"})
         self.store.update_contact(number, opted_out=(event == "opted_out"), consent=consent)
         self.store.log_event("consent", f"{number} {event.replace('_', ' ')} by text")
+        self.notify(box_events.opt_out_changed(number, event == "opted_out", now))
 
     def _help_text(self, settings: dict) -> str:
         name = settings.get("business_name") or "This number"
@@ -181,6 +187,8 @@ class Replies:
         if message is None:
             log.info("delivery report for unknown reference %s", report.reference)
             return
+        if report.delivered or report.final:
+            self.notify(box_events.delivery_reported(message, report.delivered, now))
         if report.delivered:
             self.store.update_message(message["id"], status="delivered", delivered_at=now)
         elif report.final:

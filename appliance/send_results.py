@@ -7,6 +7,9 @@ ever written by one thread.
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timezone
+
+from appliance import box_events
 
 log = logging.getLogger(__name__)
 
@@ -17,9 +20,12 @@ UNCONFIRMED = ("The modem did not confirm this text; it may have gone. Not resen
 class SendResults:
     """Writes a send's outcome onto the message and call, then lets the outbox item go."""
 
-    def __init__(self, store, outbox):
+    def __init__(self, store, outbox, notify=lambda event: None,
+                 clock=lambda: datetime.now(timezone.utc)):
         self.store = store
         self.outbox = outbox
+        self.notify = notify            # box events out (MQTT, webhooks); never blocks
+        self.clock = clock
 
     def sent(self, item: dict, references) -> None:
         references = list(references or item.get("references") or [])
@@ -27,6 +33,7 @@ class SendResults:
                       reference=references[0] if references else None, error=None)
         self._call(item, "texted")
         self.outbox.finish(item["id"])
+        self.notify(box_events.text_back_finished(item, "sent", self.clock()))
 
     def failed(self, item: dict, reason: str, gave_up: bool) -> None:
         if not gave_up:
@@ -36,12 +43,14 @@ class SendResults:
         self._call(item, "failed")
         self.store.log_event("send", f"Gave up on the text to {item['to']}: {reason}",
                              level="error")
+        self.notify(box_events.text_back_finished(item, "failed", self.clock(), reason))
 
     def unconfirmed(self, item: dict, reason: str) -> None:
         self._message(item, status="unconfirmed", error=UNCONFIRMED)
         self._call(item, "unconfirmed")
         self.store.log_event("send", f"Text to {item['to']} not confirmed by the modem "
                              f"({reason}); not resent", level="warn")
+        self.notify(box_events.text_back_finished(item, "unconfirmed", self.clock(), reason))
 
     def cancelled(self, item: dict, reason: str) -> None:
         self._message(item, status="failed", error=reason)

@@ -17,6 +17,7 @@ import re
 from dataclasses import asdict, dataclass
 from typing import Any, Optional
 
+from appliance import settings_connections
 from appliance.domain import ValidationError
 from appliance.settings_checks import DAYS, check, region_change_problem
 from appliance.templates import DEFAULT_MESSAGES
@@ -45,6 +46,8 @@ DEFAULTS: dict = {
                       "Can you send me a photo of the problem?",
                       "What's the address for the job?"],
     "average_job_value": 400,
+    # Connections to the shop's other systems (settings_connections.py).
+    "mqtt": dict(settings_connections.MQTT_DEFAULTS), "webhooks": [],
 }
 
 
@@ -108,6 +111,10 @@ FIELDS = (
           "lines", max_length=320, max_items=10),
     Field("average_job_value", "Average job value", "Used to estimate revenue recovered.",
           "number", 0, 10_000_000),
+    Field("mqtt", "MQTT broker", "Home Assistant and other systems on the shop's broker; an "
+          "empty host is off.", "mqtt"),
+    Field("webhooks", "Webhooks", "Addresses each event is posted to, signed with a secret.",
+          "webhooks", max_items=settings_connections.MAX_WEBHOOKS),
 )
 FIELD_BY_NAME = {f.name: f for f in FIELDS}
 
@@ -139,6 +146,7 @@ def validate_patch(current: dict, patch: dict) -> dict:
         if key not in FIELD_BY_NAME:
             errors[key] = "unknown setting"
             continue
+        value = settings_connections.with_kept_secrets(key, value, current)
         checked = _check(key, value, region, errors)
         if key in MERGED_BY_KEY and isinstance(checked, dict):
             merged[key] = {**(current.get(key) or {}), **checked}

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import phonenumbers
 
+from appliance.settings_connections import CHECKS as CONNECTION_CHECKS
 from appliance.templates import MESSAGE_KINDS, template_error
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -298,4 +299,5 @@ def _n(value) -> str:
 _CHECKS = {"text": _text, "subdivision": _subdivision, "phone": _phone, "phones": _phones,
            "url": _url, "timezone": _timezone, "region": _region, "int": _int,
            "number": _number, "bool": _bool, "words": _strings, "lines": _strings,
-           "dates": _dates, "away": _away, "messages": _messages, "hours": _hours}
+           "dates": _dates, "away": _away, "messages": _messages, "hours": _hours,
+           **CONNECTION_CHECKS}

@@ -11,7 +11,7 @@ import logging
 from datetime import datetime
 from typing import Optional
 
-from appliance import numbers, policy, schedule
+from appliance import box_events, numbers, policy, schedule
 from appliance.domain import CallMissed, SendText
 from appliance.monthly import from_iso, new_id
 
@@ -21,10 +21,11 @@ log = logging.getLogger(__name__)
 class TextBack:
     """Decides and records what happens to each missed call."""
 
-    def __init__(self, store, outgoing, box_number=lambda: None):
+    def __init__(self, store, outgoing, box_number=lambda: None, notify=lambda event: None):
         self.store = store
         self.outgoing = outgoing
         self.box_number = box_number
+        self.notify = notify            # box events out (MQTT, webhooks); never blocks
 
     def handle(self, missed: CallMissed, now: datetime) -> dict:
         settings = self.store.settings()
@@ -55,6 +56,7 @@ class TextBack:
                 now, message_id=record["message_id"],
                 contact_fields=self._textback_fields(facts.number, settings, now))
         call = self.store.add_call(record)
+        self.notify(box_events.call_missed(call, now))
         log.info("missed call %s from %s: %s", call["id"], facts.number or "withheld",
                  call["outcome"])
         return call

@@ -26,9 +26,10 @@ from bench_support import proc_memory, wait_until
 PR_SET_PDEATHSIG = 1
 SETTLE_SECONDS = 2.0          # after "ready": let the start-up sweep and first checks finish
 # What the running daemon imports (holidays is only imported when the schedule page asks for
-# suggestions, so it comes last).
+# suggestions, so it comes last; paho-mqtt only once MQTT is configured).
 IMPORTS = ("serial", "tinydb", "phonenumbers", "gsmmodem.pdu", "gpiozero", "waitress", "flask",
-           "flask_wtf", "appliance.main", "hardware.modem", "web.blueprints", "holidays")
+           "flask_wtf", "paho.mqtt.client", "appliance.main", "hardware.modem", "web.blueprints",
+           "holidays")
 IMPORT_PROBE = r"""
 import importlib, json, sys
 def rss():
@@ -95,9 +96,13 @@ BROWSE = ("api/status", "api/calls?limit=1000", "api/conversations", "api/stats?
           "api/stats?days=3660", f"api/conversations/{OWNER.replace('+', '%2B')}")
 
 
-def daemon_memory(repo: Path, calls: int, caller: Callable[[int], str], busy: bool = False) -> dict:
+def daemon_memory(repo: Path, calls: int, caller: Callable[[int], str], busy: bool = False,
+                  prepare: Callable[[Path], None] | None = None,
+                  ready: Callable[[], object] | None = None) -> dict:
     """Run the daemon, measure it idle, after `calls` text-backs and (busy: with a year of data
-    loaded first) after reading every API endpoint -> figures in MB."""
+    loaded first) after reading every API endpoint -> figures in MB. `prepare(data folder)` runs
+    before the daemon starts (e.g. to save settings); `ready()` must be true too before the idle
+    figure is taken (e.g. connected to an MQTT broker)."""
     from appliance.secrets import get_or_create_token, set_password
     from hardware.simulator import ModemSimulator
     tmp = Path(tempfile.mkdtemp(prefix="bench-memory-"))
@@ -107,6 +112,8 @@ def daemon_memory(repo: Path, calls: int, caller: Callable[[int], str], busy: bo
         data = tmp / "data"
         if busy:
             load_busy_year(data)
+        if prepare:
+            prepare(data)
         token = get_or_create_token(data)
         set_password(data, "bench-password-1")      # a set-up box: /login is the page
         base = f"http://127.0.0.1:{free_port()}/"
@@ -118,6 +125,8 @@ def daemon_memory(repo: Path, calls: int, caller: Callable[[int], str], busy: bo
                 preexec_fn=_die_with_parent)
             wait_until(lambda: process.poll() is not None or _modem_ready(base, token), 60,
                        "the daemon's modem ready")
+            if ready:
+                wait_until(lambda: process.poll() is not None or ready(), 30, "the daemon ready")
             if process.poll() is not None:
                 raise RuntimeError("daemon exited: " + (tmp / "daemon.log").read_text()[-2000:])
             page_status, _ = _get(base + "login")

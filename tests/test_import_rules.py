@@ -7,7 +7,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 PURE = {"domain", "calls", "schedule", "templates", "segments", "keywords", "policy",
-        "reassembly", "relay", "health", "stats"}
+        "reassembly", "relay", "health", "stats", "box_events"}
 STDLIB = set(sys.stdlib_module_names) | {"__future__"}
 
 
@@ -66,6 +66,38 @@ def test_only_the_composition_root_imports_hardware_in_appliance():
     assert _violations("appliance", allowed) == []
 
 
+INTEGRATIONS = "appliance.integrations"
+# What the adapters to the shop's other systems may use: the pure core, the store's files and
+# helpers, each other, the standard library and their own libraries.
+INTEGRATIONS_MAY_USE = ("appliance.store", "appliance.storage", "appliance.monthly",
+                        INTEGRATIONS)
+INTEGRATION_LIBRARIES = {"paho"}
+
+
+def _integrations_allowed(path, name):
+    if "integrations" not in path.parts or name == "appliance":
+        return True
+    top = name.split(".")[0]
+    if top == "appliance":
+        parts = name.split(".")
+        return name.startswith(INTEGRATIONS_MAY_USE) or (len(parts) > 1 and parts[1] in PURE)
+    return top in STDLIB or top in INTEGRATION_LIBRARIES
+
+
+def test_integrations_use_only_the_pure_core_the_store_and_their_libraries():
+    assert _violations("appliance", _integrations_allowed) == []
+
+
+def test_only_the_composition_root_wires_the_integrations():
+    """The service (and everything else) hands events to an injected callable instead."""
+    def allowed(path, name):
+        return not name.startswith(INTEGRATIONS) or path.name == "main.py" \
+            or "integrations" in path.parts
+    assert _violations("appliance", allowed) == []
+    assert _violations("web", lambda p, n: not n.startswith(INTEGRATIONS)) == []
+    assert _violations("hardware", lambda p, n: not n.startswith(INTEGRATIONS)) == []
+
+
 def _declares_blueprint(call: ast.Call) -> bool:
     """`bp.register_blueprint(...)` and friends only declare routes; they start nothing."""
     func = call.func
@@ -95,3 +127,9 @@ def test_the_checker_notices_forbidden_imports(tmp_path):
         "import json\nimport tinydb\nfrom appliance import store, segments\n")
     assert _violations("appliance", _pure_allowed, tmp_path) == [
         "appliance/calls.py:2 imports tinydb", "appliance/calls.py:3 imports appliance.store"]
+    (tmp_path / "appliance" / "integrations").mkdir()
+    (tmp_path / "appliance" / "integrations" / "hub.py").write_text(
+        "import paho.mqtt\nfrom appliance import service, domain\nimport flask\n")
+    assert _violations("appliance", _integrations_allowed, tmp_path) == [
+        "appliance/integrations/hub.py:2 imports appliance.service",
+        "appliance/integrations/hub.py:3 imports flask"]

@@ -14,6 +14,7 @@ import logging
 from flask import Blueprint, jsonify, request
 
 from appliance.domain import ValidationError
+from appliance.settings_connections import public as public_settings
 from web import live, shop
 
 log = logging.getLogger(__name__)
@@ -128,7 +129,7 @@ def send_message(number: str):
 
 @bp.get("/api/settings")
 def get_settings():
-    return jsonify(shop.box().settings())
+    return jsonify(public_settings(shop.box().settings()))     # secrets as *_set only
 
 
 @bp.patch("/api/settings")
@@ -140,7 +141,7 @@ def patch_settings():
         saved = shop.box().update_settings(patch)
     except ValidationError as exc:
         return _bad(exc.errors)
-    return jsonify(saved)
+    return jsonify(public_settings(saved))
 
 
 @bp.get("/api/stats")

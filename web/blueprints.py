@@ -10,6 +10,7 @@ BLUEPRINT_MODULES = (
     "web.messages",    # message editor, live counter, preview, send me a test
     "web.schedule",    # hours, holidays, away
     "web.settings",    # settings, token, ring handling
+    "web.connections",  # MQTT (Home Assistant) and webhooks, linked from Settings
     "web.setup",       # SIM number, forwarding codes, guided test call, demo simulator panel
     "web.wifi",        # Wi-Fi page, setup hotspot flow, captive-portal probes
 )

@@ -60,6 +60,16 @@ VALID = [
     ({"quick_replies": ["On my way!"]}, "quick_replies", ["On my way!"]),
     ({"average_job_value": 0}, "average_job_value", 0),
     ({"average_job_value": 250.5}, "average_job_value", 250.5),
+    # Connections: mqtt merges into the saved one; webhooks list every event type when none given
+    ({"mqtt": {"host": " 192.168.1.10 ", "tls": True}}, "mqtt",
+     {**s.DEFAULTS["mqtt"], "host": "192.168.1.10", "tls": True}),
+    ({"mqtt": {"host": "", "prefix": "shop/van1", "password_set": False}}, "mqtt",
+     {**s.DEFAULTS["mqtt"], "prefix": "shop/van1"}),
+    ({"webhooks": [{"url": "https://jobs.example.com/hook", "secret": "s" * 16,
+                    "events": ["reply", "missed_call"]}]}, "webhooks",
+     [{"url": "https://jobs.example.com/hook", "secret": "s" * 16,
+       "events": ["missed_call", "reply"]}]),
+    ({"webhooks": []}, "webhooks", []),
 ]
 
 # (patch, the exact errors)
@@ -165,6 +175,25 @@ INVALID = [
     ({"quick_replies": ["fine", ""]}, {"quick_replies[1]": "is empty"}),
     ({"average_job_value": -1}, {"average_job_value": "must be between 0 and 10000000"}),
     ({"average_job_value": "400"}, {"average_job_value": "must be a number"}),
+    ({"mqtt": "broker"}, {"mqtt": 'must be an object like {"host": "192.168.1.10", "port": 1883}'}),
+    ({"mqtt": {"host": "mqtt://broker", "port": 70000, "qos": 1, "tls": "yes",
+               "prefix": "text/#"}},
+     {"mqtt.qos": "unknown field; use host, port, username, password, tls, prefix, "
+                  "discovery_prefix",
+      "mqtt.host": "just the broker's name or address, like 192.168.1.10 or broker.local",
+      "mqtt.port": "must be a whole number from 1 to 65535 (usually 1883, or 8883 with TLS)",
+      "mqtt.tls": "must be true or false",
+      "mqtt.prefix": "letters, digits, - and _ (levels split by /), like textback"}),
+    ({"webhooks": [{"url": "ftp://x", "secret": "short", "events": ["calls"], "to": 1}]},
+     {"webhooks[0].to": "unknown field; use url, secret and events",
+      "webhooks[0].url": "must be a web address starting with http:// or https://",
+      "webhooks[0].secret": "give a secret of at least 16 characters (the receiver checks the "
+                            "signature with it)",
+      "webhooks[0].events": "unknown event type 'calls'; use missed_call, text_back, reply, "
+                            "delivery, opt_out, urgent, fault"}),
+    ({"webhooks": {"url": "https://x.example"}},
+     {"webhooks": 'must be a list like [{"url": "https://...", "secret": "...", '
+                  '"events": ["missed_call"]}]'}),
 ]
 
 
@@ -285,3 +314,24 @@ def test_setting_of_names_the_setting_of_an_error_key():
     assert s.setting_of("exclude[2]") == "exclude"
     assert s.setting_of("away.until") == "away"
     assert s.setting_of("paused") == "paused"
+
+
+def test_connection_secrets_are_kept_unless_replaced_and_never_shown():
+    from appliance.settings_connections import public
+    hook = {"url": "https://jobs.example.com/hook", "secret": "s" * 16}
+    saved = s.validate_patch(current(), {"mqtt": {"host": "broker.local", "password": "pw1"},
+                                         "webhooks": [hook]})
+    # Left out or blank: kept (matched by the hook's address); null forgets the password.
+    kept = s.validate_patch(saved, {"mqtt": {"port": 8883, "password": ""},
+                                    "webhooks": [{"url": hook["url"], "secret_set": True}]})
+    assert kept["mqtt"] == {**saved["mqtt"], "port": 8883}
+    assert kept["webhooks"][0]["secret"] == "s" * 16
+    assert s.validate_patch(kept, {"mqtt": {"password": None}})["mqtt"]["password"] == ""
+    with pytest.raises(ValidationError) as caught:      # a new address needs its own secret
+        s.validate_patch(kept, {"webhooks": [{"url": "https://other.example.com/h"}]})
+    assert set(caught.value.errors) == {"webhooks[0].secret"}
+    shown = public(kept)
+    assert "password" not in shown["mqtt"] and shown["mqtt"]["password_set"] is True
+    assert shown["webhooks"] == [{"url": hook["url"], "events": kept["webhooks"][0]["events"],
+                                  "secret_set": True}]
+    assert kept["mqtt"]["password"] == "pw1"          # public() copied, did not change

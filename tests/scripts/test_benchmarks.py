@@ -70,3 +70,16 @@ def test_bench_store_reports_files_and_calls(tmp_path):
     out = run_script("bench_store.py", tmp_path, "--days", "3", "--repeat", "1")
     assert int(_row(out, "contacts.json")[1]) > 0
     assert float(_row(out, "update_contact")[2]) > 0
+
+
+def test_bench_mqtt_measures_event_latency_and_memory_with_mqtt_on(tmp_path):
+    from tests.integrations.broker_support import mosquitto_path
+    if mosquitto_path() is None and os.environ.get("CI") != "true":
+        import pytest
+        pytest.skip("mosquitto is not installed (scripts/system-packages.sh installs it)")
+    figures = tmp_path / "mqtt.json"
+    out = run_script("bench_mqtt.py", tmp_path, "--calls", "2", "--memory-calls", "0",
+                     "--json", str(figures))
+    saved = json.loads(figures.read_text())
+    assert saved["latency"]["calls"] == 2 and saved["latency"]["max_ms"] < 10_000
+    assert float(_row(out, "idle")[1]) == saved["memory"]["samples"]["idle"]["VmRSS"] > 0
