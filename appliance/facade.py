@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Optional
 
-from appliance import health, numbers, schedule, secrets, stats, templates
+from appliance import countries, health, numbers, policy, schedule, secrets, stats, templates
 from appliance import settings as settings_rules
 from appliance.domain import SendText, ValidationError
 
@@ -30,7 +30,7 @@ class Box:
 
     def __init__(self, data_dir: Path, store, service, commands, outgoing, outbox, modem, clock,
                  demo: bool = False, simulator=None, wifi=None,
-                 addresses=lambda: []):
+                 addresses=lambda: [], auto_texts=None):
         self.data_dir = Path(data_dir)
         self.store = store
         self.service = service
@@ -43,6 +43,7 @@ class Box:
         self.simulator = simulator
         self.wifi = wifi
         self._addresses = addresses
+        self.auto_texts = auto_texts
         self._counts_cache: Optional[tuple] = None
 
     # --- status -----------------------------------------------------------------------------
@@ -69,7 +70,15 @@ class Box:
             "addresses": list(self._addresses()),
             "demo": self.demo,
             "ringing": self._ringing(),
+            "box_cap": self.auto_text_cap(settings),
         }
+
+    def auto_text_cap(self, settings: Optional[dict] = None) -> Optional[dict]:
+        """While the box-wide cap holds automatic texts back: {"window", "limit", "sent",
+        "since", "setting"} (see auto_texts.py); None while texts flow."""
+        if self.auto_texts is None:
+            return None
+        return self.auto_texts.trip(settings or self.store.settings(), self.clock())
 
     def _ringing(self) -> Optional[dict]:
         """The call ringing right now, if any (a snapshot; the detector's state is immutable)."""
@@ -135,6 +144,17 @@ class Box:
                      "parts_missing": m.get("parts_missing")}
                     for m in self.store.messages_for(number, limit=limit)]
         return {"number": number, "messages": messages, "contact": _summary(contact)}
+
+    def automatic_texts_refused(self, number: str) -> Optional[dict]:
+        """Why the box never texts `number` by itself: {"reason": "premium" | "service_number" |
+        "foreign", "country": its name}; None when it may. The owner's own replies still go
+        (the page warns instead)."""
+        line = numbers.line_of(number)
+        reason = policy.destination_reason(line and line.country, line and line.kind,
+                                           self.store.settings())
+        if not reason:
+            return None
+        return {"reason": reason, "country": countries.name(line.country) if line else ""}
 
     def mark_read(self, number: str) -> None:
         contact = self.store.contact(number)

@@ -42,11 +42,11 @@ class Inbox:
     def __init__(self, store, modem, outgoing, commands, decode_pdu: Callable[[str], object],
                  status_facts: Callable[[], dict] = dict, flash: Callable[[], None] = lambda: None,
                  box_number: Callable[[], object] = lambda: None,
-                 part_timeout: timedelta = reassembly.DEFAULT_TIMEOUT):
+                 part_timeout: timedelta = reassembly.DEFAULT_TIMEOUT, auto_texts=None):
         self.store = store
         self.modem = modem
         self.decode_pdu = decode_pdu
-        self.replies = Replies(store, outgoing, commands, status_facts, box_number)
+        self.replies = Replies(store, outgoing, commands, status_facts, box_number, auto_texts)
         self.flash = flash
         self.part_timeout = part_timeout
         self._next_expire: Optional[datetime] = None

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Callable, Optional
 
+from appliance.auto_texts import AutoTexts
 from appliance.commands import Commands
 from appliance.facade import Box
 from appliance.inbox import Inbox
@@ -89,11 +90,14 @@ class Appliance:
         self.wifi = options.wifi
         self.commands = Commands(self.store, self.outgoing, status_facts=self._status_facts,
                                  wifi=self.wifi)
-        self.textback = TextBack(self.store, self.outgoing, box_number=self._box_number)
+        self.auto_texts = AutoTexts(self.store, self.outgoing)
+        self.textback = TextBack(self.store, self.outgoing, self.auto_texts,
+                                 box_number=self._box_number)
         self.inbox = Inbox(self.store, self.modem, self.outgoing, self.commands,
                            decode_pdu=pdu.decode, status_facts=self._status_facts,
                            flash=self._flash, box_number=self._box_number,
-                           part_timeout=timedelta(seconds=options.part_timeout))
+                           part_timeout=timedelta(seconds=options.part_timeout),
+                           auto_texts=self.auto_texts)
         self.service = Service(self.store, self.modem, self.textback, self.inbox, self.commands,
                                self.results,
                                self.clock, ring_gap=options.ring_gap,
@@ -102,7 +106,8 @@ class Appliance:
                                on_activity=lambda kind: self._flash())
         self.box = Box(options.data_dir, self.store, self.service, self.commands, self.outgoing,
                        self.outbox, self.modem, self.clock, demo=options.demo,
-                       simulator=self._demo_phone(), wifi=self.wifi, addresses=addresses)
+                       simulator=self._demo_phone(), wifi=self.wifi, addresses=addresses,
+                       auto_texts=self.auto_texts)
         self.box.start = self.start
         self.box.stop = self.stop
         self.box.appliance = self

@@ -132,6 +132,15 @@ def _region(field, key, value, region, errors):
     return code
 
 
+def _regions(field, key, value, region, errors):
+    cleaned = []
+    for index, item in enumerate(_list(field, key, value, errors)):
+        code = _region(field, f"{key}[{index}]", item, region, errors)
+        if code and code not in cleaned:
+            cleaned.append(code)
+    return cleaned
+
+
 def _number(field, key, value, region, errors, whole=False):
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         errors[key] = "must be a number"
@@ -296,6 +305,6 @@ def _n(value) -> str:
 
 
 _CHECKS = {"text": _text, "subdivision": _subdivision, "phone": _phone, "phones": _phones,
-           "url": _url, "timezone": _timezone, "region": _region, "int": _int,
+           "url": _url, "timezone": _timezone, "region": _region, "regions": _regions, "int": _int,
            "number": _number, "bool": _bool, "words": _strings, "lines": _strings,
            "dates": _dates, "away": _away, "messages": _messages, "hours": _hours}

@@ -97,7 +97,8 @@ def _thread_page(number: str, errors: dict | None = None, draft: str = "", code:
     page = render_template(
         "conversations/thread.html", conversation=found, contact=contact,
         items=thread_items(found.get("messages", []), settings, _now()),
-        quick=quick_replies(settings), errors=errors or {}, draft=draft)
+        quick=quick_replies(settings), errors=errors or {}, draft=draft,
+        refused=shop.box().automatic_texts_refused(number))
     return page, code
 
 

@@ -60,6 +60,10 @@ VALID = [
     ({"quick_replies": ["On my way!"]}, "quick_replies", ["On my way!"]),
     ({"average_job_value": 0}, "average_job_value", 0),
     ({"average_job_value": 250.5}, "average_job_value", 250.5),
+    ({"allowed_countries": ["ca", " MX ", "CA"]}, "allowed_countries", ["CA", "MX"]),
+    ({"allowed_countries": []}, "allowed_countries", []),
+    ({"auto_texts_per_hour": 1, "auto_texts_per_day": 1}, "auto_texts_per_hour", 1),
+    ({"auto_texts_per_hour": 1000, "auto_texts_per_day": 10000}, "auto_texts_per_day", 10000),
 ]
 
 # (patch, the exact errors)
@@ -165,6 +169,18 @@ INVALID = [
     ({"quick_replies": ["fine", ""]}, {"quick_replies[1]": "is empty"}),
     ({"average_job_value": -1}, {"average_job_value": "must be between 0 and 10000000"}),
     ({"average_job_value": "400"}, {"average_job_value": "must be a number"}),
+    ({"allowed_countries": "CA"}, {"allowed_countries": "must be a list"}),
+    ({"allowed_countries": ["CA", "XX", 7]},
+     {"allowed_countries[1]": "unknown country code 'XX'; use two letters like US or GB",
+      "allowed_countries[2]": "must be text"}),
+    ({"allowed_countries": ["CA"] * 51}, {"allowed_countries": "has more than 50 entries"}),
+    ({"auto_texts_per_hour": 0}, {"auto_texts_per_hour": "must be between 1 and 1000"}),
+    ({"auto_texts_per_hour": None}, {"auto_texts_per_hour": "must be a number"}),
+    ({"auto_texts_per_day": 10001}, {"auto_texts_per_day": "must be between 1 and 10000"}),
+    ({"auto_texts_per_day": 19},
+     {"auto_texts_per_day": "the limit per day (19) can't be lower than the limit per hour (20)"}),
+    ({"auto_texts_per_hour": 150},
+     {"auto_texts_per_hour": "the limit per day (100) can't be lower than the limit per hour (150)"}),
 ]
 
 

@@ -44,7 +44,8 @@ def test_opening_a_thread_marks_it_read(client, box, text_in):
 
 
 def test_a_thread_shows_bubbles_times_and_delivery(client, box, ring, text_in):
-    box.update_settings({"timezone": "Europe/London", "region": "GB"})
+    box.update_settings({"timezone": "Europe/London", "region": "GB",
+                         "allowed_countries": ["US"]})
     ring(CALLER)
     incoming = text_in(CALLER, "Thanks for texting back")
     html = client.get(f"/conversations/{CALLER}").get_data(as_text=True)
