@@ -53,6 +53,9 @@ class Options:
     ring_interval: float = 1.0            # demo rings (real modems: every 3-7 s)
     clock: Callable[[], datetime] = utc_now   # tests move the shop's "now" to a chosen day
     part_timeout: float = 300.0           # seconds to wait for the rest of a long text
+    # Where phones on the setup hotspot come from (NetworkManager's shared mode). A browser test
+    # that stands in for a phone on the hotspot comes from 127.0.0.1 and says so here.
+    hotspot_clients: str = "10.42.0.0/16"
 
     @property
     def ring_gap(self) -> Optional[timedelta]:
@@ -88,8 +91,10 @@ class Appliance:
         self.results = SendResults(self.store, self.outbox)
         self.outgoing = Outgoing(self.store, self.outbox, wake=self.sender.wake)
         self.wifi = options.wifi
+        if self.wifi is not None:      # the setup hotspot is WPA2 with the box's own key
+            self.wifi.use_hotspot_key(self._hotspot_key)
         self.commands = Commands(self.store, self.outgoing, status_facts=self._status_facts,
-                                 wifi=self.wifi)
+                                 wifi=self.wifi, hotspot_key=self._hotspot_key)
         self.auto_texts = AutoTexts(self.store, self.outgoing)
         self.textback = TextBack(self.store, self.outgoing, self.auto_texts,
                                  box_number=self._box_number)
@@ -107,7 +112,7 @@ class Appliance:
         self.box = Box(options.data_dir, self.store, self.service, self.commands, self.outgoing,
                        self.outbox, self.modem, self.clock, demo=options.demo,
                        simulator=self._demo_phone(), wifi=self.wifi, addresses=addresses,
-                       auto_texts=self.auto_texts)
+                       auto_texts=self.auto_texts, hotspot_clients=options.hotspot_clients)
         self.box.start = self.start
         self.box.stop = self.stop
         self.box.appliance = self
@@ -135,6 +140,10 @@ class Appliance:
 
     def _box_number(self) -> Optional[str]:
         return self.modem.status.sim_number or self.store.settings().get("box_number") or None
+
+    def _hotspot_key(self) -> str:
+        from appliance import secrets
+        return secrets.hotspot_key(self.options.data_dir)
 
     def _status_facts(self) -> dict:
         return self.box.status_facts()

@@ -1,4 +1,5 @@
-"""The API token and the admin password, each in its own small file in the data folder.
+"""The API token, the admin password and the setup hotspot's key, each in its own small file in
+the data folder.
 
 Not in TinyDB on purpose: `python -m appliance token` and `password` run as separate processes
 while the daemon runs, and TinyDB files must only ever be opened by the daemon. These files are
@@ -8,10 +9,16 @@ so a reader sees either the old or the new content and nobody else can read them
     api-token   the bearer token for the JSON API, on one line; survives restarts until
                 regenerated
     password    "scrypt$<n>$<r>$<p>$<salt>$<hash>" (base64); the password itself is never stored
+    hotspot-key the setup hotspot's WPA2 key ("abcd-efgh-jkmn"), made once per box; printed on
+                its label, shown on the Wi-Fi page and in the button's status text
+
+A password must not be one of the most common ones (common_passwords.txt): those are what an
+attacker on the shop Wi-Fi tries first.
 """
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import logging
@@ -20,6 +27,7 @@ import re
 import stat
 import tempfile
 from pathlib import Path
+from random import SystemRandom
 from typing import Optional
 
 from appliance.domain import ValidationError
@@ -29,10 +37,16 @@ log = logging.getLogger(__name__)
 
 TOKEN_FILE = "api-token"
 PASSWORD_FILE = "password"
+HOTSPOT_KEY_FILE = "hotspot-key"
+COMMON_PASSWORDS = Path(__file__).with_name("common_passwords.txt")
+# Read off a label and typed on a phone: lower case, no 0/o, 1/l/i. 12 of 31 letters: 59 bits.
+KEY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+KEY_GROUPS, KEY_GROUP = 3, 4
 MIN_PASSWORD = 8
 MAX_PASSWORD = 1024
 SCRYPT = {"n": 2 ** 14, "r": 8, "p": 1}   # ~16 MiB and well under a second on a Raspberry Pi
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,256}$")
+_WPA_KEY = re.compile(r"^[ -~]{8,63}$")       # a WPA passphrase: 8-63 printable ASCII
 
 
 def write_private(path: Path, text: str) -> None:
@@ -122,7 +136,55 @@ def _keep_private(path: Path) -> None:
         log.warning("cannot check the mode of %s: %s", path, error)
 
 
+# --- the setup hotspot's key ----------------------------------------------------------------
+
+def hotspot_key(data_dir: Path) -> str:
+    """The setup hotspot's WPA2 key, made (once, safely against a race) if there is none."""
+    path = Path(data_dir) / HOTSPOT_KEY_FILE
+    key = _read_key(path)
+    if key:
+        _keep_private(path)
+        return key
+    if not path.exists() and _create_exclusive(path, _new_hotspot_key() + "\n"):
+        log.info("made the setup hotspot's key")
+    key = _read_key(path)
+    if key:
+        return key
+    log.warning("the hotspot key file held no usable key; writing a new one")
+    key = _new_hotspot_key()
+    write_private(path, key + "\n")
+    return key
+
+
+def _read_key(path: Path) -> Optional[str]:
+    try:
+        key = path.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as error:
+        log.error("cannot read the hotspot key file: %s", error)
+        return None
+    return key if _WPA_KEY.match(key) else None
+
+
+def _new_hotspot_key() -> str:
+    pick = SystemRandom().choice
+    return "-".join("".join(pick(KEY_ALPHABET) for _ in range(KEY_GROUP))
+                    for _ in range(KEY_GROUPS))
+
+
 # --- admin password ------------------------------------------------------------------------
+
+def common_password(password: str) -> bool:
+    """One of the most used passwords (case does not matter)."""
+    return password.strip().lower() in _common_passwords()
+
+
+@functools.lru_cache(maxsize=1)
+def _common_passwords() -> frozenset:
+    lines = COMMON_PASSWORDS.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
 
 def set_password(data_dir: Path, password: str) -> None:
     """Save a new admin password (as a salted scrypt hash). Raises ValidationError."""
@@ -132,6 +194,10 @@ def set_password(data_dir: Path, password: str) -> None:
         raise ValidationError({"password": f"must be at least {MIN_PASSWORD} characters"})
     if len(password) > MAX_PASSWORD:
         raise ValidationError({"password": f"must be at most {MAX_PASSWORD} characters"})
+    if common_password(password):
+        raise ValidationError({"password": "is one of the most common passwords, the first ones "
+                                           "an attacker tries; choose another (a few unrelated "
+                                           "words make a good one)"})
     salt = os.urandom(16)
     digest = _scrypt(password, salt, **SCRYPT)
     line = "$".join(["scrypt", str(SCRYPT["n"]), str(SCRYPT["r"]), str(SCRYPT["p"]),

@@ -36,6 +36,7 @@ def connected_wifi() -> wifi.Wifi:
     runner.on([wifi.NMCLI, "-t", "-f", "IP4.ADDRESS,IP6.ADDRESS", "device", "show", "wlan0"],
               "addresses")
     runner.on(wifi.RESCAN, "rescan-ok").on(wifi.LIST, "scan-list-odd-ssids")
+    runner.on([wifi.NMCLI, "-t", "-f", "GENERAL.HWADDR", "device", "show", "wlan0"], "hwaddr")
     adapter = wifi.Wifi(runner=runner)
     adapter.scan()
     return adapter
