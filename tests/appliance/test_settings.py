@@ -179,8 +179,8 @@ INVALID = [
     ({"auto_texts_per_day": 10001}, {"auto_texts_per_day": "must be between 1 and 10000"}),
     ({"auto_texts_per_day": 19},
      {"auto_texts_per_day": "the limit per day (19) can't be lower than the limit per hour (20)"}),
-    ({"auto_texts_per_hour": 150},
-     {"auto_texts_per_hour": "the limit per day (100) can't be lower than the limit per hour (150)"}),
+    ({"auto_texts_per_hour": 150}, {"auto_texts_per_hour": "the limit per day (100) can't be "
+                                                           "lower than the limit per hour (150)"}),
 ]
 
 

@@ -83,7 +83,8 @@ def test_new_texts_arrive_live(client, box, ring, text_in):
     assert after in live["slots"]   # delivery status of the text-back is refreshed too
     assert box.conversations()[0]["unread"] == 1   # polling changes nothing ...
     answer = client.post(f"/conversations/{CALLER}/read", data={"seen": live["latest"]})
-    assert answer.get_json()["marked"] and box.conversations()[0]["unread"] == 0   # ... the page does
+    assert answer.get_json()["marked"]                      # ... the page does
+    assert box.conversations()[0]["unread"] == 0
 
 
 def test_the_inbox_updates_live(client, text_in):

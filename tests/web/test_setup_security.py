@@ -13,7 +13,8 @@ from appliance.domain import StartSetupHotspot
 from tests.helpers import wait_for
 from tests.web.conftest import PASSWORD
 from tests.web.test_wifi import CONNECT_SHOP, hotspot_routes, hotspot_scene
-from tests.web.test_wifi import nmcli, owner, phone, wifi_app, wifi_box, world  # noqa: F401 fixtures
+from tests.web.test_wifi import (nmcli, owner, phone, wifi_app, wifi_box,  # noqa: F401
+                                 world)                                   # (fixtures)
 
 SHOP_DEVICE = {"REMOTE_ADDR": "192.168.1.77"}
 NEW_PASSWORD = "blue kettle on the roof"
@@ -43,8 +44,9 @@ def test_with_a_password_the_hotspot_and_the_button_give_no_wifi_access(
         for path in ("/wifi/setup", "/wifi/join?ssid=Shop+WiFi"):
             response = visitor.get(path)
             assert response.status_code == 302 and "/login" in response.headers["Location"]
-        response = visitor.post("/wifi/join", data={"ssid": "Shop WiFi", "psk": "correct horse",
-                                                    "setup": "1", "csrf_token": visitor.csrf_token()})
+        response = visitor.post("/wifi/join", data={
+            "ssid": "Shop WiFi", "psk": "correct horse", "setup": "1",
+            "csrf_token": visitor.csrf_token()})
         assert response.status_code == 302 and "/login" in response.headers["Location"]
     assert nmcli.calls_to("connect") == []
     assert owner.get("/wifi/setup").status_code == 200          # the owner, logged in, may
