@@ -60,31 +60,13 @@ def write_private(path: Path, text: str) -> None:
 
 def read_token(data_dir: Path) -> Optional[str]:
     """The saved token, or None when there is none (or the file holds no usable token)."""
-    try:
-        token = (Path(data_dir) / TOKEN_FILE).read_text(encoding="utf-8").strip()
-    except FileNotFoundError:
-        return None
-    except (OSError, UnicodeDecodeError) as error:
-        log.error("cannot read the API token file: %s", error)
-        return None
-    return token if _TOKEN.match(token) else None
+    return _read_line(Path(data_dir) / TOKEN_FILE, _TOKEN, "API token")
 
 
 def get_or_create_token(data_dir: Path) -> str:
     """The token, creating one if there is none. Safe when two processes race to create it:
     the file is linked into place only if it does not exist yet, so both end with the same one."""
-    path = Path(data_dir) / TOKEN_FILE
-    token = read_token(data_dir)
-    if token:
-        _keep_private(path)
-        return token
-    if not path.exists() and _create_exclusive(path, _new_token() + "\n"):
-        log.info("created a new API token")
-    token = read_token(data_dir)
-    if token:
-        return token
-    log.warning("the API token file held no usable token; writing a new one")
-    return regenerate_token(data_dir)
+    return _get_or_create(Path(data_dir) / TOKEN_FILE, _TOKEN, _new_token, "API token")
 
 
 def regenerate_token(data_dir: Path) -> str:
@@ -97,6 +79,36 @@ def regenerate_token(data_dir: Path) -> str:
 
 def _new_token() -> str:
     return base64.urlsafe_b64encode(os.urandom(32)).rstrip(b"=").decode("ascii")
+
+
+def _read_line(path: Path, valid: re.Pattern, what: str) -> Optional[str]:
+    """The one line of a small secret file, or None (no file, unreadable, not `valid`)."""
+    try:
+        value = path.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as error:
+        log.error("cannot read the %s file: %s", what, error)
+        return None
+    return value if valid.match(value) else None
+
+
+def _get_or_create(path: Path, valid: re.Pattern, make, what: str) -> str:
+    """The secret in `path`, made with `make()` if there is none. Processes racing to make it
+    all end with the same one; a file holding nothing usable is replaced."""
+    value = _read_line(path, valid, what)
+    if value:
+        _keep_private(path)
+        return value
+    if not path.exists() and _create_exclusive(path, make() + "\n"):
+        log.info("created a new %s", what)
+    value = _read_line(path, valid, what)
+    if value:
+        return value
+    log.warning("the %s file held nothing usable; writing a new one", what)
+    value = make()
+    write_private(path, value + "\n")
+    return value
 
 
 def _create_exclusive(path: Path, text: str) -> bool:
@@ -140,31 +152,8 @@ def _keep_private(path: Path) -> None:
 
 def hotspot_key(data_dir: Path) -> str:
     """The setup hotspot's WPA2 key, made (once, safely against a race) if there is none."""
-    path = Path(data_dir) / HOTSPOT_KEY_FILE
-    key = _read_key(path)
-    if key:
-        _keep_private(path)
-        return key
-    if not path.exists() and _create_exclusive(path, _new_hotspot_key() + "\n"):
-        log.info("made the setup hotspot's key")
-    key = _read_key(path)
-    if key:
-        return key
-    log.warning("the hotspot key file held no usable key; writing a new one")
-    key = _new_hotspot_key()
-    write_private(path, key + "\n")
-    return key
-
-
-def _read_key(path: Path) -> Optional[str]:
-    try:
-        key = path.read_text(encoding="ascii").strip()
-    except FileNotFoundError:
-        return None
-    except (OSError, UnicodeDecodeError) as error:
-        log.error("cannot read the hotspot key file: %s", error)
-        return None
-    return key if _WPA_KEY.match(key) else None
+    return _get_or_create(Path(data_dir) / HOTSPOT_KEY_FILE, _WPA_KEY, _new_hotspot_key,
+                          "setup hotspot key")
 
 
 def _new_hotspot_key() -> str:

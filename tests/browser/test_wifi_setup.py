@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 
 from hardware import wifi
 from tests.browser.support import screenshot
-from tests.hardware.recorded_nmcli import ChangingNmcli, RecordedNmcli
+from tests.hardware.recorded_nmcli import ChangingNmcli, RecordedNmcli, hotspot_add
 
 pytestmark = pytest.mark.browser
 
@@ -32,18 +32,6 @@ OWNER_PHONE = "+12125559876"
 # The probe URL each kind of device fetches after joining a Wi-Fi network.
 PROBES = {"phone": "http://connectivitycheck.gstatic.com/generate_204",       # Android
           "desktop": "http://www.msftconnecttest.com/connecttest.txt"}        # Windows
-
-
-def hotspot_add(key):
-    """The setup hotspot: an access point, WPA2 only, with the box's own key."""
-    return [NMCLI, "connection", "add", "type", "wifi", "ifname", "wlan0",
-            "con-name", "textback-hotspot", "autoconnect", "no", "ssid", "TextBack-ABCD",
-            "802-11-wireless.mode", "ap", "802-11-wireless.band", "bg",
-            "ipv4.method", "shared", "ipv6.method", "ignore",
-            "802-11-wireless-security.key-mgmt", "wpa-psk",
-            "802-11-wireless-security.proto", "rsn",
-            "802-11-wireless-security.pairwise", "ccmp", "802-11-wireless-security.group", "ccmp",
-            "802-11-wireless-security.pmf", "disable", "802-11-wireless-security.psk", key]
 
 
 def profile(uuid):

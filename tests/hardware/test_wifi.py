@@ -10,7 +10,7 @@ from hardware import wifi
 from hardware.nmcli import (WifiError, _loggable, default_runner, parse_multiline, run_nmcli,
                             split_terse)
 from hardware.wifi import Wifi, validate_passphrase, validate_ssid
-from tests.hardware.recorded_nmcli import RecordedNmcli
+from tests.hardware.recorded_nmcli import RecordedNmcli, hotspot_add
 
 SHOP_UUID = "5f0c3b7e-6a2d-4c11-9d0e-2f6a1b7c8d90"
 JOES_UUID = "7a1e9c44-0b3f-4f6e-a1d2-3c4b5a697887"
@@ -29,21 +29,7 @@ DELETE_HOTSPOT = ["nmcli", "connection", "delete", "id", "textback-hotspot"]
 CONNECT_SHOP = ["nmcli", "--wait", "45", "device", "wifi", "connect", "Shop WiFi",
                 "password", "correct horse", "ifname", "wlan0"]
 BOX_KEY = "abcd-efgh-jkmn"
-
-
-def hotspot_add(key=BOX_KEY):
-    """The hotspot profile: an access point, WPA2 only (RSN, CCMP), with its key."""
-    return ["nmcli", "connection", "add", "type", "wifi", "ifname", "wlan0",
-            "con-name", "textback-hotspot", "autoconnect", "no", "ssid", "TextBack-ABCD",
-            "802-11-wireless.mode", "ap", "802-11-wireless.band", "bg",
-            "ipv4.method", "shared", "ipv6.method", "ignore",
-            "802-11-wireless-security.key-mgmt", "wpa-psk",
-            "802-11-wireless-security.proto", "rsn",
-            "802-11-wireless-security.pairwise", "ccmp", "802-11-wireless-security.group", "ccmp",
-            "802-11-wireless-security.pmf", "disable", "802-11-wireless-security.psk", key]
-
-
-HOTSPOT_ADD = hotspot_add()
+HOTSPOT_ADD = hotspot_add(BOX_KEY)
 HOTSPOT_UP = ["nmcli", "--wait", "30", "connection", "up", "id", "textback-hotspot"]
 
 

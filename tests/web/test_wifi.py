@@ -6,7 +6,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.hardware.recorded_nmcli import RECORDINGS, ChangingNmcli, RecordedNmcli
+from tests.hardware.recorded_nmcli import (RECORDINGS, ChangingNmcli, RecordedNmcli,
+                                          hotspot_add)
 from tests.helpers import wait_for
 from tests.web.conftest import PASSWORD, ShopClient
 
@@ -230,18 +231,6 @@ def test_stop_the_hotspot(owner, nmcli):
     assert 'data-testid="wifi-state">Setup hotspot is on<' in html
     assert owner.post("/wifi/hotspot", data={"action": "stop"}).status_code == 302
     assert nmcli.calls_to("delete", "id", "textback-hotspot")
-
-
-def hotspot_add(key):
-    """The setup hotspot's profile: an access point, WPA2 only, with the box's own key."""
-    return [NMCLI, "connection", "add", "type", "wifi", "ifname", "wlan0",
-            "con-name", "textback-hotspot", "autoconnect", "no", "ssid", "TextBack-ABCD",
-            "802-11-wireless.mode", "ap", "802-11-wireless.band", "bg",
-            "ipv4.method", "shared", "ipv6.method", "ignore",
-            "802-11-wireless-security.key-mgmt", "wpa-psk",
-            "802-11-wireless-security.proto", "rsn",
-            "802-11-wireless-security.pairwise", "ccmp", "802-11-wireless-security.group", "ccmp",
-            "802-11-wireless-security.pmf", "disable", "802-11-wireless-security.psk", key]
 
 
 def hotspot_routes(runner, key):
