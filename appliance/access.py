@@ -15,6 +15,7 @@ import hashlib
 import ipaddress
 import logging
 import secrets as _random
+import threading
 from typing import Optional
 
 from appliance import secrets
@@ -25,6 +26,7 @@ log = logging.getLogger(__name__)
 
 # NetworkManager's shared mode (the setup hotspot) gives phones addresses in 10.42.x.x.
 HOTSPOT_CLIENTS = "10.42.0.0/16"
+_SESSIONS_MADE = threading.Lock()      # two first requests at once must share one registry
 
 
 class Access:
@@ -36,9 +38,10 @@ class Access:
     @property
     def sessions(self) -> LoginSessions:
         """The page's live login sessions (one registry per data folder)."""
-        if self._sessions is None:
-            self._sessions = LoginSessions(self.data_dir / SESSIONS_FILE)
-        return self._sessions
+        with _SESSIONS_MADE:
+            if self._sessions is None:
+                self._sessions = LoginSessions(self.data_dir / SESSIONS_FILE)
+            return self._sessions
 
     def api_token(self) -> str:
         return secrets.get_or_create_token(self.data_dir)

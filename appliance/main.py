@@ -161,6 +161,7 @@ class Appliance:
         before = {item["id"]: item["status"] for item in self.outbox.items()}
         self.outbox.recover_after_restart(self.clock())
         self.results.recover(before)
+        self.auto_texts.count(self.clock())   # the last day's texts read now, not on a call
         self.service.start()
         self.sender.start()
         self.modem.start()

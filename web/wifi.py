@@ -187,7 +187,8 @@ def label():
     return render_template("wifi/label.html", hotspot_name=box().hotspot_name() or "TextBack-…",
                            hotspot_key=box().hotspot_key(), hotspot_address=HOTSPOT_ADDRESS,
                            addresses=[a for a in box().status().get("addresses") or []
-                                      if not a.startswith("10.42.")][:2])
+                                      if a[:1].isdigit() and not a.startswith(("10.42.", "127."))
+                                      ][:2])
 
 
 # --- captive-portal probes --------------------------------------------------------------------
