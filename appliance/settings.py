@@ -24,6 +24,7 @@ from appliance.templates import DEFAULT_MESSAGES
 log = logging.getLogger(__name__)
 
 MERGED_BY_KEY = ("messages", "hours")
+CAPS = ("auto_texts_per_hour", "auto_texts_per_day")
 MESSAGE_MAX_CHARS = 640
 
 DEFAULTS: dict = {
@@ -171,7 +172,7 @@ def validate_patch(current: dict, patch: dict) -> dict:
 
 def _check_caps(merged: dict, patch: dict, errors: dict) -> None:
     """A day's cap below the hour's would make the hour's meaningless: say so on the one changed."""
-    hour, day = merged.get("auto_texts_per_hour"), merged.get("auto_texts_per_day")
+    hour, day = (merged.get(cap) for cap in CAPS)
     if "auto_texts_per_hour" in errors or "auto_texts_per_day" in errors:
         return
     if isinstance(hour, int) and isinstance(day, int) and day < hour:
@@ -189,6 +190,8 @@ def load(saved: dict) -> dict:
         parts = value.items() if key in MERGED_BY_KEY and isinstance(value, dict) else [None]
         for part in parts:
             patch = {key: dict([part])} if part else {key: value}
+            if key in CAPS:      # checked against each other: loaded together
+                patch = {cap: saved[cap] for cap in CAPS if cap in saved}
             try:
                 result = validate_patch(result, patch)
             except ValidationError as error:

@@ -301,3 +301,14 @@ def test_setting_of_names_the_setting_of_an_error_key():
     assert s.setting_of("exclude[2]") == "exclude"
     assert s.setting_of("away.until") == "away"
     assert s.setting_of("paused") == "paused"
+
+
+def test_caps_saved_together_load_together(tmp_path):
+    """The day's cap is checked against the hour's: loading one alone must not drop the other."""
+    saved = s.differences(s.validate_patch(current(), {"auto_texts_per_hour": 150,
+                                                         "auto_texts_per_day": 500}))
+    assert list(saved) == ["auto_texts_per_hour", "auto_texts_per_day"]
+    loaded = s.load(saved)
+    assert (loaded["auto_texts_per_hour"], loaded["auto_texts_per_day"]) == (150, 500)
+    loaded = s.load({"auto_texts_per_day": 10})          # below the default hour: skipped
+    assert (loaded["auto_texts_per_hour"], loaded["auto_texts_per_day"]) == (20, 100)
