@@ -59,10 +59,10 @@ class TextBack:
                 now, message_id=record["message_id"],
                 contact_fields=self._textback_fields(facts.number, settings, now))
             self.auto_texts.sent(now)
-        call = self.store.add_call(record)
-        if decision.outcome == "box_cap":
+        elif decision.outcome == "box_cap":    # the trip is known before the call shows
             self.auto_texts.stopped(settings, now)
-        elif decision.outcome == "text":
+        call = self.store.add_call(record)
+        if decision.outcome == "text":
             self.auto_texts.passed(now)
         log.info("missed call %s from %s: %s", call["id"], facts.number or "withheld",
                  call["outcome"])

@@ -31,9 +31,9 @@ from web.wifi_view import (as_dict, current, hotspot_active, is_enterprise, join
 
 log = logging.getLogger(__name__)
 
-HOTSPOT_ADDRESS = "10.42.0.1"      # where NetworkManager's shared mode puts the box
 bp = Blueprint("wifi", __name__)
 
+HOTSPOT_ADDRESS = "10.42.0.1"      # where NetworkManager's shared mode puts the box
 PROBES = ("/generate_204", "/gen_204", "/hotspot-detect.html", "/library/test/success.html",
           "/ncsi.txt", "/connecttest.txt", "/redirect", "/canonical.html", "/success.txt")
 APPLE_SUCCESS = "<HTML><HEAD><TITLE>Success</TITLE></HEAD><BODY>Success</BODY></HTML>"

@@ -41,6 +41,10 @@ def test_only_a_persons_phone_in_an_allowed_country_gets_an_automatic_text(tmp_p
         assert _texts_to(box, PREMIUM) == []
 
 
+def _cap_events(box) -> list[str]:
+    return [e["text"] for e in box.events(limit=20) if e["kind"] == "box_cap"]
+
+
 def _alarms(box) -> list[dict]:
     return [m for m in box.appliance.store.messages_for(OWNER) if "automatic texts" in m["text"]]
 
@@ -68,6 +72,7 @@ def test_the_box_wide_cap_stops_texts_tells_the_owner_once_and_survives_a_restar
         box.update_settings({"auto_texts_per_hour": 10, "auto_texts_per_day": 20})
         assert box.auto_text_cap() is None       # raised: the banner goes at once
         assert _ring(box, CALLERS[6], 6)["outcome"] == "texted"
-        events = [e["text"] for e in box.events(limit=20) if e["kind"] == "box_cap"]
+        events = wait_for(lambda: len(_cap_events(box)) == 2 and _cap_events(box), 5,
+                          "the trip's end in the event log")
         assert events[0] == "Automatic texts are going out again" and len(events) == 2
         assert len(_alarms(box)) == 1
