@@ -66,6 +66,120 @@ def test_marking_read_needs_the_csrf_token_a_login_and_a_conversation(client, an
     assert client.post("/conversations/+12025550999/read", data={"seen": "x"}).status_code == 404
 
 
+def test_a_thread_shows_bubbles_times_and_delivery(client, box, ring, text_in):
+    box.update_settings({"timezone": "Europe/London", "region": "GB",
+                         "allowed_countries": ["US"]})
+    ring(CALLER)
+    incoming = text_in(CALLER, "Thanks for texting back")
+    html = client.get(f"/conversations/{CALLER}").get_data(as_text=True)
+    assert html.count('data-testid="bubble"') == 2
+    assert 'data-direction="out"' in html and 'data-direction="in"' in html
+    assert "Automatic text-back" in html
+    assert re.search(r'data-status="(sent|delivered)"', html)
+    # 24-hour clock in London (GB): "HH:MM", not "AM/PM"
+    assert f'datetime="{incoming["at"]}"' in html
+    assert re.search(r'<time datetime="[^"]+" title="[^"]+">\d\d:\d\d</time>', html)
+    assert f'href="tel:{CALLER}"' in html
+
+
+def test_a_script_in_a_text_is_shown_as_text(client, text_in):
+    text_in(CALLER, '<script>alert("pwned")</script><img src=x onerror=alert(1)>')
+    for path in (f"/conversations/{CALLER}", "/conversations/", "/"):
+        html = client.get(path).get_data(as_text=True)
+        assert "<script>alert" not in html
+        assert "<img src=x" not in html
+    html = client.get(f"/conversations/{CALLER}").get_data(as_text=True)
+    assert "&lt;script&gt;alert(&#34;pwned&#34;)&lt;/script&gt;" in html
+    live = client.get(f"/live/conversation/{CALLER}").get_json()
+    assert "<script>alert" not in live["insert"]
+    assert "&lt;script&gt;" in live["insert"]
+
+
+def test_an_unknown_number_is_404(client):
+    response = client.get("/conversations/+12025550999")
+    assert response.status_code == 404
+    assert 'data-testid="no-conversation"' in response.get_data(as_text=True)
+    assert client.get("/live/conversation/+12025550999").status_code == 404
+
+
+def test_reply(client, box, ring):
+    ring(CALLER)
+    before = len(box.simulator.sent)
+    response = client.post(f"/conversations/{CALLER}/reply", data={"text": "Be there at 3"})
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/conversations/{CALLER}#reply")
+    wait_for(lambda: any(s.text == "Be there at 3" for s in box.simulator.sent[before:]),
+             message="the reply to be sent")
+    html = client.get(f"/conversations/{CALLER}").get_data(as_text=True)
+    assert "Be there at 3" in html
+    assert "Reply queued" in html
+
+
+def test_an_empty_reply_is_refused(client, ring):
+    ring(CALLER)
+    response = client.post(f"/conversations/{CALLER}/reply", data={"text": "  "})
+    assert response.status_code == 400
+    assert "Write a reply first." in response.get_data(as_text=True)
+
+
+def test_a_reply_too_long_keeps_the_draft(client, ring):
+    ring(CALLER)
+    draft = "x" * 1001
+    response = client.post(f"/conversations/{CALLER}/reply", data={"text": draft})
+    assert response.status_code == 400
+    assert draft in response.get_data(as_text=True)
+
+
+def test_a_reply_the_box_refuses_shows_its_reason(client, box, text_in):
+    text_in(CALLER, "STOP")
+    wait_for(lambda: box.conversation(CALLER)["contact"]["opted_out"], message="the opt-out")
+    response = client.post(f"/conversations/{CALLER}/reply", data={"text": "Sorry to see you go"})
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "texted STOP" in html
+    assert 'data-testid="opted-out"' in html
+
+
+def test_a_reply_needs_csrf(client, box, ring):
+    ring(CALLER)
+    before = len(box.conversation(CALLER)["messages"])
+    response = client.post(f"/conversations/{CALLER}/reply", csrf=False, data={"text": "hi"})
+    assert response.status_code == 400
+    assert len(box.conversation(CALLER)["messages"]) == before
+
+
+def test_quick_replies_have_their_placeholders_filled(client, box, ring):
+    box.update_settings({"booking_link": "https://book.example.com/ace",
+                         "quick_replies": ["Book a time here: {booking_link}", "On my way"]})
+    ring(CALLER)
+    html = client.get(f"/conversations/{CALLER}").get_data(as_text=True)
+    assert 'data-fill-text="Book a time here: https://book.example.com/ace"' in html
+    assert 'data-fill-text="On my way"' in html
+    assert "{booking_link}" not in html
+
+
+def test_mark_booked_with_a_job_value(client, box, ring):
+    ring(CALLER)
+    response = client.post(f"/conversations/{CALLER}/booked", data={"booked": "yes",
+                                                                     "job_value": "$1,250"})
+    assert response.status_code == 302
+    contact = box.conversation(CALLER)["contact"]
+    assert contact["booked"] is True and contact["job_value"] == 1250
+    html = client.get(f"/conversations/{CALLER}").get_data(as_text=True)
+    assert 'data-testid="booked-pill"' in html and "$1,250" in html
+    client.post(f"/conversations/{CALLER}/booked", data={"booked": "no"})
+    assert box.conversation(CALLER)["contact"]["booked"] is False
+
+
+def test_a_bad_job_value_is_refused(client, box, ring):
+    ring(CALLER)
+    response = client.post(f"/conversations/{CALLER}/booked", data={"booked": "yes",
+                                                                     "job_value": "lots"})
+    assert response.status_code == 400
+    assert 'data-testid="error-job_value"' in response.get_data(as_text=True)
+    assert box.conversation(CALLER)["contact"]["booked"] is False
+
+
 def test_booked_for_an_unknown_number_is_404(client):
     assert client.post("/conversations/+12025550999/booked", data={"booked": "yes"}).status_code == 404
 
