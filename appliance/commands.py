@@ -2,6 +2,10 @@
 
 Runs on the service thread. Each command changes settings through the store and confirms to the
 owner by SMS where that makes sense, so the owner always knows what the box just did.
+
+The button's status text also carries the setup hotspot's name and key: whoever presses the
+button is holding the box, and the text goes to the owner's own phone (a STATUS texted in does
+not get the key: a text's sender can be faked, though the answer still goes to the owner).
 """
 from __future__ import annotations
 
@@ -11,7 +15,8 @@ from datetime import datetime, timedelta
 from typing import Callable, Optional
 
 from appliance import relay, schedule
-from appliance.domain import SendStatusReport, SendText, StartSetupHotspot, ToggleAway
+from appliance.domain import (SendStatusReport, SendText, StartSetupHotspot, ToggleAway,
+                              ValidationError)
 
 log = logging.getLogger(__name__)
 
@@ -21,11 +26,13 @@ FIRST_RUN_WINDOW = timedelta(minutes=10)
 class Commands:
     """Carries out button and owner commands."""
 
-    def __init__(self, store, outgoing, status_facts: Callable[[], dict], wifi=None):
+    def __init__(self, store, outgoing, status_facts: Callable[[], dict], wifi=None,
+                 hotspot_key: Optional[Callable[[], str]] = None):
         self.store = store
         self.outgoing = outgoing
         self.status_facts = status_facts
         self.wifi = wifi
+        self.hotspot_key = hotspot_key
         self.first_run_until: Optional[datetime] = None
 
     def handle(self, command, now: datetime) -> None:
@@ -52,7 +59,22 @@ class Commands:
         return self.outgoing.queue_text(SendText(to=owner, text=text, kind=kind), now)
 
     def send_status(self, now: datetime) -> Optional[dict]:
-        return self._tell_owner(relay.format_status(self.status_facts()), now, kind="status")
+        """The button's status text: the STATUS report and how to join the setup hotspot."""
+        text = relay.format_status(self.status_facts())
+        setup = self._setup_wifi()
+        return self._tell_owner(f"{text} {setup}" if setup else text, now, kind="status")
+
+    def _setup_wifi(self) -> str:
+        if self.wifi is None or self.hotspot_key is None:
+            return ""
+        try:
+            # Known once read (nmcli, a moment): the adapter keeps the name.
+            name = self.wifi.hotspot_name()
+        except ValidationError as error:
+            log.warning("could not read the setup hotspot's name: %s", error)
+            name = ""
+        key = self.hotspot_key()
+        return f"Setup Wi-Fi {name} key {key}." if name else f"Setup Wi-Fi key {key}."
 
     def set_away(self, on: bool, now: datetime) -> None:
         settings = self.store.settings()
@@ -90,6 +112,10 @@ class Commands:
                                  level="error")
             return
         self.store.log_event("wifi", f"Setup hotspot on: {name}")
+
+    def close_button_window(self) -> None:
+        """The window was used (a password was set): the next one needs the button again."""
+        self.first_run_until = None
 
     def first_run_open(self, now: datetime) -> bool:
         """Within 10 minutes of a long button press, the first-run password may be set."""

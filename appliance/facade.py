@@ -6,16 +6,16 @@ The web layer never touches the modem, the outbox or the detector. Reads go thro
 """
 from __future__ import annotations
 
-import hashlib
+import ipaddress
 import logging
-import secrets as _random
 import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Optional
 
-from appliance import health, numbers, schedule, secrets, stats, templates
+from appliance import countries, health, numbers, policy, schedule, stats, templates
 from appliance import settings as settings_rules
+from appliance.access import Access
 from appliance.domain import SendText, ValidationError
 
 log = logging.getLogger(__name__)
@@ -25,12 +25,13 @@ COUNTS_TTL = 2.0
 THREAD_LIMIT = 300      # a thread shows its newest texts; years of them would not load fast
 
 
-class Box:
-    """Facade handed to web.create_app."""
+class Box(Access):
+    """Facade handed to web.create_app (passwords, sessions and the like: access.py)."""
 
     def __init__(self, data_dir: Path, store, service, commands, outgoing, outbox, modem, clock,
                  demo: bool = False, simulator=None, wifi=None,
-                 addresses=lambda: [], box_id: Optional[str] = None):
+                 addresses=lambda: [], box_id: Optional[str] = None, auto_texts=None,
+                 hotspot_clients: Optional[str] = None):
         self.data_dir = Path(data_dir)
         self.store = store
         self.service = service
@@ -45,6 +46,9 @@ class Box:
         self._addresses = addresses
         self.box_id = box_id            # stable per data folder (integrations/box_id.py)
         self.integrations = None        # MQTT and webhooks, set by the composition root
+        self.auto_texts = auto_texts
+        if hotspot_clients:
+            self.hotspot_clients = ipaddress.ip_network(hotspot_clients)
         self._counts_cache: Optional[tuple] = None
 
     # --- status -----------------------------------------------------------------------------
@@ -72,7 +76,15 @@ class Box:
             "demo": self.demo,
             "ringing": self._ringing(),
             "box_id": self.box_id,
+            "box_cap": self.auto_text_cap(settings),
         }
+
+    def auto_text_cap(self, settings: Optional[dict] = None) -> Optional[dict]:
+        """While the box-wide cap holds automatic texts back: {"window", "limit", "sent",
+        "since", "setting"} (see auto_texts.py); None while texts flow."""
+        if self.auto_texts is None:
+            return None
+        return self.auto_texts.trip(settings or self.store.settings(), self.clock())
 
     def _ringing(self) -> Optional[dict]:
         """The call ringing right now, if any (a snapshot; the detector's state is immutable)."""
@@ -138,6 +150,17 @@ class Box:
                      "parts_missing": m.get("parts_missing")}
                     for m in self.store.messages_for(number, limit=limit)]
         return {"number": number, "messages": messages, "contact": _summary(contact)}
+
+    def automatic_texts_refused(self, number: str) -> Optional[dict]:
+        """Why the box never texts `number` by itself: {"reason": "premium" | "service_number" |
+        "foreign", "country": its name}; None when it may. The owner's own replies still go
+        (the page warns instead)."""
+        line = numbers.line_of(number)
+        reason = policy.destination_reason(line and line.country, line and line.kind,
+                                           self.store.settings())
+        if not reason:
+            return None
+        return {"reason": reason, "country": countries.name(line.country) if line else ""}
 
     def mark_read(self, number: str) -> None:
         contact = self.store.contact(number)
@@ -235,51 +258,6 @@ class Box:
         result.update(start=start.isoformat(), end=end.isoformat())
         return result
 
-    # --- security ---------------------------------------------------------------------------
-
-    def api_token(self) -> str:
-        return secrets.get_or_create_token(self.data_dir)
-
-    def regenerate_token(self) -> str:
-        token = secrets.regenerate_token(self.data_dir)
-        self.store.log_event("security", "API token regenerated")
-        return token
-
-    def password_is_set(self) -> bool:
-        return secrets.password_is_set(self.data_dir)
-
-    def check_password(self, password: str) -> bool:
-        return secrets.check_password(self.data_dir, password)
-
-    def set_password(self, password: str) -> None:
-        secrets.set_password(self.data_dir, password)
-        self.store.log_event("security", "Admin password set")
-
-    def password_stamp(self) -> str:
-        """A short fingerprint of the password file ("" when none is set). The page keeps it in
-        each login session, so a password change ends every other session."""
-        try:
-            return hashlib.sha256((self.data_dir / "password").read_bytes()).hexdigest()[:16]
-        except FileNotFoundError:
-            return ""
-
-    def first_run_allowed(self, remote_addr: Optional[str]) -> bool:
-        """Setting the first password (and Wi-Fi without a login): within 10 minutes of the
-        10-second button hold, or from a phone on the setup hotspot while no password is set.
-        Once a password exists, hotspot clients log in like everyone else."""
-        if self.commands.first_run_open(self.clock()):
-            return True
-        if self.password_is_set() or not remote_addr or not remote_addr.startswith("10.42."):
-            return False
-        return self.wifi is not None and _safe(self.wifi.hotspot_active)
-
-    def secret_key(self) -> bytes:
-        """The session-signing key, kept in the data folder so logins survive restarts."""
-        path = self.data_dir / "session-key"
-        if not path.exists():
-            secrets.write_private(path, _random.token_hex(32))
-        return path.read_text().strip().encode()
-
 
 def _summary(contact: dict) -> dict:
     return {"number": contact["number"], "last_at": contact.get("last_at"),
@@ -291,11 +269,3 @@ def _summary(contact: dict) -> dict:
 
 def _zone(settings: dict):
     return schedule.shop_zone(settings)
-
-
-def _safe(fn) -> bool:
-    try:
-        return bool(fn())
-    except Exception:  # a Wi-Fi query must never break a page
-        log.exception("Wi-Fi status query failed")
-        return False

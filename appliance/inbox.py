@@ -43,11 +43,12 @@ class Inbox:
                  status_facts: Callable[[], dict] = dict, flash: Callable[[], None] = lambda: None,
                  box_number: Callable[[], object] = lambda: None,
                  part_timeout: timedelta = reassembly.DEFAULT_TIMEOUT,
-                 notify: Callable[[object], None] = lambda event: None):
+                 notify: Callable[[object], None] = lambda event: None, auto_texts=None):
         self.store = store
         self.modem = modem
         self.decode_pdu = decode_pdu
-        self.replies = Replies(store, outgoing, commands, status_facts, box_number, notify)
+        self.replies = Replies(store, outgoing, commands, status_facts, box_number, notify,
+                               auto_texts)
         self.flash = flash
         self.part_timeout = part_timeout
         self._next_expire: Optional[datetime] = None

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Callable, Optional
 
+from appliance.auto_texts import AutoTexts
 from appliance.commands import Commands
 from appliance.facade import VERSION, Box
 from appliance.inbox import Inbox
@@ -54,6 +55,9 @@ class Options:
     ring_interval: float = 1.0            # demo rings (real modems: every 3-7 s)
     clock: Callable[[], datetime] = utc_now   # tests move the shop's "now" to a chosen day
     part_timeout: float = 300.0           # seconds to wait for the rest of a long text
+    # Where phones on the setup hotspot come from (NetworkManager's shared mode). A browser test
+    # that stands in for a phone on the hotspot comes from 127.0.0.1 and says so here.
+    hotspot_clients: str = "10.42.0.0/16"
 
     @property
     def ring_gap(self) -> Optional[timedelta]:
@@ -92,14 +96,18 @@ class Appliance:
         self.results = SendResults(self.store, self.outbox, notify=notify, clock=self.clock)
         self.outgoing = Outgoing(self.store, self.outbox, wake=self.sender.wake)
         self.wifi = options.wifi
+        if self.wifi is not None:      # the setup hotspot is WPA2 with the box's own key
+            self.wifi.use_hotspot_key(self._hotspot_key)
         self.commands = Commands(self.store, self.outgoing, status_facts=self._status_facts,
-                                 wifi=self.wifi)
-        self.textback = TextBack(self.store, self.outgoing, box_number=self._box_number,
-                                 notify=notify)
+                                 wifi=self.wifi, hotspot_key=self._hotspot_key)
+        self.auto_texts = AutoTexts(self.store, self.outgoing)
+        self.textback = TextBack(self.store, self.outgoing, self.auto_texts,
+                                 box_number=self._box_number, notify=notify)
         self.inbox = Inbox(self.store, self.modem, self.outgoing, self.commands,
                            decode_pdu=pdu.decode, status_facts=self._status_facts,
                            flash=self._flash, box_number=self._box_number,
-                           part_timeout=timedelta(seconds=options.part_timeout), notify=notify)
+                           part_timeout=timedelta(seconds=options.part_timeout), notify=notify,
+                           auto_texts=self.auto_texts)
         self.service = Service(self.store, self.modem, self.textback, self.inbox, self.commands,
                                self.results,
                                self.clock, ring_gap=options.ring_gap,
@@ -109,7 +117,8 @@ class Appliance:
         self.box = Box(options.data_dir, self.store, self.service, self.commands, self.outgoing,
                        self.outbox, self.modem, self.clock, demo=options.demo,
                        simulator=self._demo_phone(), wifi=self.wifi, addresses=addresses,
-                       box_id=box_id)
+                       box_id=box_id, auto_texts=self.auto_texts,
+                       hotspot_clients=options.hotspot_clients)
         self.box.integrations = self.integrations
         self.box.start = self.start
         self.box.stop = self.stop
@@ -138,6 +147,10 @@ class Appliance:
 
     def _box_number(self) -> Optional[str]:
         return self.modem.status.sim_number or self.store.settings().get("box_number") or None
+
+    def _hotspot_key(self) -> str:
+        from appliance import secrets
+        return secrets.hotspot_key(self.options.data_dir)
 
     def _status_facts(self) -> dict:
         return self.box.status_facts()
@@ -169,6 +182,7 @@ class Appliance:
         self.outbox.recover_after_restart(self.clock())
         self.integrations.start()
         self.results.recover(before)
+        self.auto_texts.count(self.clock())   # the last day's texts read now, not on a call
         self.service.start()
         self.sender.start()
         self.modem.start()

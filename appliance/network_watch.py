@@ -90,7 +90,8 @@ class NetworkWatch:
         name = self.wifi.start_hotspot()
         self.store.log_event("wifi", f"No network: setup hotspot {name} opened", level="warn")
         self._tell_owner(f"TextBack Box can't reach the shop Wi-Fi. To set it up, join the "
-                         f"Wi-Fi {name} with your phone; the setup page opens by itself.")
+                         f"Wi-Fi {name} with your phone (key on the box's label, or press its "
+                         f"button briefly to get it by text); the setup page opens by itself.")
 
     def _close_hotspot(self, now: datetime) -> None:
         """Give the saved networks another chance (the router may be back by now)."""

@@ -3,17 +3,20 @@
 Every number the modem gives us (caller ID, text sender) and every number the owner types is
 made E.164 here, using the modem's type of number and the shop's region. National numbers are
 parsed with the region, never by prepending "+" (the mistake that makes texts go nowhere).
-Whether a number may be texted is phonenumbers' `is_valid_number`, nothing looser.
+Whether a number may be texted is phonenumbers' `is_valid_number`, nothing looser; whether it
+may get an *automatic* text also depends on its country and kind of line (`line_of`).
 """
 from __future__ import annotations
 
 import logging
 import re
+from dataclasses import dataclass
 from typing import Optional
 
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumberFormat, PhoneNumberType, shortnumberinfo
 
+from appliance import countries
 from appliance.domain import ValidationError
 
 log = logging.getLogger(__name__)
@@ -24,6 +27,29 @@ _TON_ALPHANUMERIC = 5
 # Short codes are 3-6 digits in the places we know (US/CA 5-6, UK 5, most of Europe 4-6).
 _SHORT_CODE_DIGITS = re.compile(r"^\d{3,6}$")
 _NON_DIGITS = re.compile(r"\D")
+
+# Kinds of line, in the shop's words (see `line_of`).
+PERSONAL, PREMIUM, SERVICE = "personal", "premium", "service"
+# A person's phone at the ordinary rate. VoIP numbers (UK 056, many US lines) are ordinary-rate
+# lines people really call from, so they count as personal.
+_PERSONAL_TYPES = {PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE,
+                   PhoneNumberType.FIXED_LINE_OR_MOBILE, PhoneNumberType.VOIP}
+# Texts to these cost more than a normal text or pay the number's owner a share: premium rate
+# (+1 900, UK 09/087), shared cost (UK 084, DE 0180) and "personal numbers" (UK 070 follow-me
+# numbers, charged at premium rates and a well-known fraud route).
+_PREMIUM_TYPES = {PhoneNumberType.PREMIUM_RATE, PhoneNumberType.SHARED_COST,
+                  PhoneNumberType.PERSONAL_NUMBER}
+# Everything else (toll-free, UAN, pager, voicemail, unknown) is a service, not a person.
+# Numbers of no country (region "001": satellite phones +881/+8816, international networks
+# +882/+883, Inmarsat +870, +979 premium) are charged as premium whatever their type.
+
+
+@dataclass(frozen=True)
+class Line:
+    """What kind of line a valid number is: its country (ISO code, "001" for none) and
+    `kind`: PERSONAL, PREMIUM or SERVICE."""
+    country: Optional[str]
+    kind: str
 
 
 def _ton(number_type: Optional[int]) -> Optional[int]:
@@ -86,6 +112,18 @@ def is_textable(e164: Optional[str]) -> bool:
     """True only when phonenumbers says the number is valid (the contract for texting)."""
     number = _parse(e164, None) if e164 else None
     return number is not None and phonenumbers.is_valid_number(number)
+
+
+def line_of(e164: Optional[str]) -> Optional[Line]:
+    """The country and kind of line of an E.164 number; None when it is not a valid number."""
+    number = _parse(e164, None) if e164 else None
+    if number is None or not phonenumbers.is_valid_number(number):
+        return None
+    country = phonenumbers.region_code_for_number(number)
+    kind = phonenumbers.number_type(number)
+    if country == countries.NO_COUNTRY or kind in _PREMIUM_TYPES:
+        return Line(country, PREMIUM)
+    return Line(country, PERSONAL if kind in _PERSONAL_TYPES else SERVICE)
 
 
 def is_short_code(raw: str, region: str) -> bool:

@@ -33,10 +33,11 @@ class Replies:
 
     def __init__(self, store, outgoing, commands, status_facts: Callable[[], dict],
                  box_number: Callable[[], object] = lambda: None,
-                 notify: Callable[[object], None] = lambda event: None):
+                 notify: Callable[[object], None] = lambda event: None, auto_texts=None):
         self.store = store
         self.notify = notify            # box events out (MQTT, webhooks); never blocks
         self.outgoing = outgoing
+        self.auto_texts = auto_texts
         self.commands = commands
         self.status_facts = status_facts
         self.box_number = box_number
@@ -91,16 +92,28 @@ class Replies:
         name = settings.get("business_name") or "us"
         if keyword == "stop" and not contact.get("opted_out"):
             self._consent(number, contact, "opted_out", now)
-            self._send(number, CONFIRMATIONS["stop"].format(name=name), "keyword", now)
+            self._answer(number, CONFIRMATIONS["stop"].format(name=name), settings, now)
         elif keyword == "start" and contact.get("opted_out"):
             self._consent(number, contact, "opted_in", now)
-            self._send(number, CONFIRMATIONS["start"].format(name=name), "keyword", now)
+            self._answer(number, CONFIRMATIONS["start"].format(name=name), settings, now)
         elif keyword == "help" and not contact.get("opted_out"):
-            self._send(number, self._help_text(settings), "keyword", now)
+            self._answer(number, self._help_text(settings), settings, now)
         urgent = keywords.urgent_words_in(text, settings.get("urgent_words") or [])
         owner = settings.get("owner_phone")
         if owner and (urgent or settings.get("forward_replies")):
             self._forward(number, text, urgent, settings, now)
+
+    def _answer(self, number: str, text: str, settings: dict, now: datetime) -> None:
+        """An automatic answer to a keyword: it obeys the rules of every automatic text (a
+        person's phone in an allowed country, the box-wide cap). The keyword itself is honoured
+        either way."""
+        refusal = self.auto_texts.refusal(number, settings, now) if self.auto_texts else None
+        if refusal:
+            log.info("not answering %s's keyword automatically: %s", number, refusal)
+            return
+        self._send(number, text, "keyword", now)
+        if self.auto_texts:
+            self.auto_texts.sent(now)
 
     def _consent(self, number: str, contact: dict, event: str, now: datetime) -> None:
         consent = list(contact.get("consent") or [])

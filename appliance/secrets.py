@@ -1,4 +1,5 @@
-"""The API token and the admin password, each in its own small file in the data folder.
+"""The API token, the admin password and the setup hotspot's key, each in its own small file in
+the data folder.
 
 Not in TinyDB on purpose: `python -m appliance token` and `password` run as separate processes
 while the daemon runs, and TinyDB files must only ever be opened by the daemon. These files are
@@ -8,10 +9,16 @@ so a reader sees either the old or the new content and nobody else can read them
     api-token   the bearer token for the JSON API, on one line; survives restarts until
                 regenerated
     password    "scrypt$<n>$<r>$<p>$<salt>$<hash>" (base64); the password itself is never stored
+    hotspot-key the setup hotspot's WPA2 key ("abcd-efgh-jkmn"), made once per box; printed on
+                its label, shown on the Wi-Fi page and in the button's status text
+
+A password must not be one of the most common ones (common_passwords.txt): those are what an
+attacker on the shop Wi-Fi tries first.
 """
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import logging
@@ -20,6 +27,7 @@ import re
 import stat
 import tempfile
 from pathlib import Path
+from random import SystemRandom
 from typing import Optional
 
 from appliance.domain import ValidationError
@@ -29,10 +37,16 @@ log = logging.getLogger(__name__)
 
 TOKEN_FILE = "api-token"
 PASSWORD_FILE = "password"
+HOTSPOT_KEY_FILE = "hotspot-key"
+COMMON_PASSWORDS = Path(__file__).with_name("common_passwords.txt")
+# Read off a label and typed on a phone: lower case, no 0/o, 1/l/i. 12 of 31 letters: 59 bits.
+KEY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+KEY_GROUPS, KEY_GROUP = 3, 4
 MIN_PASSWORD = 8
 MAX_PASSWORD = 1024
 SCRYPT = {"n": 2 ** 14, "r": 8, "p": 1}   # ~16 MiB and well under a second on a Raspberry Pi
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,256}$")
+_WPA_KEY = re.compile(r"^[ -~]{8,63}$")       # a WPA passphrase: 8-63 printable ASCII
 
 
 def write_private(path: Path, text: str) -> None:
@@ -46,31 +60,13 @@ def write_private(path: Path, text: str) -> None:
 
 def read_token(data_dir: Path) -> Optional[str]:
     """The saved token, or None when there is none (or the file holds no usable token)."""
-    try:
-        token = (Path(data_dir) / TOKEN_FILE).read_text(encoding="utf-8").strip()
-    except FileNotFoundError:
-        return None
-    except (OSError, UnicodeDecodeError) as error:
-        log.error("cannot read the API token file: %s", error)
-        return None
-    return token if _TOKEN.match(token) else None
+    return _read_line(Path(data_dir) / TOKEN_FILE, _TOKEN, "API token")
 
 
 def get_or_create_token(data_dir: Path) -> str:
     """The token, creating one if there is none. Safe when two processes race to create it:
     the file is linked into place only if it does not exist yet, so both end with the same one."""
-    path = Path(data_dir) / TOKEN_FILE
-    token = read_token(data_dir)
-    if token:
-        _keep_private(path)
-        return token
-    if not path.exists() and _create_exclusive(path, _new_token() + "\n"):
-        log.info("created a new API token")
-    token = read_token(data_dir)
-    if token:
-        return token
-    log.warning("the API token file held no usable token; writing a new one")
-    return regenerate_token(data_dir)
+    return _get_or_create(Path(data_dir) / TOKEN_FILE, _TOKEN, _new_token, "API token")
 
 
 def regenerate_token(data_dir: Path) -> str:
@@ -83,6 +79,36 @@ def regenerate_token(data_dir: Path) -> str:
 
 def _new_token() -> str:
     return base64.urlsafe_b64encode(os.urandom(32)).rstrip(b"=").decode("ascii")
+
+
+def _read_line(path: Path, valid: re.Pattern, what: str) -> Optional[str]:
+    """The one line of a small secret file, or None (no file, unreadable, not `valid`)."""
+    try:
+        value = path.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as error:
+        log.error("cannot read the %s file: %s", what, error)
+        return None
+    return value if valid.match(value) else None
+
+
+def _get_or_create(path: Path, valid: re.Pattern, make, what: str) -> str:
+    """The secret in `path`, made with `make()` if there is none. Processes racing to make it
+    all end with the same one; a file holding nothing usable is replaced."""
+    value = _read_line(path, valid, what)
+    if value:
+        _keep_private(path)
+        return value
+    if not path.exists() and _create_exclusive(path, make() + "\n"):
+        log.info("created a new %s", what)
+    value = _read_line(path, valid, what)
+    if value:
+        return value
+    log.warning("the %s file held nothing usable; writing a new one", what)
+    value = make()
+    write_private(path, value + "\n")
+    return value
 
 
 def _create_exclusive(path: Path, text: str) -> bool:
@@ -122,7 +148,32 @@ def _keep_private(path: Path) -> None:
         log.warning("cannot check the mode of %s: %s", path, error)
 
 
+# --- the setup hotspot's key ----------------------------------------------------------------
+
+def hotspot_key(data_dir: Path) -> str:
+    """The setup hotspot's WPA2 key, made (once, safely against a race) if there is none."""
+    return _get_or_create(Path(data_dir) / HOTSPOT_KEY_FILE, _WPA_KEY, _new_hotspot_key,
+                          "setup hotspot key")
+
+
+def _new_hotspot_key() -> str:
+    pick = SystemRandom().choice
+    return "-".join("".join(pick(KEY_ALPHABET) for _ in range(KEY_GROUP))
+                    for _ in range(KEY_GROUPS))
+
+
 # --- admin password ------------------------------------------------------------------------
+
+def common_password(password: str) -> bool:
+    """One of the most used passwords (case does not matter)."""
+    return password.strip().lower() in _common_passwords()
+
+
+@functools.lru_cache(maxsize=1)
+def _common_passwords() -> frozenset:
+    lines = COMMON_PASSWORDS.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
 
 def set_password(data_dir: Path, password: str) -> None:
     """Save a new admin password (as a salted scrypt hash). Raises ValidationError."""
@@ -132,6 +183,10 @@ def set_password(data_dir: Path, password: str) -> None:
         raise ValidationError({"password": f"must be at least {MIN_PASSWORD} characters"})
     if len(password) > MAX_PASSWORD:
         raise ValidationError({"password": f"must be at most {MAX_PASSWORD} characters"})
+    if common_password(password):
+        raise ValidationError({"password": "is one of the most common passwords, the first ones "
+                                           "an attacker tries; choose another (a few unrelated "
+                                           "words make a good one)"})
     salt = os.urandom(16)
     digest = _scrypt(password, salt, **SCRYPT)
     line = "$".join(["scrypt", str(SCRYPT["n"]), str(SCRYPT["r"]), str(SCRYPT["p"]),

@@ -25,6 +25,7 @@ from appliance.templates import DEFAULT_MESSAGES
 log = logging.getLogger(__name__)
 
 MERGED_BY_KEY = ("messages", "hours")
+CAPS = ("auto_texts_per_hour", "auto_texts_per_day")
 MESSAGE_MAX_CHARS = 640
 
 DEFAULTS: dict = {
@@ -38,6 +39,7 @@ DEFAULTS: dict = {
     "paused": False, "forward_replies": True, "reject_after_seconds": None,
     "cooldown_minutes": 720, "daily_cap": 3, "active_conversation_hours": 4,
     "ring_gap_seconds": 8, "exclude": [],
+    "allowed_countries": [], "auto_texts_per_hour": 20, "auto_texts_per_day": 100,
     "urgent_words": ["urgent", "emergency", "asap", "leak", "flood", "burst", "no heat",
                      "no power", "gas", "sparking"],
     "quick_replies": ["Here's a link to grab a time that works for you: {booking_link}",
@@ -105,6 +107,14 @@ FIELDS = (
           4, 30),
     Field("exclude", "Never text", "Numbers that are never texted back.", "phones",
           max_items=500),
+    Field("allowed_countries", "Also text callers from",
+          "Countries (two-letter codes like CA) whose callers get automatic texts too; your own "
+          "country always does.", "regions", max_items=50),
+    Field("auto_texts_per_hour", "Automatic texts per hour",
+          "Most automatic texts the whole box sends in any hour; more missed calls are logged, "
+          "not texted, and you get a text.", "int", 1, 1000),
+    Field("auto_texts_per_day", "Automatic texts per day",
+          "Most automatic texts the whole box sends in any 24 hours.", "int", 1, 10000),
     Field("urgent_words", "Urgent words", "Replies containing these are flagged urgent.",
           "words", max_length=40, max_items=50),
     Field("quick_replies", "Quick replies", "Ready-made replies on the conversation page.",
@@ -158,6 +168,7 @@ def validate_patch(current: dict, patch: dict) -> dict:
                                         current.get("region") or region, region)
         if problem:
             errors["emergency_number"] = problem
+    _check_caps(merged, patch, errors)
     owner = merged.get("owner_phone")
     if owner and owner == merged.get("box_number") and "owner_phone" not in errors:
         # The box would forward replies to itself and answer its own texts.
@@ -165,6 +176,17 @@ def validate_patch(current: dict, patch: dict) -> dict:
     if errors:
         raise ValidationError(errors)
     return merged
+
+
+def _check_caps(merged: dict, patch: dict, errors: dict) -> None:
+    """A day's cap below the hour's would make the hour's meaningless: say so on the one changed."""
+    hour, day = (merged.get(cap) for cap in CAPS)
+    if "auto_texts_per_hour" in errors or "auto_texts_per_day" in errors:
+        return
+    if isinstance(hour, int) and isinstance(day, int) and day < hour:
+        key = "auto_texts_per_day" if "auto_texts_per_day" in patch else "auto_texts_per_hour"
+        errors[key] = (f"the limit per day ({day}) can't be lower than the limit per hour "
+                       f"({hour})")
 
 
 def load(saved: dict) -> dict:
@@ -176,6 +198,8 @@ def load(saved: dict) -> dict:
         parts = value.items() if key in MERGED_BY_KEY and isinstance(value, dict) else [None]
         for part in parts:
             patch = {key: dict([part])} if part else {key: value}
+            if key in CAPS:      # checked against each other: loaded together
+                patch = {cap: saved[cap] for cap in CAPS if cap in saved}
             try:
                 result = validate_patch(result, patch)
             except ValidationError as error:

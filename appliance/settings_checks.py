@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import re
 from datetime import date
+from functools import partial
 from typing import Any, Optional
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -88,16 +89,6 @@ def _e164(value: str, region: str) -> Optional[str]:
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
-def _phones(field, key, value, region, errors):
-    items = _list(field, key, value, errors)
-    cleaned = []
-    for index, item in enumerate(items):
-        number = _phone(field, f"{key}[{index}]", item, region, errors)
-        if number and number not in cleaned:
-            cleaned.append(number)
-    return cleaned
-
-
 def _url(field, key, value, region, errors):
     value = _text(field, key, value, region, errors)
     if not isinstance(value, str) or not value or key in errors:
@@ -133,6 +124,18 @@ def _region(field, key, value, region, errors):
     return code
 
 
+def _each(check_one):
+    """A list check: `check_one` on every item ("key[2]" names it), repeats dropped."""
+    def check_list(field, key, value, region, errors):
+        cleaned = []
+        for index, item in enumerate(_list(field, key, value, errors)):
+            item = check_one(field, f"{key}[{index}]", item, region, errors)
+            if item and item not in cleaned:
+                cleaned.append(item)
+        return cleaned
+    return check_list
+
+
 def _number(field, key, value, region, errors, whole=False):
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         errors[key] = "must be a number"
@@ -146,10 +149,6 @@ def _number(field, key, value, region, errors, whole=False):
     if (low is not None and value < low) or (high is not None and value > high):
         errors[key] = f"must be between {_n(low)} and {_n(high)}"
     return value
-
-
-def _int(field, key, value, region, errors):
-    return _number(field, key, value, region, errors, whole=True)
 
 
 def _bool(field, key, value, region, errors):
@@ -296,8 +295,8 @@ def _n(value) -> str:
     return "any" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
 
 
-_CHECKS = {"text": _text, "subdivision": _subdivision, "phone": _phone, "phones": _phones,
-           "url": _url, "timezone": _timezone, "region": _region, "int": _int,
-           "number": _number, "bool": _bool, "words": _strings, "lines": _strings,
-           "dates": _dates, "away": _away, "messages": _messages, "hours": _hours,
-           **CONNECTION_CHECKS}
+_CHECKS = {"text": _text, "subdivision": _subdivision, "phone": _phone, "phones": _each(_phone),
+           "url": _url, "timezone": _timezone, "region": _region, "regions": _each(_region),
+           "int": partial(_number, whole=True), "number": _number, "bool": _bool,
+           "words": _strings, "lines": _strings, "dates": _dates, "away": _away,
+           "messages": _messages, "hours": _hours, **CONNECTION_CHECKS}

@@ -1,8 +1,10 @@
 """From a missed call to a queued text-back (or a logged reason why not).
 
 Runs on the service thread. Translates the detector's CallMissed into the policy's inputs
-(E.164 number, the caller's history), asks the pure policy, then records the call with its
-outcome and, when the answer is "text", queues the text-back through the outbox.
+(E.164 number, its country and kind of line, the caller's history, the box's automatic texts
+lately), asks the pure policy, then records the call with its outcome and, when the answer is
+"text", queues the text-back through the outbox. A text-back stopped by the box-wide cap is
+reported to the owner once per trip (auto_texts.py).
 """
 from __future__ import annotations
 
@@ -21,9 +23,11 @@ log = logging.getLogger(__name__)
 class TextBack:
     """Decides and records what happens to each missed call."""
 
-    def __init__(self, store, outgoing, box_number=lambda: None, notify=lambda event: None):
+    def __init__(self, store, outgoing, auto_texts, box_number=lambda: None,
+                 notify=lambda event: None):
         self.store = store
         self.outgoing = outgoing
+        self.auto_texts = auto_texts
         self.box_number = box_number
         self.notify = notify            # box events out (MQTT, webhooks); never blocks
 
@@ -32,7 +36,8 @@ class TextBack:
         missed = self._forwarding_known(missed)
         facts = call_facts(missed, settings.get("region", "US"))
         history = self._history(facts.number, settings, now)
-        decision = policy.decide(facts, settings, history, now, box_number=self.box_number())
+        decision = policy.decide(facts, settings, history, now, box_number=self.box_number(),
+                                 sent=self.auto_texts.count(now))
         record = {
             "number": facts.number,
             "raw_number": missed.number,
@@ -55,7 +60,12 @@ class TextBack:
                          call_id=record["id"]),
                 now, message_id=record["message_id"],
                 contact_fields=self._textback_fields(facts.number, settings, now))
+            self.auto_texts.sent(now)
+        elif decision.outcome == "box_cap":    # the trip is known before the call shows
+            self.auto_texts.stopped(settings, now)
         call = self.store.add_call(record)
+        if decision.outcome == "text":
+            self.auto_texts.passed(now)
         self.notify(box_events.call_missed(call, now))
         log.info("missed call %s from %s: %s", call["id"], facts.number or "withheld",
                  call["outcome"])
@@ -103,11 +113,13 @@ def call_facts(missed: CallMissed, region: str) -> policy.CallFacts:
     withheld = not raw
     e164 = None if withheld else numbers.to_e164(raw, missed.number_type, region)
     short = bool(raw) and numbers.is_short_code(raw, region)
-    valid = bool(e164) and numbers.is_textable(e164)
+    line = numbers.line_of(e164)
+    valid = line is not None
     # What cannot be made a valid E.164 number is kept as the modem gave it, never texted.
     number = e164 if valid else raw or None
     return policy.CallFacts(number=number, raw_number=raw, withheld=withheld, valid=valid,
-                            short_code=short, forwarded=missed.forwarded)
+                            short_code=short, forwarded=missed.forwarded,
+                            country=line and line.country, line=line and line.kind)
 
 
 def _parse(value) -> Optional[datetime]:

@@ -1,4 +1,4 @@
-"""Running NetworkManager's `nmcli` safely and reading what it prints.
+"""Running NetworkManager's `nmcli` safely, the commands we run, and reading what it prints.
 
 - `run_nmcli`: argument lists only (never a shell), a timeout on every call, English messages
   in UTF-8 (LC_ALL=C.UTF-8) so errors can be recognised and SSIDs stay intact.
@@ -7,6 +7,7 @@
   values print as nothing (hidden SSIDs, open networks).
 - `parse_multiline`: terse multiline output (`device show`, `connection show <id>`) prints
   `NAME:value` or `NAME[n]:value` per line and does NOT escape the value.
+- `validate_ssid` / `validate_passphrase`: what nmcli would refuse, refused first in plain words.
 - `WifiError`: what went wrong in plain words, keyed by the form field it concerns ("ssid",
   "psk" or "wifi"); it is a domain ValidationError so the page can show it like any input error.
 """
@@ -24,6 +25,12 @@ log = logging.getLogger(__name__)
 
 NMCLI = "nmcli"
 SCAN_FIELDS = "IN-USE,BSSID,SSID,CHAN,SIGNAL,SECURITY"
+RESCAN = [NMCLI, "device", "wifi", "rescan"]
+LIST = [NMCLI, "-t", "-f", SCAN_FIELDS, "device", "wifi", "list", "--rescan", "no"]
+DEVICES = [NMCLI, "-t", "-f", "DEVICE,TYPE,STATE,CONNECTION", "device", "status"]
+ACTIVE = [NMCLI, "-t", "-f", "NAME,UUID,TYPE,DEVICE", "connection", "show", "--active"]
+PROFILES = [NMCLI, "-t", "-f", "NAME,UUID,TYPE", "connection", "show"]
+WIFI_TYPE = "802-11-wireless"
 Runner = Callable[[list, float], object]   # (args, timeout) -> object with returncode/stdout/stderr
 
 
@@ -76,6 +83,35 @@ def _loggable(args: Sequence[str]) -> str:
         if arg in ("password", "wifi-sec.psk", "802-11-wireless-security.psk"):
             shown[i + 1] = "****"
     return " ".join(shown)
+
+
+# --- validation -------------------------------------------------------------------------------
+
+def validate_ssid(ssid, field: str = "ssid") -> str:
+    if not isinstance(ssid, str) or not ssid:
+        raise ValidationError({field: "Enter the network name."})
+    size = len(ssid.encode("utf-8"))
+    if size > 32:
+        raise ValidationError({field: f"A network name is at most 32 bytes; this one is {size}."})
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in ssid):
+        raise ValidationError({field: "The network name contains a control character."})
+    return ssid
+
+
+def validate_passphrase(psk, field: str = "psk") -> str:
+    """'' (open network) or a WPA passphrase: 8-63 printable ASCII characters."""
+    if psk is None or psk == "":
+        return ""
+    if not isinstance(psk, str):
+        raise ValidationError({field: "The password must be text."})
+    if not 8 <= len(psk) <= 63:
+        raise ValidationError(
+            {field: f"A Wi-Fi password has 8 to 63 characters; this one has {len(psk)}."})
+    bad = sorted({ch for ch in psk if not " " <= ch <= "~"})
+    if bad:
+        raise ValidationError({field: "A Wi-Fi password may only use plain keyboard characters "
+                                      f"(A-Z, a-z, 0-9, punctuation), not {' '.join(bad)}."})
+    return psk
 
 
 # --- reading output ---------------------------------------------------------------------------

@@ -6,35 +6,30 @@ only, never a shell. Tests and the browser test use a runner that plays recorded
 One radio cannot scan well while it hosts the setup hotspot, so `scan()` keeps the last good
 list and `start_hotspot()` scans first: the setup page still has networks to offer.
 The hotspot uses NetworkManager's "shared" mode, so the box is HOTSPOT_ADDRESS on it.
+
+The setup hotspot itself (always WPA2 with the box's own key) is in hotspot.py.
 """
 from __future__ import annotations
 
 import logging
 import threading
 from dataclasses import asdict, dataclass
-from typing import Optional
+from typing import Callable, Optional
 
 from appliance.domain import ValidationError
-from hardware.nmcli import (NMCLI, SCAN_FIELDS, Network, Result, Runner, WifiError,
-                            default_runner, explain, parse_multiline, parse_scan, parse_table,
-                            run_nmcli)
+from hardware.hotspot import HOTSPOT_ADDRESS, HOTSPOT_CONNECTION, SetupHotspot
+from hardware.nmcli import (ACTIVE, DEVICES, LIST, NMCLI, PROFILES, RESCAN, WIFI_TYPE, Network,
+                            Result, Runner, WifiError, default_runner, explain, parse_multiline,
+                            parse_scan, parse_table, run_nmcli, validate_passphrase,
+                            validate_ssid)
 
 __all__ = ["Wifi", "WifiStatus", "Network", "WifiError", "HOTSPOT_ADDRESS", "HOTSPOT_CONNECTION",
-           "validate_ssid", "validate_passphrase", "parse_scan"]
+           "validate_ssid", "validate_passphrase", "parse_scan", "ACTIVE", "DEVICES", "LIST",
+           "PROFILES", "RESCAN"]
 
 log = logging.getLogger(__name__)
 
-HOTSPOT_CONNECTION = "textback-hotspot"
-HOTSPOT_ADDRESS = "10.42.0.1"          # NetworkManager's default for ipv4.method shared
 CONNECT_WAIT = 45                      # nmcli --wait for joining a network, seconds
-HOTSPOT_WAIT = 30
-
-RESCAN = [NMCLI, "device", "wifi", "rescan"]
-LIST = [NMCLI, "-t", "-f", SCAN_FIELDS, "device", "wifi", "list", "--rescan", "no"]
-DEVICES = [NMCLI, "-t", "-f", "DEVICE,TYPE,STATE,CONNECTION", "device", "status"]
-ACTIVE = [NMCLI, "-t", "-f", "NAME,UUID,TYPE,DEVICE", "connection", "show", "--active"]
-PROFILES = [NMCLI, "-t", "-f", "NAME,UUID,TYPE", "connection", "show"]
-WIFI_TYPE = "802-11-wireless"
 
 
 @dataclass(frozen=True)
@@ -54,43 +49,17 @@ class WifiStatus:
         return dict(asdict(self), addresses=list(self.addresses), connected=self.connected)
 
 
-# --- validation -------------------------------------------------------------------------------
-
-def validate_ssid(ssid, field: str = "ssid") -> str:
-    if not isinstance(ssid, str) or not ssid:
-        raise ValidationError({field: "Enter the network name."})
-    size = len(ssid.encode("utf-8"))
-    if size > 32:
-        raise ValidationError({field: f"A network name is at most 32 bytes; this one is {size}."})
-    if any(ord(ch) < 32 or ord(ch) == 127 for ch in ssid):
-        raise ValidationError({field: "The network name contains a control character."})
-    return ssid
-
-
-def validate_passphrase(psk, field: str = "psk") -> str:
-    """'' (open network) or a WPA passphrase: 8-63 printable ASCII characters."""
-    if psk is None or psk == "":
-        return ""
-    if not isinstance(psk, str):
-        raise ValidationError({field: "The password must be text."})
-    if not 8 <= len(psk) <= 63:
-        raise ValidationError(
-            {field: f"A Wi-Fi password has 8 to 63 characters; this one has {len(psk)}."})
-    bad = sorted({ch for ch in psk if not " " <= ch <= "~"})
-    if bad:
-        raise ValidationError({field: "A Wi-Fi password may only use plain keyboard characters "
-                                      f"(A-Z, a-z, 0-9, punctuation), not {' '.join(bad)}."})
-    return psk
-
-
-class Wifi:
+class Wifi(SetupHotspot):
     """NetworkManager adapter. Every method may raise WifiError (a ValidationError)."""
 
     def __init__(self, runner: Runner = None, *, timeout: float = 15.0,
-                 hotspot_connection: str = HOTSPOT_CONNECTION):
+                 hotspot_connection: str = HOTSPOT_CONNECTION,
+                 hotspot_key: Optional[Callable[[], str]] = None):
         self._runner = runner or default_runner
         self._timeout = timeout
         self._hotspot_connection = hotspot_connection
+        self._hotspot_key = hotspot_key
+        self._default_ssid: Optional[str] = None
         self._lock = threading.Lock()
         self._networks: list[Network] = []
         self._hosting = False
@@ -212,12 +181,6 @@ class Wifi:
         self._hosting = False
         return self.status()
 
-    def _restart_hotspot(self) -> None:
-        try:
-            self.start_hotspot(self.hotspot_ssid, self._hotspot_password, scan_first=False)
-        except WifiError as exc:   # the join error matters more; this one goes to the log
-            log.error("wifi: could not bring the setup hotspot back: %s", exc.message)
-
     def forget(self, ssid: str) -> list[str]:
         """Delete every saved profile for this network (by SSID or profile name)."""
         ssid = validate_ssid(ssid)
@@ -233,61 +196,3 @@ class Wifi:
             raise WifiError(f"No saved network called {ssid}.", field="ssid")
         log.info("wifi: forgot %s", ", ".join(gone))
         return gone
-
-    # --- the setup hotspot --------------------------------------------------------------------
-
-    def default_hotspot_ssid(self, device: str) -> str:
-        """TextBack-XXXX with the last four hex digits of the Wi-Fi adapter's address."""
-        args = [NMCLI, "-t", "-f", "GENERAL.HWADDR", "device", "show", device]
-        result = self._run(args, "read the Wi-Fi address", check=False)
-        hwaddr = (parse_multiline(result.stdout).get("GENERAL.HWADDR") or [""])[0]
-        digits = "".join(ch for ch in hwaddr if ch.isalnum()).upper()
-        return f"TextBack-{digits[-4:]}" if len(digits) >= 4 else "TextBack-Setup"
-
-    def start_hotspot(self, ssid: Optional[str] = None, password: Optional[str] = None,
-                      scan_first: bool = True) -> str:
-        """Open the setup hotspot (open network, or WPA with `password`); returns its name.
-        It scans first: the last chance to see other networks while the radio hosts."""
-        password = validate_passphrase(password, "password")
-        device = self._need_device()
-        ssid = validate_ssid(ssid) if ssid else self.default_hotspot_ssid(device)
-        if scan_first:
-            try:
-                self.scan()
-            except WifiError as exc:
-                log.info("wifi: scan before the hotspot failed: %s", exc.message)
-        self._delete_hotspot()
-        name = self._hotspot_connection
-        if password:
-            self._run([NMCLI, "--wait", str(HOTSPOT_WAIT), "device", "wifi", "hotspot",
-                       "ifname", device, "con-name", name, "ssid", ssid, "password", password],
-                      "start the setup hotspot", timeout=HOTSPOT_WAIT + 15)
-        else:
-            self._run([NMCLI, "connection", "add", "type", "wifi", "ifname", device,
-                       "con-name", name, "autoconnect", "no", "ssid", ssid,
-                       "802-11-wireless.mode", "ap", "802-11-wireless.band", "bg",
-                       "ipv4.method", "shared", "ipv6.method", "ignore"],
-                      "set up the setup hotspot")
-            self._run([NMCLI, "--wait", str(HOTSPOT_WAIT), "connection", "up", "id", name],
-                      "start the setup hotspot", timeout=HOTSPOT_WAIT + 15)
-        self._hosting = True
-        self.hotspot_ssid = ssid
-        self._hotspot_password = password
-        log.info("wifi: setup hotspot %r is up (%s)", ssid, "WPA" if password else "open")
-        return ssid
-
-    def stop_hotspot(self) -> None:
-        """Take the hotspot down; NetworkManager then rejoins a saved network by itself."""
-        self._delete_hotspot()
-        self._hosting = False
-        log.info("wifi: setup hotspot stopped")
-
-    def hotspot_active(self) -> bool:
-        rows = parse_table(self._run(ACTIVE, "read connections").stdout, 4)
-        return any(name == self._hotspot_connection for name, _, _, _ in rows)
-
-    def _delete_hotspot(self) -> None:
-        result = self._run([NMCLI, "connection", "delete", "id", self._hotspot_connection],
-                           "remove the setup hotspot", check=False)
-        if result.returncode != 0 and "unknown connection" not in result.stderr.lower():
-            raise explain(result, "remove the setup hotspot")

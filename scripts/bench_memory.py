@@ -77,6 +77,17 @@ def _modem_ready(base: str, token: str) -> bool:
     return status == 200 and json.loads(body)["modem"]["state"] == "ready"
 
 
+def _lift_caps(data: Path) -> None:
+    """The daemon will be rung far more often than a shop is: the box-wide cap must not stop it."""
+    from appliance.store import Store
+    from bench import lift_caps
+    store = Store(data)
+    try:
+        lift_caps(store)
+    finally:
+        store.close()
+
+
 def _die_with_parent() -> None:
     """In the child: SIGTERM when the benchmark dies, even by kill -9 (no stray daemon)."""
     ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
@@ -115,6 +126,7 @@ def daemon_memory(repo: Path, calls: int, caller: Callable[[int], str], busy: bo
         if prepare:
             prepare(data)
         token = get_or_create_token(data)
+        _lift_caps(data)
         set_password(data, "bench-password-1")      # a set-up box: /login is the page
         base = f"http://127.0.0.1:{free_port()}/"
         with open(tmp / "daemon.log", "wb") as log_file:

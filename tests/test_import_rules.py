@@ -7,7 +7,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 PURE = {"domain", "calls", "schedule", "templates", "segments", "keywords", "policy",
-        "reassembly", "relay", "health", "stats", "box_events"}
+        "reassembly", "relay", "health", "stats", "box_events", "countries"}
 STDLIB = set(sys.stdlib_module_names) | {"__future__"}
 
 

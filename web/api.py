@@ -16,6 +16,7 @@ from flask import Blueprint, jsonify, request
 from appliance.domain import ValidationError
 from appliance.settings_connections import public as public_settings
 from web import live, shop
+from web.security import json_body
 
 log = logging.getLogger(__name__)
 
@@ -76,9 +77,9 @@ def _int_arg(name: str, default: int, low: int, high: int):
 
 def _json_object():
     """(body, None) or (None, error response): the request body must be a JSON object."""
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        return None, _bad({"body": "send a JSON object with Content-Type: application/json"})
+    body, problem = json_body()
+    if problem or not isinstance(body, dict):
+        return None, _bad({"body": problem or "send a JSON object"})
     return body, None
 
 

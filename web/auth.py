@@ -1,12 +1,13 @@
-"""Logging in and out, the first-run password, changing the password, and `login_required`.
+"""Logging in and out, login sessions, and `login_required`.
 
-There is no default password. Until one is set, the login page sends the owner to /first-run,
-which only works from the setup hotspot or within 10 minutes of a long button press
-(box.first_run_allowed); otherwise it explains how to set one. Wrong passwords are rate limited
-per client address (web/throttle.py).
+There is no default password. Until one is set, the login page sends the owner to /first-run
+(web/passwords.py, which also has the password reset and change). Password checks are rate
+limited per client address, counted before the check (web/throttle.py).
 
-A session remembers a stamp of the password file it logged in with (box.password_stamp); a
-password change (on the page or with `python -m appliance password`) ends every other session.
+A login session is a random id kept on the box (box.sessions, appliance/sessions.py): the signed
+cookie only carries it. Logging out ends it on the box, so a copied cookie stops working too;
+sessions also end after a week unused. A session also remembers a stamp of the password file
+(box.password_stamp), so a password set with `python -m appliance password` ends every session.
 """
 from __future__ import annotations
 
@@ -19,16 +20,12 @@ from urllib.parse import urlsplit
 from flask import (Blueprint, current_app, flash, g, jsonify, redirect, render_template,
                    request, session, url_for)
 
-from appliance.domain import ValidationError
 from web import shop
 from web.throttle import LoginThrottle
 
 log = logging.getLogger(__name__)
 
 bp = Blueprint("auth", __name__)
-
-MIN_PASSWORD = 8
-MAX_PASSWORD = 200
 
 
 @bp.record_once
@@ -44,13 +41,22 @@ def _password_stamp() -> str:
     return getter() if callable(getter) else ""
 
 
+def _session_alive() -> bool:
+    return shop.box().sessions.check(session.get("sid"), shop.box().clock())
+
+
 def is_logged_in() -> bool:
-    """A session that logged in with the password that is set now (checked once per request).
-    A session from before a password change is cleared."""
+    """A live session on the box that logged in with the password that is set now (checked
+    once per request). A session the box no longer knows, or from before a password change,
+    is cleared."""
     if "logged_in_now" not in g:
         current = bool(session.get("logged_in"))
         if current and session.get("password_stamp") != _password_stamp():
             log.info("session ended: the password changed since it logged in")
+            session.clear()
+            current = False
+        elif current and not _session_alive():
+            log.info("session ended: logged out, or unused for too long")
             session.clear()
             current = False
         g.logged_in_now = current
@@ -80,12 +86,25 @@ def login_required(view):
     return wrapper
 
 
-def _throttle() -> LoginThrottle:
+def throttle() -> LoginThrottle:
     return current_app.extensions["login_throttle"]
 
 
-def _client() -> str:
+def client() -> str:
     return request.remote_addr or "unknown"
+
+
+def try_password(password: str):
+    """(right or wrong, seconds to wait): a password check counted against this address before
+    it runs; (False, seconds) when the address has had its tries for now."""
+    wait = throttle().attempt(client(), time.monotonic())
+    if wait is not None:
+        log.warning("password check refused for %s: rate limited", client())
+        return False, wait
+    if shop.box().check_password(password):
+        throttle().succeeded(client())
+        return True, None
+    return False, None
 
 
 def _safe_next(target: str | None) -> str:
@@ -99,15 +118,17 @@ def _safe_next(target: str | None) -> str:
     return url_for("home.index")
 
 
-def _start_session() -> None:
+def start_session() -> None:
+    """Log this browser in: a new session id on the box (never one the browser brought)."""
     session.clear()
+    session["sid"] = shop.box().sessions.start(shop.box().clock())
     session["logged_in"] = True
     session["password_stamp"] = _password_stamp()
     session.permanent = True
     g.logged_in_now = True
 
 
-def _too_many(wait: float, template: str, **context):
+def too_many(wait: float, template: str, **context):
     minutes = max(1, math.ceil(wait / 60))
     message = (f"Too many wrong passwords from this device. Wait {minutes} minute"
                f"{'s' if minutes != 1 else ''} and try again.")
@@ -123,88 +144,27 @@ def login():
     if request.method != "POST":
         if is_logged_in():
             return redirect(_safe_next(next_url))
-        return render_template("auth/login.html", errors={}, next_url=next_url)
-    wait = _throttle().retry_after(_client(), time.monotonic())
+        return render_template("auth/login.html", errors={}, next_url=next_url,
+                               reset_open=shop.box().password_reset_allowed(request.remote_addr))
+    right, wait = try_password(request.form.get("password", ""))
     if wait is not None:
-        log.warning("login refused for %s: rate limited", _client())
-        return _too_many(wait, "auth/login.html", next_url=next_url)
-    if shop.box().check_password(request.form.get("password", "")):
-        _throttle().succeeded(_client())
-        _start_session()
-        log.info("logged in from %s", _client())
+        return too_many(wait, "auth/login.html", next_url=next_url, reset_open=False)
+    if right:
+        start_session()
+        log.info("logged in from %s", client())
         return redirect(_safe_next(next_url))
-    _throttle().failed(_client(), time.monotonic())
-    log.info("wrong password from %s", _client())
+    log.info("wrong password from %s", client())
     return render_template("auth/login.html", errors={"password": "That password isn't right."},
-                           next_url=next_url), 401
+                           next_url=next_url, reset_open=False), 401
 
 
 @bp.route("/logout", methods=["POST"])
 def logout():
+    shop.box().sessions.end(session.get("sid"))     # a copy of the cookie stops working too
     session.clear()
     g.logged_in_now = False
     flash("You're logged out.", "info")
     return redirect(url_for("auth.login"))
 
 
-def _new_password_errors(new: str, again: str) -> dict:
-    if len(new) < MIN_PASSWORD:
-        return {"new_password": f"Use at least {MIN_PASSWORD} characters."}
-    if len(new) > MAX_PASSWORD:
-        return {"new_password": f"Use at most {MAX_PASSWORD} characters."}
-    if new != again:
-        return {"confirm_password": "The two passwords are different."}
-    return {}
-
-
-@bp.route("/first-run", methods=["GET", "POST"])
-def first_run():
-    box = shop.box()
-    if box.password_is_set():
-        return redirect(url_for("auth.login"))
-    if not box.first_run_allowed(request.remote_addr):
-        return render_template("auth/first_run.html", allowed=False, errors={}), 403
-    if request.method != "POST":
-        return render_template("auth/first_run.html", allowed=True, errors={})
-    new, again = request.form.get("new_password", ""), request.form.get("confirm_password", "")
-    errors = _new_password_errors(new, again)
-    if errors:
-        return render_template("auth/first_run.html", allowed=True, errors=errors), 400
-    try:
-        box.set_password(new)
-    except ValidationError as exc:
-        errors = {"new_password": next(iter(exc.errors.values()), "Choose another password.")}
-        return render_template("auth/first_run.html", allowed=True, errors=errors), 400
-    log.info("first password set from %s", _client())
-    _start_session()
-    flash("Password set. You're logged in.", "success")
-    return redirect(url_for("home.index"))
-
-
-@bp.route("/account/password", methods=["GET", "POST"])
-@login_required
-def change_password():
-    if request.method != "POST":
-        return render_template("auth/password.html", errors={})
-    wait = _throttle().retry_after(_client(), time.monotonic())
-    if wait is not None:
-        return _too_many(wait, "auth/password.html")
-    box = shop.box()
-    if not box.check_password(request.form.get("current_password", "")):
-        _throttle().failed(_client(), time.monotonic())
-        errors = {"current_password": "That isn't the current password."}
-        return render_template("auth/password.html", errors=errors), 400
-    new, again = request.form.get("new_password", ""), request.form.get("confirm_password", "")
-    errors = _new_password_errors(new, again)
-    if errors:
-        return render_template("auth/password.html", errors=errors), 400
-    try:
-        box.set_password(new)
-    except ValidationError as exc:
-        errors = {"new_password": next(iter(exc.errors.values()), "Choose another password.")}
-        return render_template("auth/password.html", errors=errors), 400
-    _throttle().succeeded(_client())
-    session["password_stamp"] = _password_stamp()   # this session stays; every other one ends
-    log.info("password changed from %s", _client())
-    flash("Password changed.", "success")
-    return redirect(url_for("auth.change_password"))
+from web import passwords  # noqa: E402,F401  (its views are on this blueprint: auth.first_run ...)

@@ -1,8 +1,10 @@
 """The inbox: conversations with callers, a thread view with a reply box, quick replies, and
 "booked" with the job's value (which feeds the results page).
 
-Opening a thread marks it read. New texts appear live through /live/conversation/<number>
-(web/live.py), which renders bubbles with the same partial as this page.
+Opening a thread changes nothing (a GET never does): the page's script marks it read with a
+POST to /conversations/<number>/read once the texts are on screen, and again when new ones
+arrive live through /live/conversation/<number> (web/live.py, which renders bubbles with the same
+partial as this page).
 """
 from __future__ import annotations
 
@@ -10,7 +12,8 @@ import logging
 import math
 from datetime import datetime, timezone
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (Blueprint, abort, flash, jsonify, redirect, render_template, request,
+                   url_for)
 
 from appliance import templates
 from appliance.domain import ValidationError
@@ -97,15 +100,31 @@ def _thread_page(number: str, errors: dict | None = None, draft: str = "", code:
     page = render_template(
         "conversations/thread.html", conversation=found, contact=contact,
         items=thread_items(found.get("messages", []), settings, _now()),
-        quick=quick_replies(settings), errors=errors or {}, draft=draft)
+        quick=quick_replies(settings), errors=errors or {}, draft=draft,
+        refused=shop.box().automatic_texts_refused(number))
     return page, code
 
 
 @bp.get("/<number>")
 @login_required
 def thread(number: str):
-    shop.box().mark_read(number)   # before rendering, so the nav badge is already right
     return _thread_page(number)
+
+
+@bp.post("/<number>/read")
+@login_required
+def mark_read(number: str):
+    """The page shows the thread up to text `seen`: mark it read, but only if nothing newer
+    arrived meanwhile (that one is shown, and marked, next). Answers the unread total."""
+    found = shop.box().conversation(number, limit=1)
+    if found is None:
+        abort(404)
+    newest = (found.get("messages") or [{}])[-1].get("id")
+    marked = bool(newest) and request.form.get("seen") == newest
+    if marked:
+        shop.box().mark_read(number)
+    unread = shop.box().unread()
+    return jsonify({"marked": marked, "unread": unread, "text": str(unread) if unread else ""})
 
 
 @bp.post("/<number>/reply")

@@ -32,6 +32,17 @@ OUTCOMES = {
     "unconfirmed": ("Text may not have gone", "warn",
                     "The modem stopped answering while sending; check with the caller."),
     "landline": ("Landline — can't text", "muted", "This number can't receive texts; call them back."),
+    "foreign": ("Other country — not texted", "warn",
+                "Automatic texts only go to your country and the countries added in Settings: "
+                "faked caller IDs often use foreign numbers. Call back if you know them."),
+    "premium": ("Costly number — not texted", "warn",
+                "Premium-rate, shared-cost and satellite numbers cost far more to text, and "
+                "faked caller IDs use them to earn money from your SIM."),
+    "service_number": ("Service number — not texted", "muted",
+                       "Toll-free, pager and other service numbers aren't a person's phone."),
+    "box_cap": ("Box's limit reached — not texted", "warn",
+                "The box had sent as many automatic texts as it may in an hour or a day "
+                "(Settings, Protection from fake callers). Call them back if it's real."),
 }
 
 # Shorter words for a phone screen, where a pill shares its row with the number and time.
@@ -40,7 +51,8 @@ SHORT_OUTCOMES = {
     "cooldown": "Texted recently", "opted_out": "Opted out", "excluded": "Do not text",
     "paused": "Paused", "invalid_number": "Not textable", "short_code": "Short code",
     "active_conversation": "In conversation", "daily_cap": "Daily limit",
-    "unconfirmed": "Not confirmed", "landline": "Landline",
+    "unconfirmed": "Not confirmed", "landline": "Landline", "foreign": "Other country",
+    "premium": "Costly number", "service_number": "Service number", "box_cap": "Box limit",
 }
 
 # Outcomes after which the caller has a conversation (a text went, or had gone before).

@@ -75,16 +75,6 @@ def calls():
                     "latest": found[0]["id"] if found else None, "slots": slots})
 
 
-def _mark_shown_read(number: str, last_shown: str) -> None:
-    """The owner is looking at the thread: mark it read, but only if no text arrived after the
-    ones this answer shows (box.mark_read clears the whole conversation). A newer one is shown,
-    and marked read, by the next poll."""
-    again = shop.box().conversation(number) or {}
-    newest = (again.get("messages") or [{}])[-1].get("id")
-    if newest == last_shown:
-        shop.box().mark_read(number)
-
-
 @bp.get("/conversation/<number>")
 @login_required
 def conversation(number: str):
@@ -106,7 +96,5 @@ def conversation(number: str):
                    for item in items)
     slots = {msg["id"]: render_template("conversations/_delivery.html", msg=msg, landline=landline)
              for msg in messages if msg.get("direction") == "out"}
-    if any(msg.get("direction") == "in" for msg in fresh):
-        _mark_shown_read(number, messages[-1]["id"])
     return jsonify({"messages": fresh, "insert": html,
                     "latest": messages[-1]["id"] if messages else None, "slots": slots})

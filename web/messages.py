@@ -18,6 +18,7 @@ from appliance import segments, templates
 from appliance.domain import ValidationError
 from web.auth import login_required
 from web.pagekit import box, save_settings
+from web.security import json_body
 
 log = logging.getLogger(__name__)
 
@@ -142,8 +143,8 @@ def send_test(kind):
 @login_required
 def analyse():
     """Counter, preview and plain-punctuation version of a text (JSON in or form in; JSON out)."""
-    data = request.get_json(silent=True) if request.is_json else request.form
-    if not hasattr(data, "get"):              # a JSON array or number: not a text to count
+    data = json_body()[0] if request.is_json else request.form
+    if not hasattr(data, "get"):              # bad JSON, an array or a number: no text to count
         data = {}
     text = (data or {}).get("text")
     kind = (data or {}).get("kind") or ""

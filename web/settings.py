@@ -11,11 +11,12 @@ import logging
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.routing import BuildError
 
+from appliance import countries
 from appliance import settings as settings_rules
 from appliance.domain import ValidationError
 from web import settings_form
 from web.auth import login_required
-from web.pagekit import box, first_error, save_settings
+from web.pagekit import box, errors_under, first_error, save_settings
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +26,8 @@ bp = Blueprint("settings", __name__, url_prefix="/settings")
 ERROR_FIELDS = ("business_name", "owner_name", "owner_phone", "emergency_number", "booking_link",
                 "timezone", "region", "holiday_region", "cooldown_minutes", "daily_cap", "exclude",
                 "reject_after_seconds", "urgent_words", "quick_replies", "forward_replies",
-                "average_job_value")
+                "average_job_value", "allowed_countries", "auto_texts_per_hour",
+                "auto_texts_per_day")
 
 
 def password_url() -> str:
@@ -51,6 +53,9 @@ def _page(values=None, errors=None, status=200):
     settings = box().settings()
     errors = errors or {}
     shown = {field: first_error(errors, field) for field in ERROR_FIELDS}
+    # One line of codes: the code names itself, a "line 2:" would only confuse.
+    shown["allowed_countries"] = next(iter(errors_under(errors, "allowed_countries").values()),
+                                      None)
     known = set(ERROR_FIELDS)
     other = {k: v for k, v in errors.items()
              if k.split(".")[0].split("[")[0] not in known and k != "token"}
@@ -58,6 +63,7 @@ def _page(values=None, errors=None, status=200):
         "settings/index.html", values=values or settings_form.form_values(settings),
         errors=shown, other_errors=other, token_error=errors.get("token"),
         paused=bool(settings.get("paused")),
+        own_country=countries.name(settings.get("region") or ""),
         holiday_region_known="holiday_region" in settings, token=box().api_token(),
         zones=settings_form.COMMON_ZONES, regions=settings_form.COMMON_REGIONS,
         decline=settings_form.DECLINE, password_url=password_url(),

@@ -42,6 +42,9 @@ def form_values(settings: dict) -> dict:
         cooldown_hours=str(cooldown // 60), cooldown_mins=str(cooldown % 60),
         daily_cap=_blank_none(settings.get("daily_cap")),
         exclude="\n".join(settings.get("exclude") or []),
+        allowed_countries=" ".join(settings.get("allowed_countries") or []),
+        auto_texts_per_hour=_blank_none(settings.get("auto_texts_per_hour")),
+        auto_texts_per_day=_blank_none(settings.get("auto_texts_per_day")),
         ring_handling="ring" if reject is None else "decline",
         decline_after=str(reject if reject is not None else 20),
         urgent_words="\n".join(settings.get("urgent_words") or []),
@@ -73,6 +76,7 @@ def posted_values(form) -> dict:
     """The posted form as the same flat dict of strings form_values makes."""
     names = TEXT_FIELDS + ("timezone_choice", "timezone_other", "region", "holiday_region",
                            "cooldown_hours", "cooldown_mins", "daily_cap", "exclude",
+                           "allowed_countries", "auto_texts_per_hour", "auto_texts_per_day",
                            "ring_handling", "decline_after", "urgent_words", "quick_replies",
                            "forward_replies", "average_job_value")
     return {name: (form.get(name) or "").replace("\r\n", "\n") for name in names}
@@ -119,6 +123,11 @@ def to_patch(values: dict, holiday_region_known: bool) -> tuple[dict, dict]:
     if patch["daily_cap"] is None:
         errors["daily_cap"] = "must be a whole number"
     patch["exclude"] = lines(values["exclude"])
+    patch["allowed_countries"] = values["allowed_countries"].replace(",", " ").split()
+    for cap in ("auto_texts_per_hour", "auto_texts_per_day"):
+        patch[cap] = _int(values[cap])
+        if patch[cap] is None:
+            errors[cap] = "must be a whole number"
     if values["ring_handling"] == "decline":
         patch["reject_after_seconds"] = _int(values["decline_after"])
         if patch["reject_after_seconds"] is None:

@@ -4,16 +4,20 @@ Filters:  |shop_time  |full_time  |day_label  |money (|money(whole=true) rounds)
 Globals:  outcome(code) has_conversation(outcome) message_status(status, error, landline) message_kind(kind)
           modem_state(code) health(level)
           signal_bars(percent) nav_items() has_endpoint(name) logged_in() unread_count() is_demo() shop_name()
+          auto_text_cap() (the box-wide cap's trip, for the banner; None when texts flow)
 Every value shown comes from the facade; filters only format it. Nothing here marks text safe.
 """
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timezone
 
 from flask import Flask, g, request, url_for
 
 from web import formatting, labels, shop
 from web.auth import is_logged_in
+
+log = logging.getLogger(__name__)
 
 # (label, endpoint, icon, testid). Each section's blueprint has an `index` endpoint at its root.
 NAV_MAIN = (
@@ -74,6 +78,17 @@ def unread_count() -> int:
         return 0
 
 
+def auto_text_cap():
+    """While the box-wide cap holds automatic texts back: what the banner says; else None."""
+    if not logged_in():
+        return None
+    try:
+        return shop.box().auto_text_cap()
+    except Exception:  # the banner must never break a page
+        log.exception("reading the automatic-text cap failed")
+        return None
+
+
 def is_demo() -> bool:
     return bool(getattr(shop.box(), "demo", False))
 
@@ -106,5 +121,6 @@ def register(app: Flask) -> None:
         logged_in=logged_in,
         unread_count=unread_count,
         is_demo=is_demo,
+        auto_text_cap=auto_text_cap,
         shop_name=shop_name,
     )

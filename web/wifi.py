@@ -5,8 +5,13 @@ the setup page by itself: phones and laptops fetch a known "probe" URL to see wh
 online, and while the hotspot is up every probe is answered with a redirect to /wifi/setup.
 Off the hotspot the probes get their normal answers, so nothing else is disturbed.
 
-Who may use it: a logged-in owner, or (no password needed) a client of the setup hotspot while
-box.first_run_allowed() says so. SSIDs come from the air: attacker-controlled, always escaped.
+Who may use it: a logged-in owner; without a login only a phone on the setup hotspot (WPA2, its
+key is on the box's label) and only while no password is set at all. Once a password exists,
+Wi-Fi changes need it, from anywhere (a forgotten one is reset from the hotspot: web/passwords.py).
+SSIDs come from the air: attacker-controlled, always escaped.
+
+/wifi/label is a printable label for the box: its name, the setup hotspot's name and key, and
+where its page is.
 """
 from __future__ import annotations
 
@@ -28,6 +33,7 @@ log = logging.getLogger(__name__)
 
 bp = Blueprint("wifi", __name__)
 
+HOTSPOT_ADDRESS = "10.42.0.1"      # where NetworkManager's shared mode puts the box
 PROBES = ("/generate_204", "/gen_204", "/hotspot-detect.html", "/library/test/success.html",
           "/ncsi.txt", "/connecttest.txt", "/redirect", "/canonical.html", "/success.txt")
 APPLE_SUCCESS = "<HTML><HEAD><TITLE>Success</TITLE></HEAD><BODY>Success</BODY></HTML>"
@@ -37,19 +43,19 @@ FIREFOX_CANONICAL = ('<meta http-equiv="refresh" '
                      'content="0;url=https://support.mozilla.org/kb/captive-portal"/>')
 
 
-def on_setup_hotspot() -> bool:
-    """This client is on the setup hotspot and the first-run window is open."""
-    return (box().wifi is not None and hotspot_active(box().wifi)
-            and box().first_run_allowed(request.remote_addr))
+def setting_up_without_password() -> bool:
+    """A phone on the setup hotspot of a box that has no password yet (the first plug-in)."""
+    return (box().wifi is not None and not box().password_is_set()
+            and box().on_setup_hotspot(request.remote_addr))
 
 
 def setup_access(view):
-    """The owner logged in, or anyone on the setup hotspot (they are holding the box)."""
+    """The owner logged in, or a phone on the setup hotspot while no password is set."""
     protected = login_required(view)
 
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
-        if not is_logged_in() and on_setup_hotspot():
+        if not is_logged_in() and setting_up_without_password():
             return view(*args, **kwargs)
         return protected(*args, **kwargs)
     return wrapper
@@ -59,12 +65,13 @@ def _page(setup: bool, status: int = 200, errors=None):
     wifi = box().wifi
     if wifi is None:
         return render_template("wifi/unmanaged.html"), status
-    first_run = (setup and not box().password_is_set()
-                 and box().first_run_allowed(request.remote_addr))
+    first_run = setup and box().first_run_allowed(request.remote_addr)
     now = current(wifi)
+    key = box().hotspot_key() if is_logged_in() else None      # the owner's page only
     return render_template("wifi/index.html", setup=setup, networks=network_list(wifi, now),
-                           now=now, hotspot=bool(now.get("hotspot")),
-                           first_run=first_run, errors=errors or {}), status
+                           now=now, hotspot=bool(now.get("hotspot")), first_run=first_run,
+                           errors=errors or {}, hotspot_name=box().hotspot_name() if key else None,
+                           hotspot_key=key), status
 
 
 @bp.get("/wifi/")
@@ -170,6 +177,18 @@ def hotspot():
     else:
         flash("Setup hotspot started." if start else "Setup hotspot stopped.", "success")
     return redirect(url_for(".index"))
+
+
+@bp.get("/wifi/label")
+@login_required
+def label():
+    """A label to print and stick on the box: what a phone needs to set it up, or to reset a
+    forgotten password, while the owner is away from the page."""
+    return render_template("wifi/label.html", hotspot_name=box().hotspot_name() or "TextBack-…",
+                           hotspot_key=box().hotspot_key(), hotspot_address=HOTSPOT_ADDRESS,
+                           addresses=[a for a in box().status().get("addresses") or []
+                                      if a[:1].isdigit() and not a.startswith(("10.42.", "127."))
+                                      ][:2])
 
 
 # --- captive-portal probes --------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """The button on a real box (gpiozero's MockFactory pins): a short press texts the owner a status
-report with the page's address; a 3 s hold switches away mode and says so by SMS."""
+report with the page's address and the setup Wi-Fi's name and key; a 3 s hold switches away mode
+and says so by SMS."""
 from __future__ import annotations
 
 import time
@@ -13,8 +14,8 @@ from tests.helpers import wait_for
 OWNER = "+12125550147"
 
 
-def _box(tmp_path, factory):
-    box = build_box(tmp_path, demo=True, fast=True, pin_factory=factory)
+def _box(tmp_path, factory, **options):
+    box = build_box(tmp_path, demo=True, fast=True, pin_factory=factory, **options)
     store = box.appliance.store
     store.save_settings({**store.settings(), "owner_phone": OWNER})
     box.start()
@@ -35,6 +36,28 @@ def test_a_short_press_texts_the_owner_a_status_report(tmp_path):
         _hold(button, 0.1)                       # a short press
         report = wait_for(lambda: _owner_texts(box), 10, "the status report")[0]
         assert report.startswith("TextBack ON") and "textback.local" in report
+    finally:
+        box.stop()
+
+
+def test_with_wifi_control_the_status_report_says_how_to_join_the_setup_wifi(tmp_path):
+    from appliance import secrets
+    from hardware.wifi import DEVICES, Wifi
+    from tests.hardware.recorded_nmcli import RecordedNmcli
+    nmcli = RecordedNmcli().on(DEVICES, "devices-connected")
+    nmcli.on(["nmcli", "-t", "-f", "GENERAL.HWADDR", "device", "show", "wlan0"], "hwaddr")
+    factory = MockFactory()
+    box = _box(tmp_path, factory, wifi=Wifi(nmcli))
+    try:
+        _hold(factory.pin(22), 0.1)
+        report = wait_for(lambda: _owner_texts(box), 10, "the status report")[0]
+        key = secrets.hotspot_key(tmp_path)
+        assert report.startswith("TextBack ON")
+        assert report.endswith(f"Setup Wi-Fi TextBack-ABCD key {key}.")
+        # A STATUS texted in (its sender could be faked) gets the report without the key.
+        box.appliance.simulator.receive_text(OWNER, "STATUS")
+        answer = wait_for(lambda: _owner_texts(box)[1:], 10, "the STATUS answer")[0]
+        assert answer.startswith("TextBack ON") and key not in answer
     finally:
         box.stop()
 

@@ -7,9 +7,8 @@ import pytest
 from appliance.domain import SendText
 from appliance.network_watch import NetworkWatch, shop_addresses
 from appliance.store import Store
-from hardware.wifi import Wifi
 from tests.hardware.recorded_nmcli import RecordedNmcli
-from tests.hardware.test_wifi import hotspot_routes
+from tests.hardware.test_wifi import hotspot_routes, keyed
 
 T0 = datetime(2026, 11, 27, 9, 0, tzinfo=timezone.utc)
 OWNER = "+12125550147"
@@ -69,7 +68,7 @@ def _ups(nmcli):
 def test_no_network_for_the_grace_period_opens_the_hotspot_and_tells_the_owner(store):
     nmcli = RecordedNmcli()
     hotspot_routes(nmcli)
-    watch, posted = _watch(store, ["textback.local"], wifi=Wifi(nmcli))
+    watch, posted = _watch(store, ["textback.local"], wifi=keyed(nmcli))
     watch.step(T0)
     watch.step(T0 + timedelta(seconds=89))
     assert not any("hotspot" in " ".join(call) for call in nmcli.calls)
@@ -78,12 +77,13 @@ def test_no_network_for_the_grace_period_opens_the_hotspot_and_tells_the_owner(s
     assert len(_ups(nmcli)) == 1
     assert any("setup hotspot" in e["text"] for e in store.events())
     assert [p.to for p in posted] == [OWNER] and "TextBack-ABCD" in posted[0].text
+    assert "key on the box's label" in posted[0].text
 
 
 def test_the_hotspot_closes_after_a_while_so_saved_networks_get_another_chance(store):
     nmcli = RecordedNmcli()
     hotspot_routes(nmcli)
-    watch, _ = _watch(store, ["textback.local"], wifi=Wifi(nmcli))
+    watch, _ = _watch(store, ["textback.local"], wifi=keyed(nmcli))
     watch.step(T0)
     watch.step(T0 + timedelta(seconds=90))                       # opened
     watch.step(T0 + timedelta(seconds=90, minutes=20))           # closed again

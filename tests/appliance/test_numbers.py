@@ -145,3 +145,28 @@ def test_normalise_user_input_explains_what_is_wrong(text, region, says):
         numbers.normalise_user_input(text, region)
     assert list(caught.value.errors) == ["number"]
     assert says in caught.value.errors["number"]
+
+
+@pytest.mark.parametrize("e164, country, kind", [
+    ("+12125551234", "US", "personal"),          # fixed line or mobile
+    ("+447400123456", "GB", "personal"),         # mobile
+    ("+4930123456", "DE", "personal"),           # fixed line
+    ("+445612345678", "GB", "personal"),         # VoIP at the ordinary rate
+    ("+18762345678", "JM", "personal"),          # +1 but Jamaica
+    ("+19005551234", "US", "premium"),           # premium rate
+    ("+448712345678", "GB", "premium"),          # premium rate (087)
+    ("+4918012345678", "DE", "premium"),         # shared cost (0180)
+    ("+447012345678", "GB", "premium"),          # "personal number" (070), charged at premium
+    ("+881631234567", "001", "premium"),         # satellite phone (Iridium)
+    ("+883510012345", "001", "premium"),         # international network
+    ("+18005550199", "US", "service"),           # toll-free
+    ("+443001234567", "GB", "service"),          # UAN (03)
+])
+def test_line_of(e164, country, kind):
+    line = numbers.line_of(e164)
+    assert (line.country, line.kind) == (country, kind)
+
+
+@pytest.mark.parametrize("e164", [None, "", "+1555", "+447612345678", "not a number"])
+def test_line_of_an_invalid_number_is_none(e164):
+    assert numbers.line_of(e164) is None

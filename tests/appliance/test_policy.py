@@ -4,13 +4,13 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from appliance.policy import CallFacts, Decision, NumberHistory, decide
+from appliance.policy import AutoTextCount, CallFacts, Decision, NumberHistory, decide
 from appliance.templates import DEFAULT_MESSAGES
 
 NOW = datetime(2026, 11, 30, 15, 0, tzinfo=timezone.utc)      # Mon 10:00 in New York
 CALLER = "+15551234567"
 CALL = CallFacts(number=CALLER, raw_number="5551234567", withheld=False, valid=True,
-                 short_code=False, forwarded=True)
+                 short_code=False, forwarded=True, country="US", line="personal")
 FRESH = NumberHistory(last_textback_at=None, textbacks_today=0, opted_out=False,
                       last_inbound_at=None)
 SETTINGS = {
@@ -57,15 +57,18 @@ def test_box_number_is_excluded():
 
 
 # Every reason at once, then take the first away: the next one in line must be the outcome.
-ORDER = ["withheld", "invalid_number", "short_code", "excluded", "opted_out", "paused",
-         "active_conversation", "cooldown", "daily_cap", "text"]
+ORDER = ["withheld", "invalid_number", "short_code", "premium", "service_number", "foreign",
+         "excluded", "opted_out", "paused", "active_conversation", "cooldown", "daily_cap",
+         "box_cap", "text"]
 
 
 def everything_wrong(skip):
     call = CallFacts(number=None if "withheld" not in skip else CALLER,
                      raw_number=None, withheld="withheld" not in skip,
                      valid="invalid_number" in skip, short_code="short_code" not in skip,
-                     forwarded=None)
+                     forwarded=None, country="US" if "foreign" in skip else "JM",
+                     line="personal" if "service_number" in skip else
+                     "premium" if "premium" not in skip else "service")
     settings = dict(SETTINGS, exclude=[] if "excluded" in skip else [CALLER],
                     paused="paused" not in skip)
     history = NumberHistory(
@@ -79,7 +82,8 @@ def everything_wrong(skip):
 @pytest.mark.parametrize("position", range(len(ORDER)), ids=ORDER)
 def test_reasons_are_checked_in_order(position):
     call, settings, history = everything_wrong(set(ORDER[:position]))
-    assert decide(call, settings, history, NOW).outcome == ORDER[position]
+    sent = AutoTextCount(0, 0) if "box_cap" in ORDER[:position] else AutoTextCount(20, 20)
+    assert decide(call, settings, history, NOW, sent=sent).outcome == ORDER[position]
 
 
 @pytest.mark.parametrize("settings, history, outcome", [
@@ -152,3 +156,42 @@ def test_kind_and_text(settings, now, forwarded, kind, text):
 def test_nothing_is_appended_to_the_owner_message():
     settings = dict(SETTINGS, messages={"business_hours": "Hi! What's up?"})
     assert decide(CALL, settings, FRESH, NOW).text == "Hi! What's up?"
+
+
+@pytest.mark.parametrize("settings, country, line, outcome", [
+    ({}, "US", "personal", "text"),
+    ({}, "JM", "personal", "foreign"),                 # +1 876: Jamaica, not the US
+    ({"region": "GB"}, "US", "personal", "foreign"),
+    ({"region": "GB"}, "GB", "personal", "text"),
+    ({"allowed_countries": ["CA", "JM"]}, "JM", "personal", "text"),
+    ({"allowed_countries": ["CA"]}, "US", "personal", "text"),   # the own country always
+    ({"allowed_countries": ["001"]}, "001", "premium", "premium"),
+    ({}, "US", "premium", "premium"),                  # +1 900
+    ({"allowed_countries": ["GB"]}, "GB", "premium", "premium"),
+    ({}, "US", "service", "service_number"),           # toll-free, pager ...
+    ({}, "US", None, "service_number"),                # unknown kind: never texted
+])
+def test_destination_rules(settings, country, line, outcome):
+    call = replace(CALL, country=country, line=line)
+    assert decide(call, {**SETTINGS, **settings}, FRESH, NOW).outcome == outcome
+
+
+@pytest.mark.parametrize("settings, hour, day, outcome", [
+    ({}, 19, 19, "text"),
+    ({}, 20, 20, "box_cap"),                           # defaults: 20 an hour
+    ({}, 5, 99, "text"),
+    ({}, 5, 100, "box_cap"),                           # and 100 a day
+    ({"auto_texts_per_hour": 50}, 20, 20, "text"),     # the owner raised it
+    ({"auto_texts_per_hour": 2, "auto_texts_per_day": 3}, 1, 3, "box_cap"),
+])
+def test_box_wide_cap_at_its_edges(settings, hour, day, outcome):
+    decision = decide(CALL, {**SETTINGS, **settings}, FRESH, NOW, sent=AutoTextCount(hour, day))
+    assert decision.outcome == outcome
+
+
+def test_the_cap_names_the_window_that_tripped():
+    from appliance.policy import cap_window
+    assert cap_window(AutoTextCount(20, 20), {}) == "hour"
+    assert cap_window(AutoTextCount(3, 100), {}) == "day"
+    assert cap_window(AutoTextCount(3, 3), {}) is None
+    assert cap_window(None, {}) is None

@@ -114,6 +114,10 @@ def test_the_same_password_twice_gives_a_different_hash(tmp_path):
     ("", "must be at least 8 characters"),
     (12345678, "must be text"),
     ("x" * 1025, "must be at most 1024 characters"),
+    ("Password1", "is one of the most common passwords, the first ones an attacker tries; "
+                  "choose another (a few unrelated words make a good one)"),
+    ("  qwertyuiop ", "is one of the most common passwords, the first ones an attacker tries; "
+                      "choose another (a few unrelated words make a good one)"),
 ])
 def test_bad_passwords_are_refused_and_nothing_is_saved(tmp_path, password, message):
     with pytest.raises(ValidationError) as caught:
@@ -153,3 +157,31 @@ def test_write_private_is_owner_only(tmp_path):
     secrets.write_private(tmp_path / "sub" / "session-key", "abc")
     assert (tmp_path / "sub" / "session-key").read_text() == "abc"
     assert mode(tmp_path / "sub" / "session-key") == 0o600
+
+
+def test_the_common_password_list_is_a_few_hundred_long_ones():
+    listed = secrets._common_passwords()
+    assert 300 <= len(listed) <= 2000
+    assert all(len(p) >= secrets.MIN_PASSWORD and p == p.lower() for p in listed)
+    assert {"password", "iloveyou", "12345678", "raspberry", "textback"} <= listed
+    assert not secrets.common_password("correct horse battery")
+
+
+def test_the_hotspot_key_is_made_once_private_and_typeable(tmp_path):
+    key = secrets.hotspot_key(tmp_path)
+    assert key == secrets.hotspot_key(tmp_path)               # kept: a restart reads it
+    assert (tmp_path / "hotspot-key").read_text() == key + "\n"
+    assert mode(tmp_path / "hotspot-key") == 0o600
+    groups = key.split("-")
+    assert [len(g) for g in groups] == [4, 4, 4]
+    assert set("".join(groups)) <= set(secrets.KEY_ALPHABET)
+    assert not set(key) & set("01lio")                          # nothing to misread
+    other = tmp_path / "other"
+    assert secrets.hotspot_key(other) != key                    # per box
+
+
+def test_an_unusable_hotspot_key_file_is_replaced(tmp_path):
+    (tmp_path / "hotspot-key").write_text("short\n")
+    key = secrets.hotspot_key(tmp_path)
+    assert key != "short" and 8 <= len(key) <= 63
+    assert secrets.hotspot_key(tmp_path) == key

@@ -70,6 +70,10 @@ VALID = [
      [{"url": "https://jobs.example.com/hook", "secret": "s" * 16,
        "events": ["missed_call", "reply"]}]),
     ({"webhooks": []}, "webhooks", []),
+    ({"allowed_countries": ["ca", " MX ", "CA"]}, "allowed_countries", ["CA", "MX"]),
+    ({"allowed_countries": []}, "allowed_countries", []),
+    ({"auto_texts_per_hour": 1, "auto_texts_per_day": 1}, "auto_texts_per_hour", 1),
+    ({"auto_texts_per_hour": 1000, "auto_texts_per_day": 10000}, "auto_texts_per_day", 10000),
 ]
 
 # (patch, the exact errors)
@@ -194,6 +198,18 @@ INVALID = [
     ({"webhooks": {"url": "https://x.example"}},
      {"webhooks": 'must be a list like [{"url": "https://...", "secret": "...", '
                   '"events": ["missed_call"]}]'}),
+    ({"allowed_countries": "CA"}, {"allowed_countries": "must be a list"}),
+    ({"allowed_countries": ["CA", "XX", 7]},
+     {"allowed_countries[1]": "unknown country code 'XX'; use two letters like US or GB",
+      "allowed_countries[2]": "must be text"}),
+    ({"allowed_countries": ["CA"] * 51}, {"allowed_countries": "has more than 50 entries"}),
+    ({"auto_texts_per_hour": 0}, {"auto_texts_per_hour": "must be between 1 and 1000"}),
+    ({"auto_texts_per_hour": None}, {"auto_texts_per_hour": "must be a number"}),
+    ({"auto_texts_per_day": 10001}, {"auto_texts_per_day": "must be between 1 and 10000"}),
+    ({"auto_texts_per_day": 19},
+     {"auto_texts_per_day": "the limit per day (19) can't be lower than the limit per hour (20)"}),
+    ({"auto_texts_per_hour": 150}, {"auto_texts_per_hour": "the limit per day (100) can't be "
+                                                           "lower than the limit per hour (150)"}),
 ]
 
 
@@ -335,3 +351,14 @@ def test_connection_secrets_are_kept_unless_replaced_and_never_shown():
     assert shown["webhooks"] == [{"url": hook["url"], "events": kept["webhooks"][0]["events"],
                                   "secret_set": True}]
     assert kept["mqtt"]["password"] == "pw1"          # public() copied, did not change
+
+
+def test_caps_saved_together_load_together(tmp_path):
+    """The day's cap is checked against the hour's: loading one alone must not drop the other."""
+    saved = s.differences(s.validate_patch(current(), {"auto_texts_per_hour": 150,
+                                                         "auto_texts_per_day": 500}))
+    assert list(saved) == ["auto_texts_per_hour", "auto_texts_per_day"]
+    loaded = s.load(saved)
+    assert (loaded["auto_texts_per_hour"], loaded["auto_texts_per_day"]) == (150, 500)
+    loaded = s.load({"auto_texts_per_day": 10})          # below the default hour: skipped
+    assert (loaded["auto_texts_per_hour"], loaded["auto_texts_per_day"]) == (20, 100)

@@ -27,7 +27,8 @@ UK_CALLER = "+447400123456"
 
 # Outcomes after which a call's row no longer changes.
 SETTLED = {"texted", "withheld", "cooldown", "opted_out", "excluded", "paused", "invalid_number",
-           "short_code", "active_conversation", "daily_cap", "failed", "unconfirmed"}
+           "short_code", "active_conversation", "daily_cap", "failed", "unconfirmed",
+           "foreign", "premium", "service_number", "box_cap"}
 WAIT = 10.0             # seconds for anything the box does (rings, texts, the modem)
 LIVE_WAIT_MS = 10_000   # the page polls every 3 s (5 s for the inbox); allow for a slow machine
 

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.browser
 SHOP_UUID = "5f0c3b7e-6a2d-4c11-9d0e-2f6a1b7c8d90"
 SETTINGS = {"business_name": "Joe's Plumbing", "owner_name": "Joe",
             "owner_phone": "+13475550188", "booking_link": "https://joesplumbing.com/book",
-            "emergency_number": "+12125550111"}
+            "emergency_number": "+12125550111", "allowed_countries": ["GB"]}
 CUSTOMER_TEXT = "Hi, yes please! Kitchen sink is leaking under the cabinet. Can you come today?"
 OWNER_REPLY = "On my way - I can be there by 3pm. Turn the water off under the sink meanwhile."
 OTHER_TEXT = "What time do you open tomorrow? Need a quote for a new water heater."
@@ -36,6 +36,7 @@ def connected_wifi() -> wifi.Wifi:
     runner.on([wifi.NMCLI, "-t", "-f", "IP4.ADDRESS,IP6.ADDRESS", "device", "show", "wlan0"],
               "addresses")
     runner.on(wifi.RESCAN, "rescan-ok").on(wifi.LIST, "scan-list-odd-ssids")
+    runner.on([wifi.NMCLI, "-t", "-f", "GENERAL.HWADDR", "device", "show", "wlan0"], "hwaddr")
     adapter = wifi.Wifi(runner=runner)
     adapter.scan()
     return adapter

@@ -6,13 +6,16 @@ name resolves to the box, which the test reproduces by sending all of the browse
 to the box's web server as an HTTP proxy: the probe keeps its own host name (e.g.
 connectivitycheck.gstatic.com), and the redirect to http://10.42.0.1/wifi/setup reaches the box.
 Then: setup page -> pick the shop's network -> password -> success screen with the new address.
+The browser's requests reach the box from 127.0.0.1 (the proxy), so the box is told that is
+where its hotspot's phones come from (hotspot_clients); the hotspot itself is WPA2 with the
+box's own key.
 """
 import pytest
 from playwright.sync_api import expect
 
 from hardware import wifi
 from tests.browser.support import screenshot
-from tests.hardware.recorded_nmcli import ChangingNmcli, RecordedNmcli
+from tests.hardware.recorded_nmcli import ChangingNmcli, RecordedNmcli, hotspot_add
 
 pytestmark = pytest.mark.browser
 
@@ -22,10 +25,6 @@ HOTSPOT_UUID = "c2d4e6f8-1a3b-4c5d-8e7f-9a0b1c2d3e4f"
 ADDRESSES = [NMCLI, "-t", "-f", "IP4.ADDRESS,IP6.ADDRESS", "device", "show", "wlan0"]
 HWADDR = [NMCLI, "-t", "-f", "GENERAL.HWADDR", "device", "show", "wlan0"]
 DELETE_HOTSPOT = [NMCLI, "connection", "delete", "id", "textback-hotspot"]
-ADD_HOTSPOT = [NMCLI, "connection", "add", "type", "wifi", "ifname", "wlan0",
-               "con-name", "textback-hotspot", "autoconnect", "no", "ssid", "TextBack-ABCD",
-               "802-11-wireless.mode", "ap", "802-11-wireless.band", "bg",
-               "ipv4.method", "shared", "ipv6.method", "ignore"]
 HOTSPOT_UP = [NMCLI, "--wait", "30", "connection", "up", "id", "textback-hotspot"]
 CONNECT_SHOP = [NMCLI, "--wait", "45", "device", "wifi", "connect", "Shop WiFi",
                 "password", "correct horse", "ifname", "wlan0"]
@@ -61,7 +60,7 @@ def shop_network() -> ChangingNmcli:
     disconnected_scene(recorded)
     recorded.on(wifi.RESCAN, "rescan-ok").on(wifi.LIST, "scan-list-odd-ssids")
     recorded.on(HWADDR, "hwaddr").on(DELETE_HOTSPOT, "delete-hotspot-unknown")
-    recorded.on(ADD_HOTSPOT, "hotspot-add-ok").on(HOTSPOT_UP, "connection-up-ok")
+    recorded.on(HOTSPOT_UP, "connection-up-ok")
     recorded.on(CONNECT_SHOP, "connect-ok")
     return ChangingNmcli(recorded, {tuple(HOTSPOT_UP): hotspot_scene,
                                     tuple(CONNECT_SHOP): connected_scene})
@@ -69,7 +68,8 @@ def shop_network() -> ChangingNmcli:
 
 def test_setup_flow_on_the_hotspot(make_shop, open_context, watch, viewport):
     network = shop_network()
-    shop = make_shop(wifi=wifi.Wifi(runner=network))
+    shop = make_shop(wifi=wifi.Wifi(runner=network), hotspot_clients="127.0.0.0/8")
+    network.recorded.on(hotspot_add(shop.box.hotspot_key()), "hotspot-add-ok")
     shop.box.update_settings({"owner_phone": OWNER_PHONE})
     shop.open_first_run_window()                 # the button held 10 s: the hotspot starts
     assert shop.box.wifi.hotspot_active()

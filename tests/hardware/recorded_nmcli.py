@@ -24,6 +24,19 @@ from typing import Optional
 RECORDINGS = Path(__file__).resolve().parent / "nmcli_recordings"
 
 
+def hotspot_add(key: str, ssid: str = "TextBack-ABCD") -> list[str]:
+    """The setup hotspot's profile as the box must create it: an access point, WPA2 only (RSN,
+    CCMP, no PMF), with `key`; shared with the web and browser tests."""
+    return ["nmcli", "connection", "add", "type", "wifi", "ifname", "wlan0",
+            "con-name", "textback-hotspot", "autoconnect", "no", "ssid", ssid,
+            "802-11-wireless.mode", "ap", "802-11-wireless.band", "bg",
+            "ipv4.method", "shared", "ipv6.method", "ignore",
+            "802-11-wireless-security.key-mgmt", "wpa-psk",
+            "802-11-wireless-security.proto", "rsn",
+            "802-11-wireless-security.pairwise", "ccmp", "802-11-wireless-security.group", "ccmp",
+            "802-11-wireless-security.pmf", "disable", "802-11-wireless-security.psk", key]
+
+
 @dataclass(frozen=True)
 class Recording:
     name: str

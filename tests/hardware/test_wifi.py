@@ -7,9 +7,10 @@ import pytest
 
 from appliance.domain import ValidationError
 from hardware import wifi
-from hardware.nmcli import WifiError, default_runner, parse_multiline, run_nmcli, split_terse
+from hardware.nmcli import (WifiError, _loggable, default_runner, parse_multiline, run_nmcli,
+                            split_terse)
 from hardware.wifi import Wifi, validate_passphrase, validate_ssid
-from tests.hardware.recorded_nmcli import RecordedNmcli
+from tests.hardware.recorded_nmcli import RecordedNmcli, hotspot_add
 
 SHOP_UUID = "5f0c3b7e-6a2d-4c11-9d0e-2f6a1b7c8d90"
 JOES_UUID = "7a1e9c44-0b3f-4f6e-a1d2-3c4b5a697887"
@@ -27,13 +28,9 @@ HWADDR = ["nmcli", "-t", "-f", "GENERAL.HWADDR", "device", "show", "wlan0"]
 DELETE_HOTSPOT = ["nmcli", "connection", "delete", "id", "textback-hotspot"]
 CONNECT_SHOP = ["nmcli", "--wait", "45", "device", "wifi", "connect", "Shop WiFi",
                 "password", "correct horse", "ifname", "wlan0"]
-OPEN_HOTSPOT_ADD = ["nmcli", "connection", "add", "type", "wifi", "ifname", "wlan0",
-                    "con-name", "textback-hotspot", "autoconnect", "no", "ssid", "TextBack-ABCD",
-                    "802-11-wireless.mode", "ap", "802-11-wireless.band", "bg",
-                    "ipv4.method", "shared", "ipv6.method", "ignore"]
+BOX_KEY = "abcd-efgh-jkmn"
+HOTSPOT_ADD = hotspot_add(BOX_KEY)
 HOTSPOT_UP = ["nmcli", "--wait", "30", "connection", "up", "id", "textback-hotspot"]
-WPA_HOTSPOT = ["nmcli", "--wait", "30", "device", "wifi", "hotspot", "ifname", "wlan0",
-               "con-name", "textback-hotspot", "ssid", "TextBack-ABCD", "password", "setup-1234"]
 
 
 @pytest.fixture
@@ -58,7 +55,12 @@ def hotspot_routes(nmcli):
     nmcli.on(wifi.DEVICES, "devices-disconnected").on(HWADDR, "hwaddr")
     nmcli.on(wifi.RESCAN, "rescan-ok").on(wifi.LIST, "scan-list-odd-ssids")
     nmcli.on(DELETE_HOTSPOT, "delete-hotspot-unknown")
-    nmcli.on(OPEN_HOTSPOT_ADD, "hotspot-add-ok").on(HOTSPOT_UP, "connection-up-ok")
+    nmcli.on(HOTSPOT_ADD, "hotspot-add-ok").on(HOTSPOT_UP, "connection-up-ok")
+
+
+def keyed(nmcli):
+    """The adapter as the box builds it: the hotspot key comes from the data folder."""
+    return Wifi(nmcli, hotspot_key=lambda: BOX_KEY)
 
 
 # --- nmcli's escaping ---------------------------------------------------------------------------
@@ -130,7 +132,7 @@ def test_no_wifi_adapter_is_said_plainly(nmcli):
 
 def test_while_hosting_an_empty_scan_keeps_the_last_good_one(nmcli):
     hotspot_routes(nmcli)
-    box = Wifi(nmcli)
+    box = keyed(nmcli)
     box.start_hotspot()
     nmcli.on(wifi.RESCAN, "rescan-refused").on(wifi.LIST, "scan-list-empty")
     assert len(box.scan()) == 11
@@ -262,14 +264,14 @@ def test_not_allowed_to_drive_networkmanager(nmcli):
 
 def test_a_failed_join_from_the_hotspot_brings_the_hotspot_back(nmcli):
     hotspot_routes(nmcli)
-    box = Wifi(nmcli)
+    box = keyed(nmcli)
     box.start_hotspot()
     nmcli.clear_calls()
     nmcli.on(CONNECT_SHOP, "connect-secrets")
     with pytest.raises(WifiError):
         box.connect("Shop WiFi", "correct horse")
     assert nmcli.calls == [wifi.DEVICES, CONNECT_SHOP, wifi.DEVICES, DELETE_HOTSPOT,
-                           OPEN_HOTSPOT_ADD, HOTSPOT_UP]
+                           HOTSPOT_ADD, HOTSPOT_UP]
 
 
 @pytest.mark.parametrize("ssid,psk,field,words", [
@@ -326,22 +328,40 @@ def test_forgetting_an_unknown_network(nmcli):
 
 # --- the setup hotspot ----------------------------------------------------------------------------
 
-def test_open_hotspot_named_after_the_box(nmcli):
+def test_the_hotspot_is_wpa2_with_the_boxs_key_and_named_after_the_box(nmcli):
     hotspot_routes(nmcli)
-    box = Wifi(nmcli)
+    box = keyed(nmcli)
     assert box.start_hotspot() == "TextBack-ABCD"
     assert nmcli.calls == [wifi.DEVICES, HWADDR, wifi.RESCAN, wifi.LIST, DELETE_HOTSPOT,
-                           OPEN_HOTSPOT_ADD, HOTSPOT_UP]
-    assert box.hotspot_ssid == "TextBack-ABCD"
+                           HOTSPOT_ADD, HOTSPOT_UP]
+    assert box.hotspot_ssid == "TextBack-ABCD" and box.hotspot_name() == "TextBack-ABCD"
     assert len(box.networks()) == 11                # scanned just before the radio went busy
 
 
-def test_wpa_hotspot(nmcli):
+def test_a_key_given_to_start_hotspot_wins(nmcli):
     hotspot_routes(nmcli)
-    nmcli.on(DELETE_HOTSPOT, "delete-hotspot-ok").on(WPA_HOTSPOT, "hotspot-ok")
-    Wifi(nmcli).start_hotspot(password="setup-1234")
-    assert nmcli.calls_to("hotspot") == [WPA_HOTSPOT]
-    assert nmcli.calls_to("add") == []
+    nmcli.on(hotspot_add("setup-1234"), "hotspot-add-ok")
+    keyed(nmcli).start_hotspot(password="setup-1234")
+    assert nmcli.calls_to("add") == [hotspot_add("setup-1234")]
+
+
+def test_the_hotspot_is_never_opened_without_a_key(nmcli):
+    hotspot_routes(nmcli)
+    with pytest.raises(WifiError) as err:
+        Wifi(nmcli).start_hotspot()
+    assert "never opened without one" in err.value.message
+    assert nmcli.calls == []
+
+
+def test_the_name_is_known_before_the_hotspot_is_up(nmcli):
+    nmcli.on(wifi.DEVICES, "devices-connected").on(HWADDR, "hwaddr")
+    box = keyed(nmcli)
+    assert box.hotspot_name() == "TextBack-ABCD" and box.hotspot_name() == "TextBack-ABCD"
+    assert nmcli.calls_to("GENERAL.HWADDR") == [HWADDR]      # read once
+
+
+def test_the_key_goes_to_nmcli_but_never_to_the_log():
+    assert BOX_KEY not in _loggable(HOTSPOT_ADD) and "****" in _loggable(HOTSPOT_ADD)
 
 
 def test_hotspot_password_is_checked(nmcli):
@@ -371,7 +391,7 @@ def test_stop_hotspot_reports_a_real_failure(nmcli):
 def test_no_adapter_means_no_hotspot(nmcli):
     nmcli.on(wifi.DEVICES, "devices-no-wifi")
     with pytest.raises(WifiError) as err:
-        Wifi(nmcli).start_hotspot()
+        keyed(nmcli).start_hotspot()
     assert "no working Wi-Fi adapter" in err.value.message
 
 
@@ -379,7 +399,7 @@ def test_no_adapter_means_no_hotspot(nmcli):
 
 def test_every_call_has_a_timeout(nmcli):
     hotspot_routes(nmcli)
-    Wifi(nmcli).start_hotspot()
+    keyed(nmcli).start_hotspot()
     assert all(0 < t <= 60 for t in nmcli.timeouts)
 
 

@@ -24,7 +24,8 @@ from tests.helpers import wait_for
 
 PASSWORD = "correct horse battery"
 SETTLED = {"texted", "withheld", "cooldown", "opted_out", "excluded", "paused", "invalid_number",
-           "short_code", "active_conversation", "daily_cap", "failed", "unconfirmed"}
+           "short_code", "active_conversation", "daily_cap", "failed", "unconfirmed",
+           "foreign", "premium", "service_number", "box_cap"}
 
 
 class ShopClient(FlaskClient):

@@ -34,17 +34,41 @@ def test_search(client, text_in):
     assert "Nothing matches that search." in html
 
 
-def test_opening_a_thread_marks_it_read(client, box, text_in):
+def _shown(html):
+    """What the page's script would post: the mark-read address and the newest text shown."""
+    url = re.search(r'data-mark-read="([^"]*)"', html).group(1)
+    return url, re.search(r'data-after="([^"]*)"', html).group(1)
+
+
+def test_opening_a_thread_changes_nothing_and_the_page_marks_it_read(client, box, text_in):
     text_in(CALLER, "Hello?")
-    assert box.conversations()[0]["unread"] == 1
     response = client.get(f"/conversations/{CALLER}")
     assert response.status_code == 200
+    assert box.conversations()[0]["unread"] == 1           # a GET changes nothing
+    url, seen = _shown(response.get_data(as_text=True))
+    assert url == f"/conversations/{CALLER}/read"
+    answer = client.post(url, data={"seen": seen})
+    assert answer.status_code == 200
+    assert answer.get_json() == {"marked": True, "unread": 0, "text": ""}
     assert box.conversations()[0]["unread"] == 0
-    assert 'data-testid="nav-unread"' not in response.get_data(as_text=True)
+    assert 'data-testid="nav-unread"' not in client.get("/").get_data(as_text=True)
+
+
+def test_marking_read_needs_the_csrf_token_a_login_and_a_conversation(client, anon, box, text_in):
+    text_in(CALLER, "Hello?")
+    seen = box.conversation(CALLER)["messages"][-1]["id"]
+    assert client.post(f"/conversations/{CALLER}/read", data={"seen": seen},
+                       csrf=False).status_code == 400
+    response = anon.post(f"/conversations/{CALLER}/read", data={"seen": seen},
+                         headers={"X-CSRFToken": anon.csrf_token(), "Accept": "application/json"})
+    assert response.status_code == 401
+    assert box.conversations()[0]["unread"] == 1
+    assert client.post("/conversations/+12025550999/read", data={"seen": "x"}).status_code == 404
 
 
 def test_a_thread_shows_bubbles_times_and_delivery(client, box, ring, text_in):
-    box.update_settings({"timezone": "Europe/London", "region": "GB"})
+    box.update_settings({"timezone": "Europe/London", "region": "GB",
+                         "allowed_countries": ["US"]})
     ring(CALLER)
     incoming = text_in(CALLER, "Thanks for texting back")
     html = client.get(f"/conversations/{CALLER}").get_data(as_text=True)
@@ -171,7 +195,10 @@ def test_new_texts_arrive_live(client, box, ring, text_in):
     assert "Just saw your text" in live["insert"]
     assert live["latest"] == live["messages"][-1]["id"]
     assert after in live["slots"]   # delivery status of the text-back is refreshed too
-    assert box.conversations()[0]["unread"] == 0   # the owner is looking at it
+    assert box.conversations()[0]["unread"] == 1   # polling changes nothing ...
+    answer = client.post(f"/conversations/{CALLER}/read", data={"seen": live["latest"]})
+    assert answer.get_json()["marked"]                      # ... the page does
+    assert box.conversations()[0]["unread"] == 0
 
 
 def test_the_inbox_updates_live(client, text_in):
@@ -205,37 +232,27 @@ def test_a_text_that_cannot_be_delivered_says_call_them_instead(client, box, rin
     assert "call them instead" in live["slots"][message_id]
 
 
-def test_the_live_thread_marks_read_only_what_it_shows(client, box, ring, text_in, monkeypatch):
+def test_the_page_marks_read_only_what_it_shows(client, box, ring, text_in):
     ring(CALLER)
     page = client.get(f"/conversations/{CALLER}").get_data(as_text=True)
-    after = re.search(r'data-after="([^"]*)"', page).group(1)
+    url, after = _shown(page)
     text_in(CALLER, "First")
-    text_in(CALLER, "Second")
-    real = box.conversation
-    calls = []
-
-    def second_not_read_yet(number):
-        """The first read of this poll happens before "Second" arrives."""
-        found = real(number)
-        calls.append(number)
-        if len(calls) == 1:
-            found = dict(found, messages=found["messages"][:-1])
-        return found
-    monkeypatch.setattr(box, "conversation", second_not_read_yet)
     live = client.get(f"/live/conversation/{CALLER}?after={after}").get_json()
     assert [m["text"] for m in live["messages"]] == ["First"]
-    assert real(CALLER)["contact"]["unread"] == 2        # "Second" was not shown: still unread
-    monkeypatch.setattr(box, "conversation", real)
+    text_in(CALLER, "Second")                  # arrives before the page says "seen First"
+    answer = client.post(url, data={"seen": live["latest"]}).get_json()
+    assert answer == {"marked": False, "unread": 2, "text": "2"}
+    assert box.conversation(CALLER)["contact"]["unread"] == 2   # "Second" was not shown
     live = client.get(f"/live/conversation/{CALLER}?after={live['latest']}").get_json()
     assert [m["text"] for m in live["messages"]] == ["Second"]
-    assert real(CALLER)["contact"]["unread"] == 0
+    assert client.post(url, data={"seen": live["latest"]}).get_json()["marked"]
+    assert box.conversation(CALLER)["contact"]["unread"] == 0
 
 
-def test_a_text_in_an_empty_thread_is_marked_read_when_it_appears(client, box, ring, text_in):
+def test_a_thread_that_starts_with_a_text_is_marked_read_too(client, box, text_in):
     text_in(OTHER, "Do you do boilers?")              # never called: the thread starts with it
-    client.get(f"/conversations/{OTHER}")
-    text_in(OTHER, "Still there?")
-    client.get(f"/live/conversation/{OTHER}")         # the page had nothing to send as ?after=
+    url, seen = _shown(client.get(f"/conversations/{OTHER}").get_data(as_text=True))
+    assert client.post(url, data={"seen": seen}).get_json()["marked"]
     assert box.conversation(OTHER)["contact"]["unread"] == 0
 
 

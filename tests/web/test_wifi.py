@@ -6,7 +6,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.hardware.recorded_nmcli import RECORDINGS, ChangingNmcli, RecordedNmcli
+from tests.hardware.recorded_nmcli import (RECORDINGS, ChangingNmcli, RecordedNmcli,
+                                          hotspot_add)
 from tests.helpers import wait_for
 from tests.web.conftest import PASSWORD, ShopClient
 
@@ -20,6 +21,7 @@ RESCAN = [NMCLI, "device", "wifi", "rescan"]
 LIST = [NMCLI, "-t", "-f", "IN-USE,BSSID,SSID,CHAN,SIGNAL,SECURITY", "device", "wifi", "list",
         "--rescan", "no"]
 ADDRESSES = [NMCLI, "-t", "-f", "IP4.ADDRESS,IP6.ADDRESS", "device", "show", "wlan0"]
+HWADDR = [NMCLI, "-t", "-f", "GENERAL.HWADDR", "device", "show", "wlan0"]
 CONNECT_SHOP = [NMCLI, "--wait", "45", "device", "wifi", "connect", "Shop WiFi",
                 "password", "correct horse", "ifname", "wlan0"]
 SETUP_CLIENT = {"REMOTE_ADDR": "10.42.0.23"}        # a phone on the box's setup hotspot
@@ -48,7 +50,7 @@ def nmcli(tmp_path):
     shutil.copytree(RECORDINGS, folder)
     (folder / "scan-list-hostile.txt").write_text(HOSTILE_SCAN, encoding="utf-8")
     runner = RecordedNmcli(folder)
-    runner.on(RESCAN, "rescan-ok").on(LIST, "scan-list-odd-ssids")
+    runner.on(RESCAN, "rescan-ok").on(LIST, "scan-list-odd-ssids").on(HWADDR, "hwaddr")
     connected_scene(runner)
     return runner
 
@@ -231,18 +233,18 @@ def test_stop_the_hotspot(owner, nmcli):
     assert nmcli.calls_to("delete", "id", "textback-hotspot")
 
 
-def test_start_the_hotspot(owner, nmcli):
-    hotspot_add = [NMCLI, "connection", "add", "type", "wifi", "ifname", "wlan0",
-                   "con-name", "textback-hotspot", "autoconnect", "no", "ssid", "TextBack-ABCD",
-                   "802-11-wireless.mode", "ap", "802-11-wireless.band", "bg",
-                   "ipv4.method", "shared", "ipv6.method", "ignore"]
-    nmcli.on([NMCLI, "-t", "-f", "GENERAL.HWADDR", "device", "show", "wlan0"], "hwaddr")
-    nmcli.on([NMCLI, "connection", "delete", "id", "textback-hotspot"], "delete-hotspot-unknown")
-    nmcli.on(hotspot_add, "hotspot-add-ok")
-    nmcli.on([NMCLI, "--wait", "30", "connection", "up", "id", "textback-hotspot"],
-             "connection-up-ok")
+def hotspot_routes(runner, key):
+    runner.on([NMCLI, "connection", "delete", "id", "textback-hotspot"], "delete-hotspot-unknown")
+    runner.on(hotspot_add(key), "hotspot-add-ok")
+    runner.on([NMCLI, "--wait", "30", "connection", "up", "id", "textback-hotspot"],
+              "connection-up-ok")
+
+
+def test_start_the_hotspot(owner, wifi_box, nmcli):
+    key = wifi_box.hotspot_key()
+    hotspot_routes(nmcli, key)
     assert owner.post("/wifi/hotspot", data={"action": "start"}).status_code == 302
-    assert nmcli.calls_to("connection", "add") == [hotspot_add]
+    assert nmcli.calls_to("connection", "add") == [hotspot_add(key)]
     assert "Setup hotspot started." in owner.get("/wifi/").get_data(as_text=True)
 
 
