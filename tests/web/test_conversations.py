@@ -16,6 +16,7 @@ def test_the_inbox_lists_conversations_with_unread_badges(client, ring, text_in)
     assert "Or Wednesday" in html
     assert re.search(r'data-testid="unread-badge"[^>]*>2<', html)
     assert re.search(r'data-testid="nav-unread"[^>]*>2<', html)
+    assert "<title>(2) Inbox" in html
 
 
 def test_the_inbox_is_empty_at_first(client):
@@ -40,7 +41,9 @@ def test_opening_a_thread_marks_it_read(client, box, text_in):
     response = client.get(f"/conversations/{CALLER}")
     assert response.status_code == 200
     assert box.conversations()[0]["unread"] == 0
-    assert 'data-testid="nav-unread"' not in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    assert re.search(r'class="badge hidden" data-testid="nav-unread"[^>]*></span>', html)
+    assert "<title>(202) 555-0101 · " in html          # no "(1) " count in front any more
 
 
 def test_a_thread_shows_bubbles_times_and_delivery(client, box, ring, text_in):

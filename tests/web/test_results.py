@@ -112,5 +112,14 @@ def test_the_arithmetic_has_no_fractional_jobs_or_cents(client, box, ring, text_
                    "+12025550105", "+12025550106", "+12025550107"):
         ring(number)
     words = " ".join(client.get("/results/").get_data(as_text=True).split())
-    assert "your 7 missed calls: about 2 replies → ~1 job × $400 = ~$400." in words
+    assert "your 7 missed calls: about 2 replies → about 1 job × $400 = about $400." in words
     assert ".00" not in words and "1.2 jobs" not in words
+
+
+def test_no_about_zero_replies(client, box, ring):
+    words = " ".join(client.get("/results/").get_data(as_text=True).split())
+    assert "nothing to compare yet" in words and "about 0" not in words
+    ring("+12025550101")                       # 1 missed call: 0.35 replies
+    words = " ".join(client.get("/results/").get_data(as_text=True).split())
+    assert "your 1 missed call: less than one reply → less than one job." in words
+    assert "about 0" not in words
