@@ -102,7 +102,8 @@ class Appliance:
                                on_activity=lambda kind: self._flash())
         self.box = Box(options.data_dir, self.store, self.service, self.commands, self.outgoing,
                        self.outbox, self.modem, self.clock, demo=options.demo,
-                       simulator=self._demo_phone(), wifi=self.wifi, addresses=addresses)
+                       simulator=self._demo_phone(), wifi=self.wifi,
+                       addresses=lambda: page_addresses(addresses, options.listen))
         self.box.start = self.start
         self.box.stop = self.stop
         self.box.appliance = self
@@ -295,6 +296,16 @@ def default_wifi():
 def run_probe(port: str, baud: int, transcript: Optional[Path]) -> str:
     from hardware import probe
     return probe.format_report(probe.probe(port, baud=baud, transcript_path=transcript))
+
+
+def page_addresses(find: Callable[[], list], listen: Optional[str]) -> list:
+    """Where a phone opens the page: the box's addresses with the port when it isn't 80 (the
+    demo's 8080), or just localhost when the page listens only there."""
+    host, _, port = (listen or "").rpartition(":")
+    suffix = f":{port}" if port and port != "80" else ""
+    if host.startswith("127.") or host == "localhost":
+        return [f"localhost{suffix}"]
+    return [address + suffix for address in find()]
 
 
 def addresses() -> list:

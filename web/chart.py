@@ -15,8 +15,10 @@ from web import formatting
 
 SERIES = ("missed", "texted", "replied", "booked")
 NAMES = {"missed": "missed", "texted": "texted back", "replied": "replied", "booked": "booked"}
-# name, most groups, viewBox width, height. The phone's viewBox is narrow so its bars are wide.
-VIEWS = (("wide", 31, 640, 200), ("narrow", 8, 340, 210))
+# name, most groups, viewBox width, height, label font size (app.css .chart-label, in viewBox
+# units). The phone's viewBox is narrow so its bars are wide.
+VIEWS = (("wide", 31, 640, 200, 9), ("narrow", 8, 340, 210, 11))
+CHAR_WIDTH = 0.62          # of the font size: an average date character ("Nov 27")
 PAD_X, PAD_TOP, LABEL_H = 6, 8, 18
 GROUP_SHARE = 0.8          # of a group's slot; the rest is the gap between groups
 
@@ -63,8 +65,14 @@ def _span(group: dict, settings: dict) -> str:
     return first if first == last else f"{first} – {last}"
 
 
+def label_step(texts: list[str], slot: float, font: float) -> int:
+    """Label every n-th group so no two dates overlap (n = 1 when they all fit)."""
+    widest = max((len(text) for text in texts), default=0) * font * CHAR_WIDTH + 4
+    return max(1, math.ceil(widest / slot)) if slot > 0 else 1
+
+
 def view(per_day: list[dict], settings: dict, name: str, most: int, width: int,
-         height: int) -> dict:
+         height: int, font: float = 11) -> dict:
     """Bar geometry, labels and titles for one chart."""
     size = group_size(len(per_day), most)
     found = groups(per_day, size)
@@ -88,6 +96,8 @@ def view(per_day: list[dict], settings: dict, name: str, most: int, width: int,
         if labelled:
             labels.append({"x": round(PAD_X + slot * (index + 0.5), 2), "y": height - 4,
                            "text": _day(group["first"], settings)})
+    step = label_step([label["text"] for label in labels], slot, font)
+    labels = [label for index, label in enumerate(labels) if (len(labels) - 1 - index) % step == 0]
     heading, unit = title(size)
     return {"name": name, "w": width, "h": height, "base": base, "x1": PAD_X,
             "x2": width - PAD_X, "bars": bars, "labels": labels, "top": top, "title": heading,
@@ -96,5 +106,5 @@ def view(per_day: list[dict], settings: dict, name: str, most: int, width: int,
 
 def views(per_day: list[dict], settings: dict) -> list[dict]:
     """The desktop chart and the phone chart (fewer groups, a taller shape); app.css shows one."""
-    return [dict(view(per_day, settings, name, most, width, height), css=f"chart-{name}")
-            for name, most, width, height in VIEWS]
+    return [dict(view(per_day, settings, name, most, width, height, font), css=f"chart-{name}")
+            for name, most, width, height, font in VIEWS]

@@ -2,13 +2,15 @@
 (?format=csv, session login) and from the API (?format=csv, bearer token). Same columns on both.
 
 Every cell a spreadsheet could read as a formula (a customer's text starting with = + - @, or a
-tab / carriage return) is prefixed with an apostrophe, so opening the file never runs anything.
+tab / carriage return) is prefixed with an apostrophe, so opening the file never runs anything;
+a plain number (an E.164 "+12025550188") is left as it is.
 Times are UTC ISO 8601 as in the JSON API, with the shop's local time beside them.
 """
 from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import datetime, timezone
 from typing import Iterable
 
@@ -17,6 +19,7 @@ from flask import Response
 from web import formatting, labels, phone
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+PLAIN_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")      # "+12025550188", "-2": no formula
 
 CALL_COLUMNS = ("id", "number", "started_at", "ended_at", "rings", "outcome", "message_id",
                 "shop_time", "number_shown", "what_happened")
@@ -40,7 +43,9 @@ def cell(value) -> str:
     text = str(value)
     if isinstance(value, (int, float)):
         return text
-    return "'" + text if text.startswith(FORMULA_START) else text
+    if text.startswith(FORMULA_START) and not PLAIN_NUMBER.match(text):
+        return "'" + text
+    return text
 
 
 def respond(name: str, columns: Iterable[str], rows: Iterable[dict]) -> Response:

@@ -6,7 +6,7 @@ Filters:  |shop_time  |full_time  |day_label  |money (|money(whole=true) rounds)
 Globals:  outcome(code) has_conversation(outcome) message_status(status, error, landline) message_kind(kind)
           modem_state(code) health(level)
           signal_bars(percent) nav_items() has_endpoint(name) logged_in() unread_count() is_demo() shop_name()
-          is_urgent(text)
+          is_urgent(text) port_suffix()
 Every value shown comes from the facade; filters only format it. Nothing here marks text safe.
 """
 from __future__ import annotations
@@ -101,6 +101,13 @@ def is_urgent(text) -> bool:
         return False
 
 
+def port_suffix() -> str:
+    """":8080" when the page is served on a port other than 80 (the demo), else "": addresses
+    shown on the page must work when typed."""
+    _host, _, port = request.host.rpartition(":")
+    return f":{port}" if port.isdigit() and port != "80" else ""
+
+
 def _region() -> str:
     return shop.settings().get("region") or ""
 
@@ -132,4 +139,5 @@ def register(app: Flask) -> None:
         is_demo=is_demo,
         shop_name=shop_name,
         is_urgent=is_urgent,
+        port_suffix=port_suffix,
     )
