@@ -32,7 +32,6 @@
       close.className = "toast-close";
       close.setAttribute("aria-label", "Dismiss");
       close.setAttribute("data-testid", "toast-close");
-      close.textContent = "×";
       close.addEventListener("click", function () { toast.remove(); });
       toast.appendChild(close);
       toast.addEventListener("mouseenter", function () { held = true; });
