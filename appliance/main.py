@@ -103,7 +103,7 @@ class Appliance:
         self.box = Box(options.data_dir, self.store, self.service, self.commands, self.outgoing,
                        self.outbox, self.modem, self.clock, demo=options.demo,
                        simulator=self._demo_phone(), wifi=self.wifi,
-                       addresses=lambda: page_addresses(addresses, options.listen))
+                       addresses=lambda: page_addresses(addresses, self._listening()))
         self.box.start = self.start
         self.box.stop = self.stop
         self.box.appliance = self
@@ -198,6 +198,13 @@ class Appliance:
         o = self.options
         return open_gpio(o.led_pin, o.unread_pin, o.button_pin, enqueue=self.service.post,
                          pin_factory=o.pin_factory, clock=self.clock)
+
+    def _listening(self) -> Optional[str]:
+        """HOST:PORT the page is served on (the real port when --listen asked for port 0)."""
+        listen = self.options.listen
+        if self.web is None or not listen:
+            return listen
+        return f"{listen.rpartition(':')[0]}:{self.web.server.effective_port}"
 
     def _serve_web(self, listen: str) -> "WebServer":
         from web import create_app

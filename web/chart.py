@@ -65,10 +65,21 @@ def _span(group: dict, settings: dict) -> str:
     return first if first == last else f"{first} – {last}"
 
 
-def label_step(texts: list[str], slot: float, font: float) -> int:
-    """Label every n-th group so no two dates overlap (n = 1 when they all fit)."""
-    widest = max((len(text) for text in texts), default=0) * font * CHAR_WIDTH + 4
-    return max(1, math.ceil(widest / slot)) if slot > 0 else 1
+def text_width(text: str, font: float) -> float:
+    return len(text) * font * CHAR_WIDTH
+
+
+def spaced(labels: list[dict], font: float, width: float, gap: float = 4) -> list[dict]:
+    """The date labels that fit: each kept inside the chart, and, counting back from the last
+    day (always named), a label is dropped when it would touch the one after it."""
+    kept: list[dict] = []
+    for label in reversed(labels):
+        half = text_width(label["text"], font) / 2
+        x = min(max(label["x"], half + 1), width - half - 1)
+        if kept and x + half + gap > kept[-1]["x"] - text_width(kept[-1]["text"], font) / 2:
+            continue
+        kept.append(dict(label, x=round(x, 2)))
+    return kept[::-1]
 
 
 def view(per_day: list[dict], settings: dict, name: str, most: int, width: int,
@@ -77,8 +88,7 @@ def view(per_day: list[dict], settings: dict, name: str, most: int, width: int,
     size = group_size(len(per_day), most)
     found = groups(per_day, size)
     top = max([g[key] for g in found for key in SERIES] + [1])
-    labelled = len(found) <= 8      # few groups: a date under each
-    base = height - (LABEL_H if labelled else 4)
+    base = height - LABEL_H
     inner_h, slot = base - PAD_TOP, (width - 2 * PAD_X) / max(len(found), 1)
     bar_w = slot * GROUP_SHARE / len(SERIES)
     bars, labels = [], []
@@ -93,11 +103,9 @@ def view(per_day: list[dict], settings: dict, name: str, most: int, width: int,
                          "y": round(base - bar_h, 2), "w": round(max(bar_w - 0.6, 0.8), 2),
                          "h": round(bar_h, 2),
                          "title": f"{_span(group, settings)}: {value} {NAMES[key]}"})
-        if labelled:
-            labels.append({"x": round(PAD_X + slot * (index + 0.5), 2), "y": height - 4,
-                           "text": _day(group["first"], settings)})
-    step = label_step([label["text"] for label in labels], slot, font)
-    labels = [label for index, label in enumerate(labels) if (len(labels) - 1 - index) % step == 0]
+        labels.append({"x": PAD_X + slot * (index + 0.5), "y": height - 4,
+                       "text": _day(group["first"], settings)})
+    labels = spaced(labels, font, width)
     heading, unit = title(size)
     return {"name": name, "w": width, "h": height, "base": base, "x1": PAD_X,
             "x2": width - PAD_X, "bars": bars, "labels": labels, "top": top, "title": heading,

@@ -137,7 +137,9 @@ def test_chart_dates_never_overlap():
     per_day = [{"date": f"2026-11-{day:02d}", "missed": 1, "texted": 1, "replied": 0,
                 "booked": 0} for day in range(1, 9)]
     drawn = chart.view(per_day, {"region": "GB"}, "narrow", 8, 200, 210, 11)
-    xs = [label["x"] for label in drawn["labels"]]
-    widest = max(len(label["text"]) for label in drawn["labels"]) * 11 * chart.CHAR_WIDTH
-    assert all(b - a >= widest for a, b in zip(xs, xs[1:]))
+    edges = [(label["x"] - chart.text_width(label["text"], 11) / 2,
+              label["x"] + chart.text_width(label["text"], 11) / 2) for label in drawn["labels"]]
+    assert len(edges) >= 3
+    assert all(right < next_left for (_, right), (next_left, _) in zip(edges, edges[1:]))
+    assert edges[0][0] >= 0 and edges[-1][1] <= 200                   # inside the chart
     assert drawn["labels"][-1]["text"] == "8 Nov"               # the last day is always named
