@@ -93,7 +93,13 @@ class Shop:
             found = self.box.conversation(number) or {"messages": []}
             return next((m for m in found["messages"]
                          if m["direction"] == "in" and m["text"] == text), None)
-        return wait_for(arrived, timeout=WAIT, message=f"the text from {number} to be stored")
+        message = wait_for(arrived, timeout=WAIT, message=f"the text from {number} to be stored")
+        # Handled too (counted unread, forwarded to the owner, STOP confirmed): what it queues is
+        # in the outbox before the test goes on, so a ring that follows waits for it.
+        store = self.box.appliance.store
+        wait_for(lambda: (store.get_message(message["id"]) or {}).get("handled"), timeout=WAIT,
+                 message=f"the text from {number} to be handled")
+        return message
 
     def texts_sent_to(self, number: str) -> list[str]:
         """What the simulated network has seen the box send to `number` (whole texts)."""

@@ -18,7 +18,7 @@ def test_answer_a_conversation(shop, page, watch):
     login(page, shop)
     page.goto(shop.url(f"/conversations/{CALLER}"))
     thread = page.get_by_test_id("thread")
-    expect(page.get_by_test_id("thread-number")).to_have_text(CALLER)
+    expect(page.get_by_test_id("thread-number")).to_have_text("(212) 555-1234")   # as written
     expect(thread.locator('[data-testid=bubble][data-direction="out"]')).to_have_count(1)
     page.evaluate("window.__notReloaded = true")
 

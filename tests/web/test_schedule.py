@@ -97,6 +97,8 @@ def test_add_and_remove_holidays(client, box):
     assert box.settings()["holidays"] == ["2026-12-24", "2026-12-31"]
     html = client.get("/schedule/").get_data(as_text=True)
     assert 'data-testid="holiday-2026-12-24"' in html
+    assert '<time datetime="2026-12-24">Dec 24, 2026</time>' in html       # the shop's style
+    assert "Dec 31, 2026 added to holidays." in html
     assert client.post("/schedule/holidays", data={"remove": "2026-12-24"}).status_code == 302
     assert box.settings()["holidays"] == ["2026-12-31"]
 
