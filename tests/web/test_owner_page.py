@@ -143,3 +143,11 @@ def test_chart_dates_never_overlap():
     assert all(right < next_left for (_, right), (next_left, _) in zip(edges, edges[1:]))
     assert edges[0][0] >= 0 and edges[-1][1] <= 200                   # inside the chart
     assert drawn["labels"][-1]["text"] == "8 Nov"               # the last day is always named
+
+
+def test_addresses_shown_carry_the_port_when_it_is_not_80():
+    from appliance.main import page_addresses
+    found = lambda: ["textback.local", "192.168.1.20"]      # noqa: E731
+    assert page_addresses(found, "0.0.0.0:80") == ["textback.local", "192.168.1.20"]
+    assert page_addresses(found, "0.0.0.0:8080") == ["textback.local:8080", "192.168.1.20:8080"]
+    assert page_addresses(found, "127.0.0.1:8080") == ["localhost:8080"]     # the demo
