@@ -18,7 +18,7 @@ from web.auth import login_required
 
 bp = Blueprint("live", __name__, url_prefix="/live")
 
-STATUS_FIELDS = ("modem", "outbox", "paused", "health", "unread", "today", "month")
+STATUS_FIELDS = ("modem", "outbox", "paused", "away", "health", "unread", "today", "month")
 RECENT_ON_HOME = 8
 SLOTS = 50
 
