@@ -84,6 +84,10 @@ def test_every_confirmation_shows_where_the_owner_is_looking(owner_shop, owner_s
     page = open_context(storage_state=owner_state).new_page()
 
     page.goto(owner_shop.url("/messages/"))
+    page.keyboard.press("Tab")                                   # a keyboard user sees where
+    focused = page.evaluate("""() => { const s = getComputedStyle(document.activeElement);
+        return [document.activeElement.tagName, s.outlineStyle, parseFloat(s.outlineWidth)]; }""")
+    assert focused[0] == "A" and focused[1] != "none" and focused[2] >= 2, focused
     away = page.get_by_test_id("text-away")
     away.fill(f"Away till Monday ({viewport}). If it's urgent, call {{emergency_number}}.")
     page.get_by_test_id("save-away").click()                     # the card far down the page

@@ -6,7 +6,7 @@
    logged-out form to /login?next=<the page>), where the draft is put back, ready to send. A
    draft is dropped once the thread shows it sent: its newest text from the box (the element
    named by data-draft-sent, e.g. "[data-direction=out] [data-testid=bubble-text]") is the draft.
-   [data-draft-note] says when a kept draft was put back.
+   [data-draft-note] says when a kept draft was put back. Drafts older than KEEP_DAYS are dropped.
 
    Unsaved edits: form[data-unsaved-form] (the Messages page) compares every
    textarea[data-saved] with what it holds. While any differs, [data-unsaved-bar] shows how many
@@ -28,11 +28,21 @@
     return sent.length ? sent[sent.length - 1].textContent.trim() : null;
   }
 
+  var KEEP_DAYS = 14;     // a draft older than this is dropped: the moment for it has passed
+
+  function readDraft(storage, key) {
+    var kept = null;
+    try { kept = JSON.parse(storage.getItem(key) || "null"); } catch (error) { kept = null; }
+    if (!kept || typeof kept.text !== "string") { return null; }
+    if (Date.now() - (kept.at || 0) > KEEP_DAYS * 864e5) { storage.removeItem(key); return null; }
+    return kept.text;
+  }
+
   function keepDraft(area) {
     var storage = store();
     var key = PREFIX + area.getAttribute("data-draft-key");
     if (!storage) { return; }
-    var kept = storage.getItem(key);
+    var kept = readDraft(storage, key);
     if (kept !== null && kept.trim() === sentLast(area)) {
       storage.removeItem(key);          // it went out: nothing to keep any more
       kept = null;
@@ -44,7 +54,11 @@
       if (note) { note.classList.remove("hidden"); }
     }
     area.addEventListener("input", function () {
-      if (area.value.trim()) { storage.setItem(key, area.value); } else { storage.removeItem(key); }
+      if (area.value.trim()) {
+        storage.setItem(key, JSON.stringify({ text: area.value, at: Date.now() }));
+      } else {
+        storage.removeItem(key);
+      }
     });
   }
 
