@@ -56,17 +56,19 @@ class Box(Access):
     def status(self) -> dict:
         modem = self.modem.status
         counts = self.outbox.counts()
-        verdict = health.assess(modem.state, counts.get("queued", 0), counts.get("failed", 0),
-                                modem.last_error, counts.get("unconfirmed", 0))
         settings = self.store.settings()
+        paused = bool(settings.get("paused"))
+        away = schedule.away_active(settings, self.clock())     # what the light shows too
+        verdict = health.assess(modem.state, counts.get("queued", 0), counts.get("failed", 0),
+                                modem.last_error, counts.get("unconfirmed", 0), paused, away)
         today, month = self._today_and_month(settings)
         return {
             "modem": {"state": modem.state, "model": modem.model, "operator": modem.operator,
                       "signal_percent": modem.signal_percent, "sim_number": modem.sim_number,
                       "registration": modem.registration},
             "outbox": {"queued": counts.get("queued", 0), "failed": counts.get("failed", 0)},
-            "paused": bool(settings.get("paused")),
-            "away": bool((settings.get("away") or {}).get("on")),
+            "paused": paused,
+            "away": away,
             "version": VERSION,
             "health": verdict.as_dict(),
             "unread": self.unread(),

@@ -1,11 +1,19 @@
 """How the box is doing, in plain words: one health verdict for the page, the LED and the owner.
 
-Pure: takes the modem's status and the outbox counts, returns what is wrong (if anything) and
-what a person should do about it.
+Pure: takes the modem's status, the outbox counts and the owner's switches (paused, away),
+returns what is wrong (if anything) and what a person should do about it.
+
+`state` is the one-word headline the page shows, in the status light's order: a fault hides
+paused/away, which hide everything else (hardware/status_light.py: fast blink, double blink):
+    not_working  a fault: callers are not being texted
+    paused       the owner paused text-back: nobody is texted
+    away         away mode: callers get the away message
+    needs_look   working, with something to look at (starting, searching, texts waiting)
+    working      working: missed callers get a text
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Optional
 
 # modem state -> (LED health, level, problem, advice)
@@ -30,18 +38,36 @@ _MODEM = {
 @dataclass(frozen=True)
 class Health:
     led: str                 # the status light's input (hardware/status_light.py vocabulary)
-    level: str               # ok | warn | fault
+    level: str               # ok | warn | fault: the modem and the outbox
     problem: Optional[str]
     advice: Optional[str]
+    state: str = "working"   # the headline: level combined with paused / away (see above)
 
     def as_dict(self) -> dict:
         return {"level": self.level, "problem": self.problem, "advice": self.advice,
-                "led": self.led}
+                "led": self.led, "state": self.state}
+
+
+def headline(level: str, paused: bool, away: bool) -> str:
+    """The headline state for a health level and the owner's switches."""
+    if level == "fault":
+        return "not_working"
+    if paused:
+        return "paused"
+    if away:
+        return "away"
+    return "working" if level == "ok" else "needs_look"
 
 
 def assess(modem_state: str, queued: int, failed: int, last_error: Optional[str] = None,
-           unconfirmed: int = 0) -> Health:
+           unconfirmed: int = 0, paused: bool = False, away: bool = False) -> Health:
     """The single most important thing to know about the box right now."""
+    verdict = _assess(modem_state, queued, failed, last_error, unconfirmed)
+    return replace(verdict, state=headline(verdict.level, paused, away))
+
+
+def _assess(modem_state: str, queued: int, failed: int, last_error: Optional[str],
+            unconfirmed: int) -> Health:
     led, level, problem, advice = _MODEM.get(modem_state, _MODEM["error"])
     if level == "ok" and failed:
         return Health("outbox_failing", "fault",

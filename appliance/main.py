@@ -116,7 +116,8 @@ class Appliance:
                                on_activity=lambda kind: self._flash())
         self.box = Box(options.data_dir, self.store, self.service, self.commands, self.outgoing,
                        self.outbox, self.modem, self.clock, demo=options.demo,
-                       simulator=self._demo_phone(), wifi=self.wifi, addresses=addresses,
+                       simulator=self._demo_phone(), wifi=self.wifi,
+                       addresses=lambda: page_addresses(addresses, self._listening()),
                        box_id=box_id, auto_texts=self.auto_texts,
                        hotspot_clients=options.hotspot_clients)
         self.box.integrations = self.integrations
@@ -236,6 +237,13 @@ class Appliance:
         return open_gpio(o.led_pin, o.unread_pin, o.button_pin, enqueue=self.service.post,
                          pin_factory=o.pin_factory, clock=self.clock)
 
+    def _listening(self) -> Optional[str]:
+        """HOST:PORT the page is served on (the real port when --listen asked for port 0)."""
+        listen = self.options.listen
+        if self.web is None or not listen:
+            return listen
+        return f"{listen.rpartition(':')[0]}:{self.web.server.effective_port}"
+
     def _serve_web(self, listen: str) -> "WebServer":
         from web import create_app
         host, _, port = listen.rpartition(":")
@@ -333,6 +341,16 @@ def default_wifi():
 def run_probe(port: str, baud: int, transcript: Optional[Path]) -> str:
     from hardware import probe
     return probe.format_report(probe.probe(port, baud=baud, transcript_path=transcript))
+
+
+def page_addresses(find: Callable[[], list], listen: Optional[str]) -> list:
+    """Where a phone opens the page: the box's addresses with the port when it isn't 80 (the
+    demo's 8080), or just localhost when the page listens only there."""
+    host, _, port = (listen or "").rpartition(":")
+    suffix = f":{port}" if port and port != "80" else ""
+    if host.startswith("127.") or host == "localhost":
+        return [f"localhost{suffix}"]
+    return [address + suffix for address in find()]
 
 
 def addresses() -> list:

@@ -5,11 +5,12 @@ meaning "08:00" across daylight-saving changes and holidays are the shop's local
 passed in (aware; a naive value is taken as UTC). Pure: standard library only.
 
 Order: direct (a caller who dialled the box itself, when a "direct" message is set) > away >
-holiday > business hours > weekend > after hours.
+holiday > business hours (or "break", between two of the day's ranges) > weekend > after hours.
+A range whose end is before its start runs overnight (22:00-02:00 ends at 02:00 the next day).
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timezone, tzinfo
+from datetime import date, datetime, timedelta, timezone, tzinfo
 from typing import Optional
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -44,19 +45,51 @@ def _minutes(value: str, end: bool = False) -> Optional[int]:
     return total if 0 <= total <= _MIDNIGHT else None
 
 
-def is_open(settings: dict, now: datetime) -> bool:
-    """True inside one of today's opening ranges (start inclusive, end exclusive)."""
-    local = shop_time(settings, now)
-    ranges = (settings.get("hours") or {}).get(DAYS[local.weekday()]) or []
-    seconds = local.hour * 3600 + local.minute * 60 + local.second
-    for item in ranges:
+def _spans(ranges) -> list[tuple[int, int]]:
+    """Today's ranges as (start, end) minutes from today's midnight. An overnight range
+    (22:00-02:00) ends after midnight: its end is past 1440. Malformed ranges open nothing."""
+    spans = []
+    for item in ranges or []:
         try:
             start, end = _minutes(item[0]), _minutes(item[1], end=True)
         except (IndexError, TypeError):
-            continue  # a malformed range opens nothing
-        if start is not None and end is not None and start * 60 <= seconds < end * 60:
-            return True
-    return False
+            continue
+        if start is None or end is None or start == end:
+            continue
+        spans.append((start, end if end > start else end + _MIDNIGHT))
+    return sorted(spans)
+
+
+def _day_ranges(settings: dict, day: date) -> list[tuple[int, int]]:
+    return _spans((settings.get("hours") or {}).get(DAYS[day.weekday()]))
+
+
+def _seconds(local: datetime) -> int:
+    return local.hour * 3600 + local.minute * 60 + local.second
+
+
+def is_open(settings: dict, now: datetime) -> bool:
+    """True inside one of today's opening ranges (start inclusive, end exclusive), or inside
+    yesterday's overnight range that runs past midnight."""
+    local = shop_time(settings, now)
+    seconds = _seconds(local)
+    if any(start * 60 <= seconds < end * 60 for start, end in _day_ranges(settings, local)):
+        return True
+    yesterday = local.date() - timedelta(days=1)
+    return any(seconds < (end - _MIDNIGHT) * 60 for _start, end in _day_ranges(settings, yesterday)
+               if end > _MIDNIGHT)
+
+
+def in_break(settings: dict, now: datetime) -> bool:
+    """True in a gap between two of today's ranges (a lunch break): one range has ended today
+    and another starts later today. Before the first and after the last it is after hours."""
+    local = shop_time(settings, now)
+    if is_open(settings, now):
+        return False
+    seconds = _seconds(local)
+    spans = _day_ranges(settings, local)
+    ended = any(end * 60 <= seconds for _start, end in spans)
+    return ended and any(start * 60 > seconds for start, _end in spans)
 
 
 def _parse_date(value) -> Optional[date]:
@@ -89,9 +122,15 @@ def is_holiday(settings: dict, now: datetime) -> bool:
     return False
 
 
+def _has_message(settings: dict, kind: str) -> bool:
+    return bool(str((settings.get("messages") or {}).get(kind) or "").strip())
+
+
 def message_kind(settings: dict, now: datetime, direct: bool = False) -> str:
-    """'direct' | 'away' | 'holiday' | 'business_hours' | 'weekend' | 'after_hours'."""
-    if direct and str((settings.get("messages") or {}).get("direct") or "").strip():
+    """'direct' | 'away' | 'holiday' | 'business_hours' | 'break' | 'weekend' | 'after_hours'.
+    A lunch break between two of today's ranges gets the 'break' message when the owner wrote
+    one, else the business-hours message: the shop is open today, not done for the day."""
+    if direct and _has_message(settings, "direct"):
         return "direct"
     if away_active(settings, now):
         return "away"
@@ -99,6 +138,8 @@ def message_kind(settings: dict, now: datetime, direct: bool = False) -> str:
         return "holiday"
     if is_open(settings, now):
         return "business_hours"
+    if in_break(settings, now):
+        return "break" if _has_message(settings, "break") else "business_hours"
     if shop_time(settings, now).weekday() >= 5:
         return "weekend"
     return "after_hours"

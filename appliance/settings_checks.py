@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import phonenumbers
 
 from appliance.settings_connections import CHECKS as CONNECTION_CHECKS
-from appliance.templates import MESSAGE_KINDS, template_error
+from appliance.templates import MESSAGE_KINDS, OPTIONAL_KINDS, template_error
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
@@ -219,7 +219,7 @@ def _messages(field, key, value, region, errors):
     if not isinstance(value, dict):
         errors[key] = "must be an object of message kind -> text"
         return value
-    kinds = MESSAGE_KINDS + ("direct",)
+    kinds = MESSAGE_KINDS + OPTIONAL_KINDS
     for kind, text in value.items():
         where = f"{key}.{kind}"
         if kind not in kinds:
@@ -228,7 +228,7 @@ def _messages(field, key, value, region, errors):
             errors[where] = "must be text"
         elif len(text) > field.max_length:
             errors[where] = f"is longer than {field.max_length} characters"
-        elif not (kind == "direct" and not text.strip()) and template_error(text):
+        elif not (kind in OPTIONAL_KINDS and not text.strip()) and template_error(text):
             errors[where] = template_error(text)
     return {k: (v.strip() if isinstance(v, str) else v) for k, v in value.items()}
 
@@ -251,6 +251,8 @@ def _hours(field, key, value, region, errors):
 
 
 def _day(where: str, ranges: list, errors: dict) -> list:
+    """A day's ranges, checked and sorted. A range whose end is before its start runs
+    overnight (22:00-02:00 closes at 02:00 the next day); it may not overlap the day's others."""
     good = []
     for index, pair in enumerate(ranges):
         at = f"{where}[{index}]"
@@ -262,11 +264,10 @@ def _day(where: str, ranges: list, errors: dict) -> list:
             errors[at] = f"start {pair[0]!r} is not a time like 08:00"
         elif end is None:
             errors[at] = f"end {pair[1]!r} is not a time like 17:00"
-        elif start >= end:
-            word = "the same as" if start == end else "after"
-            errors[at] = f"start {_hhmm(start)} is {word} end {_hhmm(end)}"
+        elif start == end:
+            errors[at] = f"start {_hhmm(start)} is the same as end {_hhmm(end)}"
         else:
-            good.append((start, end, index))
+            good.append((start, end if end > start else end + 24 * 60, index))
     good.sort()
     for (s1, e1, _), (s2, e2, i2) in zip(good, good[1:]):
         if s2 < e1:
@@ -288,6 +289,7 @@ def _minutes(text, end: bool = False) -> Optional[int]:
 
 
 def _hhmm(minutes: int) -> str:
+    minutes %= 24 * 60
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 

@@ -12,6 +12,9 @@ from typing import Optional
 
 PLACEHOLDERS = ("business_name", "owner_name", "emergency_number", "booking_link")
 MESSAGE_KINDS = ("business_hours", "after_hours", "weekend", "holiday", "away")
+# Messages the owner may leave empty: then the caller gets the one they would get without it
+# ("direct": callers who dialled the box itself; "break": a gap between two opening ranges).
+OPTIONAL_KINDS = ("direct", "break")
 
 DEFAULT_MESSAGES = {
     "business_hours": "Hey, sorry I missed your call - I'm on a job right now. "

@@ -50,10 +50,11 @@ PASSWORD = "bench-password-1"
 PAGES = ("/", "/conversations/", "/conversations/{customer}", "/conversations/{owner}",
          "/calls/", "/results/?days=30", "/results/?days=365",
          "/results/?from={year_ago}&to={today}", "/messages/", "/schedule/", "/settings/",
-         "/setup/", "/wifi")
+         "/setup/", "/wifi", "/events", "/conversations/?q=555-01", "/live/unread?known=0",
+         "/calls/?format=csv")
 API = ("/api/status", "/api/calls", "/api/conversations", "/api/conversations/{customer}",
        "/api/conversations/{owner}", "/api/settings", "/api/stats?days=30",
-       "/api/stats?days=365")
+       "/api/stats?days=365", "/api/calls?format=csv", "/api/conversations?format=csv")
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
 
 

@@ -15,7 +15,7 @@ from flask import Blueprint, jsonify, request
 
 from appliance.domain import ValidationError
 from appliance.settings_connections import public as public_settings
-from web import live, shop
+from web import export, live, phone, shop
 from web.security import json_body
 
 log = logging.getLogger(__name__)
@@ -93,18 +93,33 @@ def calls():
     limit, error = _int_arg("limit", 100, 1, MAX_LIMIT)
     if error:
         return error
-    return jsonify({"calls": [_only(c, CALL_FIELDS) for c in shop.box().calls(limit=limit)]})
+    found = shop.box().calls(limit=limit)
+    if export.wanted(request.args):
+        return export.calls(found, shop.box().settings())
+    return jsonify({"calls": [_only(c, CALL_FIELDS) for c in found]})
 
 
 @bp.get("/api/conversations")
 def conversations():
     items = shop.box().conversations()
+    if export.wanted(request.args):
+        return export.conversations(items, shop.box().settings())
     return jsonify({"conversations": [_only(c, CONVERSATION_FIELDS) for c in items]})
+
+
+def _stored_number(number: str) -> str:
+    """E.164 as given, or a national form ("2125550143", "(212) 555-0143") made E.164 with the
+    shop's country."""
+    number = number.strip()
+    if number.startswith("+"):
+        return number
+    return phone.to_e164(number, shop.box().settings().get("region") or "") or number
 
 
 @bp.get("/api/conversations/<number>")
 def conversation(number: str):
-    found = shop.box().conversation(number.strip())
+    number = _stored_number(number)
+    found = shop.box().conversation(number)
     if found is None:
         return jsonify({"error": f"no conversation with {number}"}), 404
     messages = [_only(msg, MESSAGE_FIELDS) for msg in found.get("messages", [])]
@@ -113,6 +128,7 @@ def conversation(number: str):
 
 @bp.post("/api/conversations/<number>/messages")
 def send_message(number: str):
+    number = _stored_number(number)
     body, error = _json_object()
     if error:
         return error
@@ -150,4 +166,7 @@ def stats():
     days, error = _int_arg("days", 30, 1, MAX_DAYS)
     if error:
         return error
-    return jsonify(shop.box().stats(days=days))
+    found = shop.box().stats(days=days)
+    if export.wanted(request.args):
+        return export.results(found, shop.box().settings())
+    return jsonify(found)

@@ -82,8 +82,20 @@ def login_required(view):
         if wants_json():
             return jsonify({"error": "Logged out — log in again.",
                             "login": url_for("auth.login")}), 401
-        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        return redirect(url_for("auth.login", next=back_to()))
     return wrapper
+
+
+def back_to() -> str:
+    """Where to return after logging in: the page itself, or for a form sent while logged out
+    (a reply written as the session ended) the page the form was on, so it can be sent again
+    from there (what was typed is kept by the browser, static/keep.js)."""
+    if request.method in ("GET", "HEAD"):
+        return request.full_path.rstrip("?")
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc == request.host and referrer.path.startswith("/"):
+        return referrer.path + (f"?{referrer.query}" if referrer.query else "")
+    return url_for("home.index")
 
 
 def throttle() -> LoginThrottle:

@@ -11,7 +11,7 @@ from typing import Optional
 
 from flask import Blueprint, render_template, request
 
-from web import formatting, labels, shop
+from web import export, formatting, labels, shop
 from web.auth import login_required
 
 bp = Blueprint("calls", __name__, url_prefix="/calls")
@@ -87,16 +87,21 @@ class CallFilters:
         return bool(self.params())
 
 
-def load(args) -> tuple[CallFilters, list[dict]]:
-    """Filters from `args` and the calls that match, newest first."""
+def load(args, every: bool = False) -> tuple[CallFilters, list[dict]]:
+    """Filters from `args` and the calls that match, newest first (`every`: no page limit)."""
     filters = CallFilters(args, shop.settings())
-    found = shop.box().calls(**filters.query())
+    query = filters.query()
+    if every:
+        query["limit"] = None
+    found = shop.box().calls(**query)
     return filters, [call for call in found if filters.keep(call)]
 
 
 @bp.get("/")
 @login_required
 def index():
+    if export.wanted(request.args):      # every matching call, for the accountant
+        return export.calls(load(request.args, every=True)[1], shop.settings())
     filters, found = load(request.args)
     more = len(found) >= filters.limit
     return render_template("calls/index.html", filters=filters, calls=found, more=more,

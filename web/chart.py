@@ -15,8 +15,10 @@ from web import formatting
 
 SERIES = ("missed", "texted", "replied", "booked")
 NAMES = {"missed": "missed", "texted": "texted back", "replied": "replied", "booked": "booked"}
-# name, most groups, viewBox width, height. The phone's viewBox is narrow so its bars are wide.
-VIEWS = (("wide", 31, 640, 200), ("narrow", 8, 340, 210))
+# name, most groups, viewBox width, height, label font size (app.css .chart-label, in viewBox
+# units). The phone's viewBox is narrow so its bars are wide.
+VIEWS = (("wide", 31, 640, 200, 9), ("narrow", 8, 340, 210, 11))
+CHAR_WIDTH = 0.62          # of the font size: an average date character ("Nov 27")
 PAD_X, PAD_TOP, LABEL_H = 6, 8, 18
 GROUP_SHARE = 0.8          # of a group's slot; the rest is the gap between groups
 
@@ -63,14 +65,30 @@ def _span(group: dict, settings: dict) -> str:
     return first if first == last else f"{first} – {last}"
 
 
+def text_width(text: str, font: float) -> float:
+    return len(text) * font * CHAR_WIDTH
+
+
+def spaced(labels: list[dict], font: float, width: float, gap: float = 4) -> list[dict]:
+    """The date labels that fit: each kept inside the chart, and, counting back from the last
+    day (always named), a label is dropped when it would touch the one after it."""
+    kept: list[dict] = []
+    for label in reversed(labels):
+        half = text_width(label["text"], font) / 2
+        x = min(max(label["x"], half + 1), width - half - 1)
+        if kept and x + half + gap > kept[-1]["x"] - text_width(kept[-1]["text"], font) / 2:
+            continue
+        kept.append(dict(label, x=round(x, 2)))
+    return kept[::-1]
+
+
 def view(per_day: list[dict], settings: dict, name: str, most: int, width: int,
-         height: int) -> dict:
+         height: int, font: float = 11) -> dict:
     """Bar geometry, labels and titles for one chart."""
     size = group_size(len(per_day), most)
     found = groups(per_day, size)
     top = max([g[key] for g in found for key in SERIES] + [1])
-    labelled = len(found) <= 8      # few groups: a date under each
-    base = height - (LABEL_H if labelled else 4)
+    base = height - LABEL_H
     inner_h, slot = base - PAD_TOP, (width - 2 * PAD_X) / max(len(found), 1)
     bar_w = slot * GROUP_SHARE / len(SERIES)
     bars, labels = [], []
@@ -85,9 +103,9 @@ def view(per_day: list[dict], settings: dict, name: str, most: int, width: int,
                          "y": round(base - bar_h, 2), "w": round(max(bar_w - 0.6, 0.8), 2),
                          "h": round(bar_h, 2),
                          "title": f"{_span(group, settings)}: {value} {NAMES[key]}"})
-        if labelled:
-            labels.append({"x": round(PAD_X + slot * (index + 0.5), 2), "y": height - 4,
-                           "text": _day(group["first"], settings)})
+        labels.append({"x": PAD_X + slot * (index + 0.5), "y": height - 4,
+                       "text": _day(group["first"], settings)})
+    labels = spaced(labels, font, width)
     heading, unit = title(size)
     return {"name": name, "w": width, "h": height, "base": base, "x1": PAD_X,
             "x2": width - PAD_X, "bars": bars, "labels": labels, "top": top, "title": heading,
@@ -96,5 +114,5 @@ def view(per_day: list[dict], settings: dict, name: str, most: int, width: int,
 
 def views(per_day: list[dict], settings: dict) -> list[dict]:
     """The desktop chart and the phone chart (fewer groups, a taller shape); app.css shows one."""
-    return [dict(view(per_day, settings, name, most, width, height), css=f"chart-{name}")
-            for name, most, width, height in VIEWS]
+    return [dict(view(per_day, settings, name, most, width, height, font), css=f"chart-{name}")
+            for name, most, width, height, font in VIEWS]

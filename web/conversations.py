@@ -17,7 +17,7 @@ from flask import (Blueprint, abort, flash, jsonify, redirect, render_template, 
 
 from appliance import templates
 from appliance.domain import ValidationError
-from web import formatting, shop
+from web import export, formatting, phone, shop
 from web.auth import login_required
 
 log = logging.getLogger(__name__)
@@ -80,7 +80,8 @@ def inbox_page(args) -> dict:
         limit = min(max(int(args.get("limit", PAGE_SIZE)), 1), MAX_PAGE)
     except ValueError:
         limit = PAGE_SIZE
-    found = shop.box().conversations(search=query or None, limit=limit + 1)
+    needle = phone.search_needle(query, shop.settings().get("region") or "")
+    found = shop.box().conversations(search=needle or None, limit=limit + 1)
     return {"conversations": found[:limit], "more": len(found) > limit, "query": query,
             "limit": limit, "next_limit": limit + PAGE_SIZE}
 
@@ -88,7 +89,21 @@ def inbox_page(args) -> dict:
 @bp.get("/")
 @login_required
 def index():
+    if export.wanted(request.args):
+        query = request.args.get("q", "").strip()[:60]
+        needle = phone.search_needle(query, shop.settings().get("region") or "")
+        return export.conversations(shop.box().conversations(search=needle or None),
+                                    shop.settings())
     return render_template("conversations/index.html", **inbox_page(request.args))
+
+
+def known_number(number: str) -> str:
+    """The stored form of a number typed in a national style ("(212) 555-0143"), when the box
+    has a conversation with it; else the number as given."""
+    if shop.box().conversation(number, limit=1) is not None:
+        return number
+    e164 = phone.to_e164(number, shop.settings().get("region") or "")
+    return e164 if e164 and shop.box().conversation(e164, limit=1) is not None else number
 
 
 def _thread_page(number: str, errors: dict | None = None, draft: str = "", code: int = 200):
@@ -108,6 +123,9 @@ def _thread_page(number: str, errors: dict | None = None, draft: str = "", code:
 @bp.get("/<number>")
 @login_required
 def thread(number: str):
+    stored = known_number(number)
+    if stored != number:
+        return redirect(url_for("conversations.thread", number=stored))
     return _thread_page(number)
 
 
@@ -146,7 +164,9 @@ def reply(number: str):
 
 def _job_value(raw: str):
     """(value or None, error or None) from the job value field ("$1,250.50" is fine)."""
-    cleaned = raw.strip().lstrip("$£€").replace(",", "").strip()
+    # "$1,250.50", "€400", "CHF 400" (as the page shows it): the number without its currency.
+    symbol = formatting.currency_symbol(shop.settings()).strip()
+    cleaned = raw.strip().replace(symbol, "").strip(" $£€").replace(",", "").strip()
     if not cleaned:
         return None, None
     try:

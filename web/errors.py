@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, flash, jsonify, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -37,6 +37,13 @@ def http_error(error: HTTPException):
 
 def csrf_error(error: CSRFError):
     log.info("CSRF check failed for %s: %s", request.path, error.description)
+    from web.auth import back_to, is_logged_in
+    if not wants_json() and request.blueprint != "auth" and not is_logged_in():
+        # The session ended while the form was open: log in, then back to that page, where the
+        # browser puts back what was typed (static/keep.js). Nothing was done.
+        flash("You were logged out, so nothing was sent or saved. Log in again to carry on.",
+              "warning")
+        return redirect(url_for("auth.login", next=back_to()))
     return _answer(400, "This form was out of date or came from another site. "
                         "Go back, reload the page and try again.")
 

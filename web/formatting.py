@@ -7,6 +7,7 @@ request (settings read once per request) and registers them as Jinja filters.
 from __future__ import annotations
 
 import math
+import re
 from datetime import date, datetime, timedelta, timezone
 from typing import Optional, Union
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -57,6 +58,30 @@ def clock(moment: datetime, settings: dict) -> str:
     return f"{moment.hour:02d}:{moment.minute:02d}"
 
 
+_HHMM = re.compile(r"\b([01]\d|2[0-4]):([0-5]\d)\b")
+
+
+def clock_text(hhmm: str, settings: dict) -> str:
+    """"17:00" as the shop reads a clock ("5:00 PM" or "17:00"); "24:00" is midnight."""
+    hours, minutes = (int(part) for part in hhmm.split(":"))
+    return clock(datetime(2000, 1, 1, hours % 24, minutes), settings)
+
+
+def time_pieces(text: str, settings: dict) -> list[dict]:
+    """A message with "HH:MM" times in it, cut into pieces: {"text"} and, for each time,
+    {"text": "5:00 PM", "hhmm": "17:00"}, so a page can show the times in the style of its
+    inputs (the browser's own 12/24-hour style, static/schedule.js) with the shop's as default."""
+    pieces, last = [], 0
+    for match in _HHMM.finditer(text or ""):
+        if match.start() > last:
+            pieces.append({"text": text[last:match.start()]})
+        pieces.append({"text": clock_text(match.group(0), settings), "hhmm": match.group(0)})
+        last = match.end()
+    if last < len(text or ""):
+        pieces.append({"text": text[last:]})
+    return pieces
+
+
 def month_first(settings: dict) -> bool:
     return (settings.get("region") or "").upper() in MONTH_FIRST_REGIONS
 
@@ -66,6 +91,14 @@ def date_text(day: date, settings: dict, year: bool = True) -> str:
     if month_first(settings):
         return f"{day:%b} {day.day}, {day.year}" if year else f"{day:%b} {day.day}"
     return f"{day.day} {day:%b} {day.year}" if year else f"{day.day} {day:%b}"
+
+
+def iso_date_text(value, settings: dict) -> str:
+    """"2026-12-25" as the shop writes it ("Dec 25, 2026"); anything else comes back as it is."""
+    try:
+        return date_text(date.fromisoformat(str(value)), settings)
+    except ValueError:
+        return str(value or "")
 
 
 def date_range_text(start: date, end: date, settings: dict) -> str:

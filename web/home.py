@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
-from web import shop
+from web import checklist, shop
 from web.auth import login_required
 from web.live import RECENT_ON_HOME
 
@@ -20,8 +20,10 @@ LEVEL_PILLS = {"error": "pill-fault", "warn": "pill-warn", "info": "pill-muted"}
 def index():
     status = shop.status()
     recent = shop.box().calls(limit=RECENT_ON_HOME)
+    steps = checklist.steps(shop.settings(), status, recent)
     return render_template("home/index.html", status=status, calls=recent,
-                           events=shop.box().events(limit=5), pills=LEVEL_PILLS)
+                           events=shop.box().events(limit=5), pills=LEVEL_PILLS,
+                           steps=steps if checklist.remaining(steps) else [])
 
 
 @bp.get("/events")

@@ -93,6 +93,14 @@ HEALTH = {
     "warn": ("Working, but needs a look", "warn"),
     "fault": ("Not working — callers are not being texted", "fault"),
 }
+# The headline state of /api/status health.state (appliance/health.py), same order as the light.
+HEALTH_STATES = {
+    "working": HEALTH["ok"],
+    "needs_look": HEALTH["warn"],
+    "not_working": HEALTH["fault"],
+    "paused": ("Paused — missed callers are not being texted", "warn"),
+    "away": ("Away mode — callers get your away message", "info"),
+}
 
 
 # Which outgoing texts the box sent by itself (a `kind` of a message), shown under the bubble.
@@ -148,8 +156,10 @@ def modem_state(code: Optional[str]) -> dict:
     return {"label": label, "tone": tone}
 
 
-def health(level: Optional[str]) -> dict:
-    label, tone = _lookup(HEALTH, level)[:2]
+def health(state: Optional[str]) -> dict:
+    """The headline for a health state ("paused") or, from older callers, a level ("ok")."""
+    table = HEALTH_STATES if state in HEALTH_STATES else HEALTH
+    label, tone = _lookup(table, state)[:2]
     return {"label": label, "tone": tone}
 
 

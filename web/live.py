@@ -9,16 +9,16 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from flask import Blueprint, abort, jsonify, render_template, request
+from flask import Blueprint, abort, jsonify, render_template, request, url_for
 
 from web import calls as calls_page
 from web import conversations as conv_page
-from web import shop
+from web import phone, shop, templating
 from web.auth import login_required
 
 bp = Blueprint("live", __name__, url_prefix="/live")
 
-STATUS_FIELDS = ("modem", "outbox", "paused", "health", "unread", "today", "month")
+STATUS_FIELDS = ("modem", "outbox", "paused", "away", "health", "unread", "today", "month")
 RECENT_ON_HOME = 8
 SLOTS = 50
 
@@ -43,6 +43,32 @@ def status():
         "regions": home_regions(current, recent),
         "text": {"unread": str(unread) if unread else ""},
     })
+
+
+@bp.get("/unread")
+@login_required
+def unread():
+    """The unread count for the nav badge and the tab title, on every page. When it went up
+    since the count the page knows (?known=N), also the newest unread reply, for a browser
+    notification (static/notify.js)."""
+    count = int(shop.box().unread() or 0)
+    try:
+        known = int(request.args.get("known", count))
+    except ValueError:
+        known = count
+    return jsonify({"unread": count, "newest": _newest_unread() if count > known else None})
+
+
+def _newest_unread():
+    found = next((c for c in shop.box().conversations(limit=20) if c.get("unread")), None)
+    if found is None:
+        return None
+    region = shop.settings().get("region") or ""
+    text = found.get("last_text") or ""
+    return {"number": found["number"],
+            "from": found.get("name") or phone.shown(found["number"], region),
+            "text": text[:160], "urgent": templating.is_urgent(text),
+            "url": url_for("conversations.thread", number=found["number"])}
 
 
 @bp.get("/inbox")

@@ -16,6 +16,7 @@ from flask import (Blueprint, abort, flash, jsonify, redirect, render_template, 
 
 from appliance import segments, templates
 from appliance.domain import ValidationError
+from web import phone
 from web.auth import login_required
 from web.pagekit import box, save_settings
 from web.security import json_body
@@ -24,7 +25,7 @@ log = logging.getLogger(__name__)
 
 bp = Blueprint("messages", __name__, url_prefix="/messages")
 
-KINDS = tuple(templates.MESSAGE_KINDS) + ("direct",)
+KINDS = tuple(templates.MESSAGE_KINDS) + tuple(templates.OPTIONAL_KINDS)
 LABELS = {
     "business_hours": ("During opening hours", "A call you miss while the shop is open."),
     "after_hours": ("After hours", "Weekday calls outside your opening hours."),
@@ -34,6 +35,9 @@ LABELS = {
     "direct": ("Called the box directly",
                "The caller dialled the box's own number instead of your business line. "
                "Leave empty to send the same messages as above."),
+    "break": ("Lunch break",
+              "A call between two of the day's opening ranges (Schedule page). Leave empty to "
+              "send the opening-hours message."),
 }
 MAX_TEXT = 1600        # ten segments of GSM-7: anything longer is a mistake, not a message
 # Names the owner knows for the characters that most often sneak in from a phone or a word processor.
@@ -51,7 +55,7 @@ def character_name(ch: str) -> str:
 
 def analysis(text: str, settings: dict, kind: str = "") -> dict:
     """Everything the counter and preview show for `text` (what /messages/analyse returns)."""
-    if kind == "direct" and not text.strip():
+    if kind in templates.OPTIONAL_KINDS and not text.strip():
         return {"error": None, "preview": "", "same_as_others": True, "plain": text,
                 "plain_differs": False, "template": asdict(segments.analyse("")),
                 "sent": asdict(segments.analyse("")), "ucs2_names": []}
@@ -92,6 +96,37 @@ def index():
     return _page()
 
 
+@bp.post("/")
+@login_required
+def save_all():
+    """The page's one form: every message as typed. Changed ones are saved together, so edits to
+    several messages are all kept; on an error nothing is saved and every text stays as typed.
+    action "plain:<kind>" rewrites that message's punctuation and shows it without saving."""
+    typed = {kind: request.form[f"text-{kind}"].replace("\r\n", "\n")
+             for kind in KINDS if f"text-{kind}" in request.form}
+    action, _, pressed = request.form.get("action", "save:").partition(":")
+    if action == "plain" and pressed in typed:
+        typed[pressed] = segments.plain_punctuation(typed[pressed])
+        return _page({kind: {"text": text} for kind, text in typed.items()})
+    saved = box().settings().get("messages", {})
+    changed = {kind: text for kind, text in typed.items() if text != saved.get(kind, "")}
+    errors = {kind: f"The message {error}." for kind, text in changed.items()
+              if (error := _text_error(kind, text))}
+    if not errors and changed:
+        problems = save_settings({"messages": changed})
+        errors = {key.split(".", 1)[-1]: f"The message {message}."
+                  for key, message in problems.items()}
+    if errors:
+        return _page({kind: {"text": text, "error": errors.get(kind)}
+                      for kind, text in typed.items()}, 400)
+    if changed:
+        flash("Saved: " + ", ".join(LABELS[kind][0] for kind in changed) + ".", "success")
+    else:
+        flash("Nothing to save: no message was changed.", "info")
+    anchor = pressed if pressed in KINDS else next(iter(changed), "")
+    return redirect(url_for(".index", _anchor=f"kind-{anchor}" if anchor else None))
+
+
 @bp.post("/<kind>")
 @login_required
 def save(kind):
@@ -113,7 +148,7 @@ def save(kind):
 
 
 def _text_error(kind: str, text: str):
-    if kind == "direct" and not text.strip():
+    if kind in templates.OPTIONAL_KINDS and not text.strip():
         return None
     if len(text) > MAX_TEXT:
         return f"is too long ({len(text)} characters; keep it under {MAX_TEXT})"
@@ -129,13 +164,14 @@ def send_test(kind):
     settings = box().settings()
     if not settings.get("owner_phone"):
         return _page({kind: {"test_error": "no_owner_phone"}}, 400)
-    if kind == "direct" and not settings.get("messages", {}).get("direct", "").strip():
+    if kind in templates.OPTIONAL_KINDS and not settings.get("messages", {}).get(kind, "").strip():
         return _page({kind: {"test_error": "This message is empty: callers get the others."}}, 400)
     try:
         box().send_test(kind)
     except ValidationError as exc:
         return _page({kind: {"test_error": "; ".join(exc.errors.values())}}, 400)
-    flash(f"Test of '{LABELS[kind][0]}' sent to {settings['owner_phone']}.", "success")
+    shown = phone.shown(settings["owner_phone"], settings.get("region") or "")
+    flash(f"Test of '{LABELS[kind][0]}' sent to {shown}.", "success")
     return redirect(url_for(".index", _anchor=f"kind-{kind}"))
 
 

@@ -8,7 +8,7 @@ from datetime import date
 
 from flask import Blueprint, render_template, request
 
-from web import chart, formatting, shop
+from web import chart, export, formatting, shop
 from web.auth import login_required
 
 bp = Blueprint("results", __name__, url_prefix="/results")
@@ -76,13 +76,23 @@ def index():
     period, errors = period_from(request.args)
     stats = shop.box().stats(**period)
     settings = shop.settings()
+    if export.wanted(request.args):
+        return export.results(stats, settings)
     per_day = stats.get("per_day", [])
     return render_template("results/index.html", stats=stats, period=period, errors=errors,
                            periods=PERIODS, charts=chart.views(per_day, settings),
                            heading=heading(stats, settings),
                            first_day=_day(per_day[0]["date"] if per_day else "", settings),
                            last_day=_day(per_day[-1]["date"] if per_day else "", settings),
-                           sums=arithmetic(stats), custom="start" in period)
+                           sums=arithmetic(stats), custom="start" in period,
+                           export_args=_period_args(period, stats))
+
+
+def _period_args(period: dict, stats: dict) -> dict:
+    """The period as query arguments (for the CSV link)."""
+    if "start" in period:
+        return {"from": stats.get("start"), "to": stats.get("end")}
+    return {"days": period["days"]}
 
 
 def heading(stats: dict, settings: dict) -> str:

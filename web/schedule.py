@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from appliance.domain import ValidationError
+from web import formatting
 from web.auth import login_required
 from web.pagekit import box, save_settings, split_key
 
@@ -38,7 +39,7 @@ def _shop_now_text(settings: dict) -> str:
         now = datetime.now(timezone.utc).astimezone(ZoneInfo(settings.get("timezone") or "UTC"))
     except (KeyError, ValueError):
         return ""
-    return now.strftime("%A %H:%M")
+    return f"{now:%A} {formatting.clock(now, settings)}"
 
 
 def hours_errors(errors: dict) -> dict:
@@ -140,7 +141,7 @@ def save_holidays():
         if not _valid_date(day):
             return _page(errors={"holidays": "Pick a date (YYYY-MM-DD)."}, status=400)
         current.add(day)
-        message = f"{day} added to holidays."
+        message = f"{formatting.iso_date_text(day, box().settings())} added to holidays."
     errors = save_settings({"holidays": sorted(current)})
     if errors:
         return _page(errors={"holidays": "; ".join(errors.values())}, status=400)

@@ -1,10 +1,13 @@
 """Jinja filters and globals shared by every template (ours and web B's).
 
 Filters:  |shop_time  |full_time  |day_label  |money (|money(whole=true) rounds)  |percent
+          |phone (E.164 in the shop's national style)  |shop_date (an ISO date in the shop's style)
+          |clock ("17:00" in the shop's style)  |time_pieces (a text's HH:MM times, see macros.times)
 Globals:  outcome(code) has_conversation(outcome) message_status(status, error, landline) message_kind(kind)
           modem_state(code) health(level)
           signal_bars(percent) nav_items() has_endpoint(name) logged_in() unread_count() is_demo() shop_name()
           auto_text_cap() (the box-wide cap's trip, for the banner; None when texts flow)
+          is_urgent(text) port_suffix()
 Every value shown comes from the facade; filters only format it. Nothing here marks text safe.
 """
 from __future__ import annotations
@@ -14,7 +17,8 @@ from datetime import datetime, timezone
 
 from flask import Flask, g, request, url_for
 
-from web import formatting, labels, shop
+from appliance import keywords
+from web import formatting, labels, phone, shop
 from web.auth import is_logged_in
 
 log = logging.getLogger(__name__)
@@ -32,6 +36,7 @@ NAV_SECONDARY = (
     ("Settings", "settings.index", "gear", "nav-settings"),
     ("Setup", "setup.index", "plug", "nav-setup"),
     ("Wi-Fi", "wifi.index", "wifi", "nav-wifi"),
+    ("Event log", "home.events", "list", "nav-events"),
 )
 
 
@@ -47,8 +52,10 @@ def _nav(entries) -> list[dict]:
         if endpoint not in current_app.view_functions:
             continue
         section = endpoint.split(".")[0]
+        active = (request.endpoint == endpoint if endpoint == "home.events"
+                  else request.blueprint == section and request.endpoint != "home.events")
         items.append({"label": label, "url": url_for(endpoint), "icon": icon, "testid": testid,
-                      "active": request.blueprint == section, "section": section})
+                      "active": active, "section": section})
     return items
 
 
@@ -100,6 +107,26 @@ def shop_name() -> str:
         return "TextBack Box"
 
 
+def is_urgent(text) -> bool:
+    """A customer's text with one of the owner's urgent words in it (Settings → Urgent words)."""
+    try:
+        words = shop.settings().get("urgent_words") or []
+        return bool(keywords.urgent_words_in(str(text or ""), words))
+    except Exception:  # a mark must never break a page
+        return False
+
+
+def port_suffix() -> str:
+    """":8080" when the page is served on a port other than 80 (the demo), else "": addresses
+    shown on the page must work when typed."""
+    _host, _, port = request.host.rpartition(":")
+    return f":{port}" if port.isdigit() and port != "80" else ""
+
+
+def _region() -> str:
+    return shop.settings().get("region") or ""
+
+
 def register(app: Flask) -> None:
     """Install the filters and globals on `app`'s Jinja environment."""
     env = app.jinja_env
@@ -108,6 +135,10 @@ def register(app: Flask) -> None:
     env.filters["day_label"] = lambda v: formatting.day_label(v, shop.settings(), _now())
     env.filters["money"] = lambda v, whole=False: formatting.money(v, shop.settings(), whole)
     env.filters["percent"] = formatting.percent
+    env.filters["phone"] = lambda v: phone.shown(v, _region())
+    env.filters["shop_date"] = lambda v: formatting.iso_date_text(v, shop.settings())
+    env.filters["time_pieces"] = lambda v: formatting.time_pieces(str(v or ""), shop.settings())
+    env.filters["clock"] = lambda v: formatting.clock_text(v, shop.settings())
     env.globals.update(
         outcome=labels.outcome,
         has_conversation=labels.has_conversation,
@@ -123,4 +154,6 @@ def register(app: Flask) -> None:
         is_demo=is_demo,
         auto_text_cap=auto_text_cap,
         shop_name=shop_name,
+        is_urgent=is_urgent,
+        port_suffix=port_suffix,
     )

@@ -71,8 +71,11 @@ def test_holding_three_seconds_switches_away_mode_and_says_so(tmp_path):
         gpio.button.hold_away = 0.2              # the 3 s default is tested in test_button.py
         _hold(factory.pin(22), 0.3)
         wait_for(lambda: box.settings()["away"]["on"], 10, "away mode on")
+        # The owner's text is queued right after the setting is saved: wait for it, not for a
+        # moment when the outbox happens to be empty in between.
+        wait_for(lambda: any("away mode is ON" in t for t in _owner_texts(box)), 10,
+                 "the owner told by SMS")
         wait_settled(box)
-        assert any("away mode is ON" in t for t in _owner_texts(box))
     finally:
         box.stop()
 

@@ -36,7 +36,10 @@ CASES = [
     # (case, local time, settings, expected message kind)
     ("inside opening hours", WEDNESDAY_NOON, {"hours": OPEN_ALL_DAY}, "business_hours"),
     ("split shift gap", WEDNESDAY_NOON, {"hours": {"wed": [["08:00", "11:30"],
-                                                           ["13:00", "17:00"]]}}, "after_hours"),
+                                                           ["13:00", "17:00"]]}}, "business_hours"),
+    ("lunch break message", WEDNESDAY_NOON,
+     {"hours": {"wed": [["08:00", "11:30"], ["13:00", "17:00"]]},
+      "messages": {"break": "Out for lunch - back at 1. What do you need?"}}, "break"),
     ("evening", WEDNESDAY_NIGHT, {}, "after_hours"),
     ("saturday", SATURDAY_NOON, {"hours": CLOSED}, "weekend"),
     ("listed holiday", WEDNESDAY_NOON, {"hours": OPEN_ALL_DAY, "holidays": ["2026-12-02"]},

@@ -31,8 +31,8 @@ def shop(**changes):
     ("2026-11-30T13:00", "business_hours"),   # Mon 08:00 EST: opening minute
     ("2026-11-30T12:59", "after_hours"),      # Mon 07:59
     ("2026-11-30T16:59", "business_hours"),   # Mon 11:59
-    ("2026-11-30T17:00", "after_hours"),      # Mon 12:00: lunch gap (end exclusive)
-    ("2026-11-30T17:59", "after_hours"),      # Mon 12:59
+    ("2026-11-30T17:00", "business_hours"),   # Mon 12:00: lunch break, open again at 13:00
+    ("2026-11-30T17:59", "business_hours"),   # Mon 12:59
     ("2026-11-30T18:00", "business_hours"),   # Mon 13:00: second shift
     ("2026-11-30T21:59", "business_hours"),   # Mon 16:59
     ("2026-11-30T22:00", "after_hours"),      # Mon 17:00
@@ -176,3 +176,31 @@ def test_naive_now_is_taken_as_utc():
 def test_empty_settings_never_fail():
     assert message_kind({}, utc("2026-11-30T13:00")) == "after_hours"
     assert message_kind({}, utc("2026-11-29T13:00")) == "weekend"
+
+
+@pytest.mark.parametrize("break_message, at, kind", [
+    ("", "2026-11-30T17:30", "business_hours"),          # Mon 12:30: lunch, no break message
+    ("Out for lunch, back at 1.", "2026-11-30T17:30", "break"),
+    ("Out for lunch, back at 1.", "2026-11-30T16:30", "business_hours"),   # 11:30: open
+    ("Out for lunch, back at 1.", "2026-11-30T22:30", "after_hours"),      # 17:30: done
+    ("Out for lunch, back at 1.", "2026-11-30T12:30", "after_hours"),      # 07:30: not yet
+    ("Out for lunch, back at 1.", "2026-11-28T18:00", "weekend"),          # Sat 13:00: one range
+])
+def test_a_lunch_break_is_not_the_end_of_the_day(break_message, at, kind):
+    settings = shop(messages={"direct": "", "break": break_message})
+    assert message_kind(settings, utc(at)) == kind
+
+
+@pytest.mark.parametrize("at, kind", [
+    ("2026-12-01T03:30", "business_hours"),   # Mon 22:30: the overnight line is open
+    ("2026-12-01T06:59", "business_hours"),   # Tue 01:59: still Monday's range
+    ("2026-12-01T07:00", "after_hours"),      # Tue 02:00: closed
+    ("2026-11-30T23:00", "business_hours"),   # Mon 18:00: between 08-17 and 22-02: a break
+    ("2026-11-30T04:30", "weekend"),          # Sun 23:30: Sunday has no overnight range
+    ("2026-11-28T03:30", "business_hours"),   # Fri 22:30
+    ("2026-11-28T06:30", "business_hours"),   # Sat 01:30: Friday's range runs into Saturday
+    ("2026-11-28T07:30", "weekend"),          # Sat 02:30
+])
+def test_overnight_ranges_run_past_midnight(at, kind):
+    hours = {"mon": [["08:00", "17:00"], ["22:00", "02:00"]], "fri": [["22:00", "02:00"]]}
+    assert message_kind(shop(hours=hours), utc(at)) == kind

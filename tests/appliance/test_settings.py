@@ -32,6 +32,10 @@ VALID = [
     ({"hours": {"mon": [["08:00", "12:00"], ["12:00", "17:00"]]}}, "hours",
      {**s.DEFAULTS["hours"], "mon": [["08:00", "12:00"], ["12:00", "17:00"]]}),
     ({"hours": {"mon": []}}, "hours", {**s.DEFAULTS["hours"], "mon": []}),
+    ({"hours": {"fri": [["22:00", "02:00"], ["08:00", "17:00"]]}}, "hours",     # overnight
+     {**s.DEFAULTS["hours"], "fri": [["08:00", "17:00"], ["22:00", "02:00"]]}),
+    ({"messages": {"break": "Back from lunch at 1. {business_name}"}}, "messages",
+     {**s.DEFAULTS["messages"], "break": "Back from lunch at 1. {business_name}"}),
     ({"holidays": ["2026-12-25", "2026-01-01", "2026-12-25"]}, "holidays",
      ["2026-01-01", "2026-12-25"]),
     ({"messages": {"away": " Away till Monday. {business_name} "}}, "messages",
@@ -112,8 +116,10 @@ INVALID = [
     ({"hours": {"mon": "08:00-17:00"}},
      {"hours.mon": 'must be a list of ranges like [["08:00", "17:00"]]'}),
     ({"hours": {"mon": [["08:00", "09:00"]] * 7}}, {"hours.mon": "has more than 6 ranges"}),
-    ({"hours": {"mon": [["08:00", "12:00"], ["18:00", "17:00"]]}},
-     {"hours.mon[1]": "start 18:00 is after end 17:00"}),
+    ({"hours": {"mon": [["08:00", "12:00"], ["11:00", "02:00"]]}},      # overnight overlaps
+     {"hours.mon[1]": "11:00-02:00 overlaps 08:00-12:00"}),
+    ({"hours": {"mon": [["22:00", "02:00"], ["23:00", "23:30"]]}},
+     {"hours.mon[1]": "23:00-23:30 overlaps 22:00-02:00"}),
     ({"hours": {"tue": [["09:00", "09:00"]]}},
      {"hours.tue[0]": "start 09:00 is the same as end 09:00"}),
     ({"hours": {"wed": [["08:00", "12:00"], ["11:00", "13:00"]]}},
@@ -141,7 +147,7 @@ INVALID = [
                           "{emergency_number}, {booking_link}"}),
     ({"messages": {"party": "x"}},
      {"messages.party": "unknown message kind; use one of business_hours, after_hours, weekend, "
-                        "holiday, away, direct"}),
+                        "holiday, away, direct, break"}),
     ({"messages": {"holiday": 5}}, {"messages.holiday": "must be text"}),
     ({"messages": {"after_hours": "x" * 641}},
      {"messages.after_hours": "is longer than 640 characters"}),
@@ -238,9 +244,9 @@ def test_every_field_is_covered_by_both_tables():
 def test_all_problems_are_reported_at_once():
     with pytest.raises(ValidationError) as caught:
         s.validate_patch(current(), {"daily_cap": 0, "timezone": "Nowhere", "bogus": 1,
-                                     "hours": {"mon": [["18:00", "17:00"]]}})
+                                     "hours": {"mon": [["17:00", "17:00"]]}})
     assert set(caught.value.errors) == {"daily_cap", "timezone", "bogus", "hours.mon[0]"}
-    assert "hours.mon[0]: start 18:00 is after end 17:00" in str(caught.value)
+    assert "hours.mon[0]: start 17:00 is the same as end 17:00" in str(caught.value)
 
 
 def test_a_patch_must_be_an_object():
@@ -260,7 +266,7 @@ def test_messages_and_hours_merge_key_by_key_other_keys_replace():
         "away": {"on": False},
         "exclude": ["+14155552671"]})
 
-    assert merged["messages"] == {**DEFAULT_MESSAGES, "direct": "",
+    assert merged["messages"] == {**DEFAULT_MESSAGES, "direct": "", "break": "",
                                   "away": "Back Monday. {business_name}"}
     assert merged["hours"]["mon"] == [["08:00", "17:00"]]
     assert merged["hours"]["sat"] == [["09:00", "12:00"]]
@@ -287,7 +293,7 @@ def test_changing_the_region_rechecks_a_national_emergency_number():
 
 def test_the_defaults_are_valid_and_use_the_template_messages():
     assert s.validate_patch(current(), copy.deepcopy(s.DEFAULTS)) == s.DEFAULTS
-    assert s.DEFAULTS["messages"] == {**DEFAULT_MESSAGES, "direct": ""}
+    assert s.DEFAULTS["messages"] == {**DEFAULT_MESSAGES, "direct": "", "break": ""}
     assert s.DEFAULTS["cooldown_minutes"] == 720 and s.DEFAULTS["paused"] is False
     assert s.defaults() is not s.DEFAULTS
 
@@ -307,7 +313,7 @@ def test_only_differences_are_saved_and_load_restores_them():
 
 def test_load_skips_what_no_longer_passes():
     loaded = s.load({"daily_cap": 99, "owner_phone": "+12015550123", "gone": True,
-                     "hours": {"mon": [["17:00", "08:00"]], "sat": [["09:00", "12:00"]]}})
+                     "hours": {"mon": [["17:00", "17:00"]], "sat": [["09:00", "12:00"]]}})
     assert loaded["daily_cap"] == 3 and loaded["owner_phone"] == "+12015550123"
     assert loaded["hours"]["mon"] == [["08:00", "17:00"]]
     assert loaded["hours"]["sat"] == [["09:00", "12:00"]]

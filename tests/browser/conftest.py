@@ -26,7 +26,10 @@ def browser():
         if os.environ.get("CI") == "true":
             pytest.fail(message + " (CI=true: the browser tests must run in CI)")
         pytest.skip(message)
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+    # The same patience as the contexts' actions: on a loaded 2-core machine a form's
+    # POST-redirect-GET can take a few seconds before its confirmation is there to see.
+    expect.set_options(timeout=10_000)
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
                                               args=CHROMIUM_ARGS)

@@ -94,7 +94,13 @@ class Shop:
             found = self.box.conversation(number) or {"messages": []}
             return next((m for m in found["messages"]
                          if m["direction"] == "in" and m["text"] == text), None)
-        return wait_for(arrived, timeout=WAIT, message=f"the text from {number} to be stored")
+        message = wait_for(arrived, timeout=WAIT, message=f"the text from {number} to be stored")
+        # Handled too (counted unread, forwarded to the owner, STOP confirmed): what it queues is
+        # in the outbox before the test goes on, so a ring that follows waits for it.
+        store = self.box.appliance.store
+        wait_for(lambda: (store.get_message(message["id"]) or {}).get("handled"), timeout=WAIT,
+                 message=f"the text from {number} to be handled")
+        return message
 
     def texts_sent_to(self, number: str) -> list[str]:
         """What the simulated network has seen the box send to `number` (whole texts)."""
@@ -141,6 +147,35 @@ class Watch:
 
     def assert_clean(self) -> None:
         assert not self.problems, "the page reported problems:\n" + "\n".join(self.problems)
+
+
+SERIOUS = ("serious", "critical")
+
+
+def accessibility_problems(page) -> list[str]:
+    """axe-core's serious and critical violations on the page as it is now (one line each)."""
+    from axe_playwright_python.sync_playwright import Axe
+    found = Axe().run(page).response.get("violations", [])
+    return [f"{v['id']} ({v['impact']}): {v['help']} — "
+            + "; ".join(node["target"][0] if isinstance(node["target"][0], str)
+                        else str(node["target"]) for node in v["nodes"][:5])
+            for v in found if v.get("impact") in SERIOUS]
+
+
+def overflowing_placeholders(page) -> list[str]:
+    """Inputs whose placeholder is wider than the box it is shown in (cut off on a phone)."""
+    return page.evaluate("""() => {
+      const canvas = document.createElement('canvas').getContext('2d');
+      const out = [];
+      for (const input of document.querySelectorAll('input[placeholder], textarea[placeholder]')) {
+        if (!input.placeholder || input.offsetParent === null) continue;
+        const style = getComputedStyle(input);
+        canvas.font = style.font;
+        const room = input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+        const need = canvas.measureText(input.placeholder).width;
+        if (need > room + 1) out.push(`${input.id || input.name}: "${input.placeholder}" needs ${Math.ceil(need)}px, has ${Math.floor(room)}px`);
+      }
+      return out; }""")
 
 
 def login(page, shop: Shop, password: str = PASSWORD) -> None:

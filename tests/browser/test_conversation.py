@@ -25,7 +25,7 @@ def test_answer_a_conversation(shop, page, watch):
     login(page, shop)
     page.goto(shop.url(f"/conversations/{CALLER}"))
     thread = page.get_by_test_id("thread")
-    expect(page.get_by_test_id("thread-number")).to_have_text(CALLER)
+    expect(page.get_by_test_id("thread-number")).to_have_text("(212) 555-1234")   # as written
     expect(thread.locator('[data-testid=bubble][data-direction="out"]')).to_have_count(1)
     expect(page.get_by_test_id("nav-unread")).to_be_hidden()       # the page marked it read
     wait_for(lambda: _unread(shop) == 0, message="the thread marked read")

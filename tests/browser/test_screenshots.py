@@ -10,7 +10,8 @@ import pytest
 from playwright.sync_api import expect
 
 from hardware import wifi
-from tests.browser.support import (CALLER, OTHER_CALLER, PASSWORD, UK_CALLER, Shop, login,
+from tests.browser.support import (CALLER, OTHER_CALLER, PASSWORD, UK_CALLER, Shop,
+                                   accessibility_problems, login, overflowing_placeholders,
                                    screenshot)
 from tests.hardware.recorded_nmcli import RecordedNmcli
 from tests.helpers import wait_for
@@ -81,6 +82,8 @@ def owner_state(browser, busy_shop):
 
 
 def check_home(page, shop):
+    port = shop.base.rsplit(":", 1)[1]
+    expect(page.get_by_test_id("address")).to_have_text(f"http://localhost:{port}/")
     expect(page.get_by_test_id("today-missed")).to_have_text("7")
     expect(page.get_by_test_id("today-texted")).to_have_text("3")
     expect(page.get_by_test_id("recent-calls").get_by_test_id("call-row")).to_have_count(7)
@@ -111,6 +114,11 @@ def check_calls(page, shop):
 
 
 def check_results(page, shop):
+    labels = page.locator(".chart-view:visible .chart-label")
+    boxes = [labels.nth(i).bounding_box() for i in range(labels.count())]
+    assert boxes, "the chart names its days"
+    for left, right in zip(boxes, boxes[1:]):
+        assert left["x"] + left["width"] <= right["x"], "chart dates overlap"
     expect(page.get_by_test_id("r-missed")).to_have_text("7")
     expect(page.get_by_test_id("r-booked")).to_have_text("1")
     expect(page.get_by_test_id("a-value")).to_contain_text("350")
@@ -134,6 +142,17 @@ def check_setup(page, shop):
     expect(page.get_by_test_id("simulator")).to_be_visible()
 
 
+def check_events(page, shop):
+    menu = page.get_by_test_id("nav-events")
+    if not menu.is_visible():                       # a phone: it is in the More menu
+        page.get_by_test_id("nav-more").click()
+        menu = page.get_by_test_id("more-nav-events")
+    expect(menu).to_have_attribute("aria-current", "page")
+    expect(page.get_by_test_id("event-row").first).to_be_visible()
+    if page.get_by_test_id("nav-more").get_attribute("open") is not None:
+        page.get_by_test_id("nav-more").locator("summary").click()
+
+
 def check_wifi(page, shop):
     expect(page.get_by_test_id("wifi-state")).to_have_text("Connected")
     expect(page.get_by_test_id("wifi-ssid")).to_have_text("Shop WiFi")
@@ -151,6 +170,7 @@ PAGES = {
     "settings": ("/settings/", check_settings),
     "setup": ("/setup/", check_setup),
     "wifi": ("/wifi/", check_wifi),
+    "events": ("/events", check_events),
 }
 
 
@@ -162,6 +182,8 @@ def test_page(name, busy_shop, owner_state, open_context, watch, viewport):
     expect(page.get_by_test_id("nav")).to_be_visible()
     check(page, busy_shop)
     screenshot(page, name, viewport)
+    assert accessibility_problems(page) == []
+    assert overflowing_placeholders(page) == []
     watch.assert_clean()
 
 
@@ -182,5 +204,6 @@ def test_login_page(busy_shop, page, watch, viewport):
     expect(page.locator("h1")).to_have_text("Joe's Plumbing")
     expect(page.get_by_test_id("nav")).to_have_count(0)
     screenshot(page, "login", viewport)
+    assert accessibility_problems(page) == []
     watch.assert_clean()
 

@@ -16,6 +16,7 @@ def test_the_inbox_lists_conversations_with_unread_badges(client, ring, text_in)
     assert "Or Wednesday" in html
     assert re.search(r'data-testid="unread-badge"[^>]*>2<', html)
     assert re.search(r'data-testid="nav-unread"[^>]*>2<', html)
+    assert "<title>(2) Inbox" in html
 
 
 def test_the_inbox_is_empty_at_first(client):
@@ -51,7 +52,9 @@ def test_opening_a_thread_changes_nothing_and_the_page_marks_it_read(client, box
     assert answer.status_code == 200
     assert answer.get_json() == {"marked": True, "unread": 0, "text": ""}
     assert box.conversations()[0]["unread"] == 0
-    assert 'data-testid="nav-unread"' not in client.get("/").get_data(as_text=True)
+    html = client.get(f"/conversations/{CALLER}").get_data(as_text=True)
+    assert re.search(r'class="badge hidden" data-testid="nav-unread"[^>]*></span>', html)
+    assert "<title>(202) 555-0101 · " in html          # no "(1) " count in front any more
 
 
 def test_marking_read_needs_the_csrf_token_a_login_and_a_conversation(client, anon, box, text_in):

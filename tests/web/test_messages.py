@@ -146,7 +146,7 @@ def test_send_test_texts_the_owner_the_filled_message(client, box):
                     message="the test text to reach the simulated network")
     assert "This is Ace." in sent[0].text and "{" not in sent[0].text
     html = client.get("/messages/").get_data(as_text=True)
-    assert f"sent to {OWNER}" in html
+    assert "sent to (202) 555-0199." in html                  # as the shop writes it
 
 
 def test_send_test_of_empty_direct_message_is_refused(client, box):
@@ -192,3 +192,43 @@ def test_an_empty_direct_message_says_it_is_the_same_and_offers_no_test(client, 
 def test_placeholders_are_listed_without_a_space_before_the_commas(client):
     html = client.get("/messages/").get_data(as_text=True)
     assert '{business_name}</code>, <code' in html and " ," not in html
+
+
+def page_form(box, action: str, **typed) -> dict:
+    """The Messages page's one form: every saved text, with `typed` ones changed."""
+    saved = box.settings()["messages"]
+    form = {f"text-{kind}": typed.get(kind, text) for kind, text in saved.items()}
+    return {**form, "action": action}
+
+
+def test_one_save_keeps_edits_to_several_messages(client, box):
+    saved = box.settings()["messages"]
+    form = page_form(box, "save:weekend", weekend="Weekend! {business_name}",
+                     away="Away till Monday.")
+    response = client.post("/messages/", data=form)
+    assert response.status_code == 302 and response.location.endswith("#kind-weekend")
+    messages = box.settings()["messages"]
+    assert (messages["weekend"], messages["away"]) == ("Weekend! {business_name}",
+                                                       "Away till Monday.")
+    assert messages["after_hours"] == saved["after_hours"]
+    html = client.get("/messages/").get_data(as_text=True)
+    assert "Saved: Weekends, Away." in html
+
+
+def test_an_error_in_one_message_keeps_every_text_as_typed(client, box):
+    saved = box.settings()["messages"]
+    form = page_form(box, "save:away", weekend="Hi {owner}!", away="Away till Monday.")
+    response = client.post("/messages/", data=form)
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "Away till Monday.</textarea>" in html and "Hi {owner}!</textarea>" in html
+    assert "unknown placeholder {owner}" in editor(html, "weekend")
+    assert box.settings()["messages"]["away"] == saved["away"]          # nothing saved
+
+
+def test_a_lunch_break_message_is_optional(client, box):
+    html = client.get("/messages/").get_data(as_text=True)
+    assert "Same as the other messages" in editor(html, "break")
+    form = page_form(box, "save:break", **{"break": "Out for lunch - back at 1. {business_name}"})
+    assert client.post("/messages/", data=form).status_code == 302
+    assert box.settings()["messages"]["break"].startswith("Out for lunch")

@@ -40,7 +40,8 @@ def test_a_phone_gets_fewer_wider_groups_than_a_desktop():
     wide, narrow = chart.views(_days(30, missed=2, texted=1), {"region": "US"})
     assert (wide["css"], wide["groups"], wide["title"]) == ("chart-wide", 30, "Day by day")
     assert (narrow["css"], narrow["groups"], narrow["title"]) == ("chart-narrow", 5, "Week by week")
-    assert narrow["labels"] and not wide["labels"]          # few groups: a date under each
+    assert len(narrow["labels"]) == 5                          # few groups: a date under each
+    assert 8 <= len(wide["labels"]) < 30                       # many: every few days, no overlap
     wide_bar = wide["bars"][0]["w"] / wide["w"]
     narrow_bar = narrow["bars"][0]["w"] / narrow["w"]
     assert narrow_bar > 4 * wide_bar
@@ -112,5 +113,14 @@ def test_the_arithmetic_has_no_fractional_jobs_or_cents(client, box, ring, text_
                    "+12025550105", "+12025550106", "+12025550107"):
         ring(number)
     words = " ".join(client.get("/results/").get_data(as_text=True).split())
-    assert "your 7 missed calls: about 2 replies → ~1 job × $400 = ~$400." in words
+    assert "your 7 missed calls: about 2 replies → about 1 job × $400 = about $400." in words
     assert ".00" not in words and "1.2 jobs" not in words
+
+
+def test_no_about_zero_replies(client, box, ring):
+    words = " ".join(client.get("/results/").get_data(as_text=True).split())
+    assert "nothing to compare yet" in words and "about 0" not in words
+    ring("+12025550101")                       # 1 missed call: 0.35 replies
+    words = " ".join(client.get("/results/").get_data(as_text=True).split())
+    assert "your 1 missed call: less than one reply → less than one job." in words
+    assert "about 0" not in words

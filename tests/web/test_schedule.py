@@ -43,21 +43,33 @@ def test_save_split_shifts_and_closed_days(client, box):
 
 def test_range_error_is_shown_on_its_row_and_nothing_is_saved(client, box):
     before = box.settings()["hours"]
-    data = hours_form(mon=[("08:00", "12:00"), ("18:00", "17:00")], fri=[("09:00", "17:00")])
+    data = hours_form(mon=[("08:00", "12:00"), ("17:00", "17:00")], fri=[("09:00", "17:00")])
     response = client.post("/schedule/hours", data=data)
     assert response.status_code == 400
     html = response.get_data(as_text=True)
-    row_error = re.search(r'data-testid="error-mon-1">([^<]*)<', html)
-    assert row_error and "start 18:00 is after end 17:00" in row_error.group(1)
+    row_error = re.search(r'data-testid="error-mon-1">(.*?)</div>', html)
+    words = re.sub(r"<[^>]+>", "", row_error.group(1))
+    assert words == "start 5:00 PM is the same as end 5:00 PM"      # a US shop's clock
+    assert '<time datetime="17:00" data-hhmm="17:00">5:00 PM</time>' in row_error.group(1)
     assert 'data-testid="error-mon-0"' not in html
-    assert 'value="18:00"' in html                       # what was typed is kept
+    assert 'value="17:00"' in html                       # what was typed is kept
     assert box.settings()["hours"] == before
 
 
 def test_overlapping_ranges_are_refused(client, box):
     response = client.post("/schedule/hours", data=hours_form(wed=[("08:00", "12:00"), ("11:00", "14:00")]))
     assert response.status_code == 400
-    assert re.search(r'data-testid="error-wed-1">[^<]*overlaps', response.get_data(as_text=True))
+    assert re.search(r'data-testid="error-wed-1">.*?overlaps', response.get_data(as_text=True))
+
+
+def test_an_overnight_range_is_saved_and_shown_as_overnight(client, box):
+    box.update_settings({"region": "GB", "timezone": "Europe/London"})
+    response = client.post("/schedule/hours", data=hours_form(fri=[("22:00", "02:00")]))
+    assert response.status_code == 302
+    assert box.settings()["hours"]["fri"] == [["22:00", "02:00"]]
+    html = client.get("/schedule/").get_data(as_text=True)
+    note = re.search(r'data-testid="overnight-fri-0">(.*?)</div>', html).group(1)
+    assert re.sub(r"<[^>]+>", "", note) == "Overnight: closes at 02:00 the next day."   # 24-hour
 
 
 def test_half_filled_row_and_closed_day_with_hours_are_refused(client, box):
@@ -85,6 +97,8 @@ def test_add_and_remove_holidays(client, box):
     assert box.settings()["holidays"] == ["2026-12-24", "2026-12-31"]
     html = client.get("/schedule/").get_data(as_text=True)
     assert 'data-testid="holiday-2026-12-24"' in html
+    assert '<time datetime="2026-12-24">Dec 24, 2026</time>' in html       # the shop's style
+    assert "Dec 31, 2026 added to holidays." in html
     assert client.post("/schedule/holidays", data={"remove": "2026-12-24"}).status_code == 302
     assert box.settings()["holidays"] == ["2026-12-31"]
 

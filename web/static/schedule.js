@@ -5,6 +5,7 @@
    <template data-range-template>, "Remove" drops a row, and ticking "Closed" hides the rows.
    Hooks: form[data-hours-form] li[data-day] ul[data-ranges] li[data-range-row]
           button[data-add-range] button[data-remove-range] input[data-closed]
+          time[data-hhmm]   a time in an error or note, shown in the inputs' 12/24-hour style
 */
 (function () {
   "use strict";
@@ -82,8 +83,20 @@
     });
   }
 
+  // Times in messages (<time data-hhmm="17:00">) in the same 12/24-hour style as the time
+  // inputs, which the browser draws in its own locale's style.
+  function inputStyle(hhmm) {
+    var parts = hhmm.split(":");
+    var moment = new Date(2000, 0, 1, parseInt(parts[0], 10) % 24, parseInt(parts[1], 10));
+    return moment.toLocaleTimeString([], { hour: "numeric", minute: "2-digit" });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     var forms = document.querySelectorAll("form[data-hours-form]");
     for (var i = 0; i < forms.length; i++) { setup(forms[i]); }
+    var times = document.querySelectorAll("time[data-hhmm]");
+    for (var j = 0; j < times.length; j++) {
+      times[j].textContent = inputStyle(times[j].getAttribute("data-hhmm"));
+    }
   });
 })();
