@@ -58,7 +58,7 @@ def test_unread_replies_live_urgent_marks_and_numbers(client, box, ring, text_in
         in inbox
     thread = client.get(f"/conversations/{CALLER}").get_data(as_text=True)
     assert thread.count('data-testid="urgent"') == 1            # the customer's text only
-    assert "<title>(202) 555-0188 · " in thread
+    assert "<title>(1) (202) 555-0188 · " in thread    # a GET marks nothing read
     calls = client.get("/calls/").get_data(as_text=True)
     assert ">(202) 555-0188</span>" in calls
 
