@@ -218,17 +218,8 @@ class Box:
             end = self.clock().astimezone(zone).date()
         if start is None:
             start = end - timedelta(days=max(1, int(days)) - 1)
-        since = datetime.combine(start, datetime.min.time(), zone)
-        until = datetime.combine(end + timedelta(days=1), datetime.min.time(), zone)
-        calls = self.store.summary_rows("calls", since, until,
-                                        ("number", "started_at", "ended_at", "outcome"))
-        # A reply is a customer talking: STOP/HELP keywords and robots don't count.
-        inbound = [m for m in self.store.summary_rows("messages", since,
-                                                      until + timedelta(days=7),
-                                                      ("number", "at", "kind"), direction="in")
-                   if m.get("kind") in (None, "reply")]
-        result = stats.summarise(calls, inbound, self.store.booked_contacts(), start, end, zone,
-                                 settings.get("average_job_value", 400))
+        result = stats.totals(self.store.day_counts(start, end), self.store.booked_contacts(),
+                              start, end, zone, settings.get("average_job_value", 400))
         result.update(start=start.isoformat(), end=end.isoformat())
         return result
 

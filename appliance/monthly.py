@@ -89,14 +89,12 @@ class MonthlyFiles:
         entry, doc_id = self._locate(kind, record_id)
         return entry.table.get(doc_id=doc_id) if entry else None
 
-    def update(self, kind: str, record_id: str, fields: dict) -> Optional[dict]:
-        """Change a record; returns it as it was before (stored, not a copy) or None."""
+    def update(self, kind: str, record_id: str, fields: dict) -> bool:
         entry, doc_id = self._locate(kind, record_id)
         if entry is None:
-            return None
-        before = dict(entry.table.get(doc_id=doc_id))
+            return False
         entry.table.update(fields, doc_ids=[doc_id])
-        return before
+        return True
 
     def rows(self, kind: str, month: str) -> list[dict]:
         """The month's records as stored (not copies: never hand them out or change them)."""

@@ -32,11 +32,13 @@ from typing import Callable, Optional
 from appliance import settings as settings_rules
 from appliance.contacts import Contacts
 from appliance.journal import Journal
+from appliance.month_sums import MonthSums
 from appliance.monthly import (OPEN_BYTES, MonthlyFiles, copy_record, from_iso, new_id, plain,
                                raw, to_iso)
 from appliance.storage import open_database
 from appliance.store_contacts import CONTACT_DEFAULTS, ContactTables  # noqa: F401 (re-export)
 from appliance.store_queues import QueueTables, locked as _locked
+from appliance.store_results import ResultTables
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +47,7 @@ FIXED = {"settings.json": False, "outbox.json": True, "inbox.json": False}   # n
 RECENT_REFERENCE_DAYS = 7
 
 
-class Store(QueueTables, ContactTables):
+class Store(QueueTables, ContactTables, ResultTables):
     """Everything the box remembers; safe to share between threads."""
 
     def __init__(self, data_dir: Path, clock: Optional[Callable[[], datetime]] = None,
@@ -58,6 +60,8 @@ class Store(QueueTables, ContactTables):
         self._fingerprints: Optional[set[str]] = None
         self._fingerprints_pruned: Optional[str] = None
         self._settings: Optional[dict] = None
+        self._sums = MonthSums(self.data_dir)
+        self._sums_generation = 0
         self.closed = False
         self._open(journal or Journal(self.data_dir))
 
@@ -270,6 +274,7 @@ class Store(QueueTables, ContactTables):
         record = plain(fields)
         record[time_key] = to_iso(record.get(time_key) or self._clock())
         record = {"id": new_id(prefix, from_iso(record[time_key])), **record}
+        self._results_change(kind, None, record)
         self._monthly.insert(kind, record, record[time_key][:7])
         return copy_record(record)
 
@@ -280,8 +285,12 @@ class Store(QueueTables, ContactTables):
     def _update(self, kind: str, record_id: str, fields: dict) -> None:
         fields = plain(fields)
         fields.pop("id", None)
-        if not self._monthly.update(kind, record_id, fields):
+        before = self._monthly.get(kind, record_id)
+        if before is None:
             log.warning("%s record %s not found for update", kind, record_id)
+            return
+        self._results_change(kind, before, fields)
+        self._monthly.update(kind, record_id, fields)
 
     def _newest_first(self, kind, limit, since, until, wanted, fields=None) -> list[dict]:
         found = self._monthly.newest_first(kind, MONTHLY[kind][1], limit, to_iso(since),
