@@ -118,12 +118,19 @@ class Box:
                                 number=number)
 
     def conversations(self, search: Optional[str] = None, limit: Optional[int] = None) -> list:
-        """Customer conversations, newest first; the owner's own phone (forwards, commands) is
-        not one."""
+        """Customer conversations, newest first (the first `limit`, or all)."""
+        found, _ = self.conversation_page(limit=limit, search=search)
+        return found
+
+    def conversation_page(self, limit: Optional[int] = 50, before: Optional[str] = None,
+                          search: Optional[str] = None) -> tuple[list, Optional[str]]:
+        """(customer conversations newest first, the cursor of the next page or None); the
+        owner's own phone (forwards, commands) is not one. ValueError for a bad cursor."""
         owner = self.store.settings().get("owner_phone")
-        return [_summary(c) for c in self.store.contacts(search=search, limit=limit,
-                                                          skip=(owner,) if owner else ())
-                if c.get("last_at")]
+        found, following = self.store.conversation_page(
+            limit=limit if limit is not None else 1 << 30, before=before, search=search,
+            skip=(owner,) if owner else ())
+        return [_summary(c) for c in found], following
 
     def conversation(self, number: str, limit: Optional[int] = THREAD_LIMIT) -> Optional[dict]:
         """The conversation's newest `limit` texts, oldest first (None: all of them)."""

@@ -25,6 +25,7 @@ CALL_FIELDS = ("id", "number", "started_at", "ended_at", "rings", "outcome", "me
 CONVERSATION_FIELDS = ("number", "last_at", "last_text", "unread", "opted_out")
 MESSAGE_FIELDS = ("id", "direction", "text", "at", "status", "kind")
 MAX_LIMIT = 1000
+CONVERSATIONS_PAGE = 50
 MAX_DAYS = 3660
 
 
@@ -96,8 +97,19 @@ def calls():
 
 @bp.get("/api/conversations")
 def conversations():
-    items = shop.box().conversations()
-    return jsonify({"conversations": [_only(c, CONVERSATION_FIELDS) for c in items]})
+    """A page of conversations, newest first; `next_before` (null on the last page) is the
+    `before` of the next page. `q` searches number, name, tag and last text."""
+    limit, error = _int_arg("limit", CONVERSATIONS_PAGE, 1, MAX_LIMIT)
+    if error:
+        return error
+    try:
+        items, following = shop.box().conversation_page(
+            limit=limit, before=request.args.get("before") or None,
+            search=request.args.get("q", "").strip()[:60] or None)
+    except ValueError:
+        return _bad({"before": "use the next_before of an earlier page"})
+    return jsonify({"conversations": [_only(c, CONVERSATION_FIELDS) for c in items],
+                    "next_before": following})
 
 
 @bp.get("/api/conversations/<number>")
