@@ -30,7 +30,7 @@ class Box:
 
     def __init__(self, data_dir: Path, store, service, commands, outgoing, outbox, modem, clock,
                  demo: bool = False, simulator=None, wifi=None,
-                 addresses=lambda: []):
+                 addresses=lambda: [], storage=lambda: {"full": False}):
         self.data_dir = Path(data_dir)
         self.store = store
         self.service = service
@@ -43,6 +43,7 @@ class Box:
         self.simulator = simulator
         self.wifi = wifi
         self._addresses = addresses
+        self.storage = storage          # {"full", "waiting", "free_mb"} of the data folder
         self._counts_cache: Optional[tuple] = None
 
     # --- status -----------------------------------------------------------------------------
@@ -50,8 +51,10 @@ class Box:
     def status(self) -> dict:
         modem = self.modem.status
         counts = self.outbox.counts()
+        storage = self.storage()
         verdict = health.assess(modem.state, counts.get("queued", 0), counts.get("failed", 0),
-                                modem.last_error, counts.get("unconfirmed", 0))
+                                modem.last_error, counts.get("unconfirmed", 0),
+                                disk_full=storage["full"])
         settings = self.store.settings()
         today, month = self._today_and_month(settings)
         return {
@@ -63,6 +66,7 @@ class Box:
             "away": bool((settings.get("away") or {}).get("on")),
             "version": VERSION,
             "health": verdict.as_dict(),
+            "storage": storage,
             "unread": self.unread(),
             "today": today,
             "month": month,

@@ -83,7 +83,7 @@ class Journal:
         self._backlog_bytes = 0
         self._unsynced = False
         self.written = 0                # bytes appended since start (for diagnostics)
-        self.full = False               # the last append met a full disk
+        self.full = False               # the disk is full: only outbox changes are written
         self._fds: dict[int, int] = {}
         self._open_segments()
 
@@ -116,28 +116,35 @@ class Journal:
     # --- appending ------------------------------------------------------------------------
 
     def append(self, filename: str, change: dict, must: bool = False) -> None:
-        """Append one change (not yet durable: see sync). Never raises for a full disk unless
-        the in-memory backlog is full too (DiskFull)."""
+        """Append one change (not yet durable: see sync). While the disk is full only `must`
+        changes are written (into the room `make_room` frees); the others wait in memory, in
+        order. Never raises for a full disk unless that memory is used up too (DiskFull)."""
         line = encode(filename, change)
-        if self._backlog and (not must or any(n == filename for n, _ in self._backlog)):
+        waiting = any(name == filename for name, _ in self._backlog)
+        if waiting or (self.full and not must):
             self._keep(filename, line)     # keep the order: earlier changes are waiting
             return
         try:
             self._append_line(filename, line)
+            return
         except OSError as error:
             if error.errno != errno.ENOSPC:
                 raise
-            if must and self.make_room():
-                try:
-                    self._append_line(filename, line)
-                    return
-                except OSError as again:
-                    if again.errno != errno.ENOSPC:
-                        raise
-            self.full = True
-            log.error("disk full: keeping a change to %s in memory until there is room",
-                      filename)
-            self._keep(filename, line)
+        if not self.full:
+            log.error("disk full: keeping changes in memory until there is room")
+        self.full = True                   # from now on the room left is the outbox's
+        if must and self.make_room():
+            try:
+                self._append_line(filename, line)
+                return
+            except OSError as again:
+                if again.errno != errno.ENOSPC:
+                    raise
+        self._keep(filename, line)
+
+    def hold(self) -> None:
+        """The disk is (nearly) full: keep every change but the outbox's in memory from now."""
+        self.full = True
 
     def sync(self) -> None:
         """Make every change appended so far durable (one fsync)."""
@@ -157,7 +164,6 @@ class Journal:
             raise
         self._unsynced = True
         self.written += len(line)
-        self.full = False
         self._lines.setdefault(filename, []).append((1, at, len(line)))
 
     def _keep(self, filename: str, line: bytes) -> None:
@@ -180,6 +186,7 @@ class Journal:
             self._backlog.pop(0)
             self._backlog_bytes -= len(line)
         self.sync()
+        self.full = False
         return True
 
     @property

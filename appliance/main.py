@@ -7,6 +7,7 @@ appliance. Nothing starts at import time.
 from __future__ import annotations
 
 import logging
+import os
 import socket
 import threading
 from dataclasses import dataclass
@@ -15,8 +16,11 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from appliance.commands import Commands
+from appliance.disk import Disk, statvfs_free
+from appliance.domain import SendText
 from appliance.facade import Box
 from appliance.inbox import Inbox
+from appliance.journal import Journal
 from appliance.outbox import Outbox
 from appliance.outgoing import Outgoing
 from appliance.send_results import SendResults
@@ -24,6 +28,7 @@ from appliance.sender import Sender
 from appliance.service import Service
 from appliance.store import Store
 from appliance.textback import TextBack
+from appliance.upkeep import Upkeep
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +57,8 @@ class Options:
     ring_interval: float = 1.0            # demo rings (real modems: every 3-7 s)
     clock: Callable[[], datetime] = utc_now   # tests move the shop's "now" to a chosen day
     part_timeout: float = 300.0           # seconds to wait for the rest of a long text
+    disk_write: Callable[[int, bytes], int] = os.write   # tests emulate a small, full disk
+    disk_free: Callable[[Path], int] = statvfs_free
 
     @property
     def ring_gap(self) -> Optional[timedelta]:
@@ -73,7 +80,9 @@ class Appliance:
         self.options = options
         self.clock = options.clock
         options.data_dir.mkdir(parents=True, exist_ok=True)
-        self.store = Store(options.data_dir, clock=self.clock)
+        self.disk = Disk(options.data_dir, free=options.disk_free)
+        self.store = Store(options.data_dir, clock=self.clock, journal=Journal(
+            options.data_dir, write=options.disk_write, make_room=self.disk.release_reserve))
         self.outbox = Outbox(self.store, clock=self.clock,
                              **({"backoff": (timedelta(seconds=0.2),)} if options.fast else {}))
         self.simulator = self._simulator() if options.demo else None
@@ -100,9 +109,12 @@ class Appliance:
                                sweep_every=timedelta(seconds=5 if fast else 300),
                                tick_seconds=0.02 if fast else 0.1,
                                on_activity=lambda kind: self._flash())
+        self.upkeep = Upkeep(self.store, self.disk, self.clock, alert_owner=self._alert_owner,
+                             interval=0.1 if fast else 5.0)
         self.box = Box(options.data_dir, self.store, self.service, self.commands, self.outgoing,
                        self.outbox, self.modem, self.clock, demo=options.demo,
-                       simulator=self._demo_phone(), wifi=self.wifi, addresses=addresses)
+                       simulator=self._demo_phone(), wifi=self.wifi, addresses=addresses,
+                       storage=self._storage_state)
         self.box.start = self.start
         self.box.stop = self.stop
         self.box.appliance = self
@@ -134,6 +146,17 @@ class Appliance:
     def _status_facts(self) -> dict:
         return self.box.status_facts()
 
+    def _storage_state(self) -> dict:
+        return {"full": self.upkeep.full, "waiting": self.store.journal.backlog,
+                "free_mb": round(self.disk.free_bytes() / 2**20, 1)}
+
+    def _alert_owner(self, text: str) -> None:
+        """One text to the owner (from the upkeep thread: queued on the service thread)."""
+        owner = self.store.settings().get("owner_phone")
+        if owner:
+            self.service.call(lambda: self.outgoing.queue_text(
+                SendText(to=owner, text=text, kind="owner_alert"), self.clock()))
+
     def _flash(self) -> None:
         if self.gpio is not None:
             self.gpio.flash()
@@ -150,6 +173,7 @@ class Appliance:
         self.service.start()
         self.sender.start()
         self.modem.start()
+        self.upkeep.start()
         if self.options.gpio:
             self.gpio = self._open_gpio()
         if self.options.listen:
@@ -172,7 +196,8 @@ class Appliance:
         checks = {"service thread": lambda: self.service.responsive(1.0 if fast else 30.0),
                   "sender thread": lambda: self.sender.responsive(5.0 if fast else 300.0),
                   # A modem being reconnected on purpose is fine; a dead supervisor is not.
-                  "modem supervisor": self.modem.alive}
+                  "modem supervisor": self.modem.alive,
+                  "upkeep thread": self.upkeep.alive}
         for name, part in (("web server", self.web), ("network watch", self.network)):
             if part is not None:
                 checks[name] = part.alive
@@ -186,6 +211,7 @@ class Appliance:
         self.sender.stop(timeout=10)
         self.modem.stop()
         self.service.stop()
+        self.upkeep.stop()
         if self.gpio is not None:
             self.gpio.close()
         if self.simulator:

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Iterable, Optional
 
 from appliance.stats import REPLY_WINDOW
-from appliance.storage import atomic_write
+from appliance.storage import atomic_write, fsync_folder
 
 log = logging.getLogger(__name__)
 
@@ -116,4 +116,13 @@ class MonthSums:
     def _save(self) -> None:
         payload = json.dumps({"zone": self._zone, "months": self._months},
                              separators=(",", ":"), sort_keys=True)
-        atomic_write(self.path, payload.encode("utf-8"))
+        try:
+            atomic_write(self.path, payload.encode("utf-8"))
+        except OSError as error:
+            # No room to write (a full disk): forget every saved month instead (removing a
+            # file needs no room), so nothing stale is ever read. They are counted again.
+            log.warning("could not save %s (%s); counting months again later", self.path.name,
+                        error)
+            self._months = {}
+            self.path.unlink(missing_ok=True)
+            fsync_folder(self.path.parent)

@@ -39,6 +39,7 @@ from appliance.storage import open_database
 from appliance.store_contacts import CONTACT_DEFAULTS, ContactTables  # noqa: F401 (re-export)
 from appliance.store_queues import QueueTables, locked as _locked
 from appliance.store_results import ResultTables
+from appliance.store_upkeep import UpkeepTables
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +48,7 @@ FIXED = {"settings.json": False, "outbox.json": True, "inbox.json": False}   # n
 RECENT_REFERENCE_DAYS = 7
 
 
-class Store(QueueTables, ContactTables, ResultTables):
+class Store(QueueTables, ContactTables, ResultTables, UpkeepTables):
     """Everything the box remembers; safe to share between threads."""
 
     def __init__(self, data_dir: Path, clock: Optional[Callable[[], datetime]] = None,
@@ -62,6 +63,7 @@ class Store(QueueTables, ContactTables, ResultTables):
         self._settings: Optional[dict] = None
         self._sums = MonthSums(self.data_dir)
         self._sums_generation = 0
+        self._repeats: dict = {}
         self.closed = False
         self._open(journal or Journal(self.data_dir))
 
@@ -98,47 +100,6 @@ class Store(QueueTables, ContactTables, ResultTables):
         self.journal.close()
         self.closed = True
         self._fingerprints = self._settings = None
-
-    # --- checkpoints ----------------------------------------------------------------------
-
-    @_locked
-    def upkeep_step(self) -> bool:
-        """One small piece of a checkpoint when the journal has grown past its limit (a file
-        rewritten, so the lock is never held long); True when there is more to do."""
-        journal = self.journal
-        if journal.full or journal.backlog:
-            return False                 # no room to rewrite files; see disk.py
-        if not journal.checkpointing:
-            if not journal.due():
-                return False
-            journal.begin_checkpoint()
-        files = journal.checkpoint_files()
-        if files:
-            self._database(files[0]).storage.compact()
-            journal.forget_previous(files[0])
-            return True
-        journal.end_checkpoint()
-        return False
-
-    @_locked
-    def checkpoint(self) -> None:
-        """A whole checkpoint now: every file written, the journal emptied."""
-        journal = self.journal
-        journal.flush_backlog()
-        if not journal.checkpointing:
-            journal.begin_checkpoint()
-        for name in journal.checkpoint_files():
-            self._database(name).storage.compact()
-            journal.forget_previous(name)
-        journal.end_checkpoint()
-
-    def _database(self, name: str):
-        """Any of the store's files by its name in the journal."""
-        if name in FIXED or "/" not in name and "-" not in name:
-            return self._fixed_db(name)
-        if name.startswith("contacts/"):
-            return self._contacts.database(name)
-        return self._monthly.database(name)
 
     # --- settings -------------------------------------------------------------------------
 
@@ -257,16 +218,6 @@ class Store(QueueTables, ContactTables, ResultTables):
         wanted = (lambda m: m.get("direction") == direction) if direction else None
         return list(reversed(self._newest_first("messages", None, since, until, wanted)))
 
-    # --- event log ------------------------------------------------------------------------
-
-    @_locked
-    def log_event(self, kind: str, text: str, at=None, level: str = "info") -> None:
-        self._insert("events", {"kind": kind, "text": text, "at": at, "level": level})
-
-    @_locked
-    def events(self, limit: Optional[int] = 100) -> list[dict]:
-        return self._newest_first("events", limit, None, None, None)
-
     # --- monthly files --------------------------------------------------------------------
 
     def _insert(self, kind: str, fields: dict) -> dict:
@@ -315,6 +266,14 @@ class Store(QueueTables, ContactTables, ResultTables):
             db = self._fixed[filename] = open_database(self.data_dir, filename, self.journal,
                                                        must=FIXED.get(filename, False))
         return db
+
+    def _database(self, name: str):
+        """Any of the store's files by its name in the journal."""
+        if name in FIXED or "/" not in name and "-" not in name:
+            return self._fixed_db(name)
+        if name.startswith("contacts/"):
+            return self._contacts.database(name)
+        return self._monthly.database(name)
 
     def _table(self, filename: str, table: str):
         return self._fixed_db(filename).table(table)
