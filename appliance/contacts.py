@@ -120,6 +120,10 @@ class Contacts:
                 continue
             yield summary
 
+    def all_summaries(self):
+        """Every summary, in no particular order (stored dicts: copy what you hand out)."""
+        return self._summaries().values()
+
     def unread_total(self) -> int:
         self._summaries()
         return self._unread

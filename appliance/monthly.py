@@ -24,7 +24,8 @@ from typing import Callable, Optional
 
 from tinydb import TinyDB
 
-from appliance.storage import open_database
+from appliance import month_index
+from appliance.storage import atomic_write, open_database
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +37,8 @@ _NAME = re.compile(r"^([a-z]+)-(\d{4}-\d{2})\.json$")
 _NESTED = (dict, list)
 # Old months kept parsed: about one busy month of texts (a parsed file takes ~3.5x its size).
 OPEN_BYTES = 1536 * 1024
+INDEXED = "messages"              # its month files are laid out by number (month_index.py)
+INDEXES_KEPT = 16
 
 
 class MonthlyFiles:
@@ -47,12 +50,15 @@ class MonthlyFiles:
         self.open_bytes = open_bytes
         self._open: "OrderedDict[str, _Month]" = OrderedDict()
         self._known: dict[str, set[str]] = {}
+        self._indexes: "OrderedDict[str, tuple]" = OrderedDict()
+        self.unindexed: set[str] = set()      # closed months read the slow way: lay them out
 
     def close(self) -> None:
         for entry in self._open.values():
             entry.db.close()
         self._open.clear()
         self._known.clear()
+        self._indexes.clear()
 
     def months(self, kind: str) -> list[str]:
         """The months that have a file for `kind`, oldest first (the folder is listed once)."""
@@ -96,22 +102,95 @@ class MonthlyFiles:
         entry.table.update(fields, doc_ids=[doc_id])
         return True
 
-    def rows(self, kind: str, month: str) -> list[dict]:
-        """The month's records as stored (not copies: never hand them out or change them)."""
-        return raw(self._month(kind, month).db, kind)
+    def rows(self, kind: str, month: str, keep: bool = True) -> list[dict]:
+        """The month's records as stored (not copies: never hand them out or change them).
+        keep=False: a month not open already is read just for this and not kept parsed."""
+        name = f"{kind}-{month}.json"
+        if keep or name in self._open:
+            return raw(self._month(kind, month).db, kind)
+        db = open_database(self.data_dir, name, self.journal)
+        try:
+            return raw(db, kind)
+        finally:
+            db.close()
+
+    def conversation(self, kind: str, month: str, number: str) -> list[dict]:
+        """One number's records of a month (stored, not copies), through the month's index
+        when it can be trusted, else by reading the whole month."""
+        name = f"{kind}-{month}.json"
+        ranges = None if name in self._open else self._index(name)
+        if ranges is not None:
+            span = ranges.get(number)
+            return month_index.read_records(self.data_dir / name, span) if span else []
+        if kind == INDEXED and self._closed(kind, month) and not self.journal.bytes_for(name):
+            self.unindexed.add(name)
+        return [r for r in self.rows(kind, month) if r.get("number") == number]
+
+    def compact(self, name: str) -> None:
+        """Write a month's file with everything it holds (a checkpoint); months of texts are
+        laid out by number, with their index."""
+        db = self.database(name)
+        if not name.startswith(INDEXED + "-"):
+            db.storage.compact()
+            return
+        data = db.storage.read() or {}
+        self.journal.sync()        # see JournaledStorage.compact
+        payload, ranges = month_index.grouped(data, INDEXED)
+        atomic_write(self.data_dir / name, payload)
+        month_index.write_index(self.data_dir / name, ranges)
+        self._indexes.pop(name, None)
+
+    def index_step(self) -> bool:
+        """Lay out one closed month of texts that was read the slow way; True if one was."""
+        while self.unindexed:
+            name = self.unindexed.pop()
+            if not self.journal.bytes_for(name) and self._index(name) is None:
+                was_open = name in self._open
+                self.compact(name)
+                if not was_open:
+                    self._drop(name)
+                return True
+        return False
+
+    def _closed(self, kind: str, month: str) -> bool:
+        return month < max(self.months(kind), default=month)
+
+    def _index(self, name: str) -> Optional[dict]:
+        """The trusted index of a month file, or None."""
+        if self.journal.bytes_for(name):
+            return None
+        path = self.data_dir / name
+        try:
+            stat = os.stat(path)
+        except FileNotFoundError:
+            return None
+        cached = self._indexes.get(name)
+        if cached and cached[0] == (stat.st_size, stat.st_mtime_ns):
+            self._indexes.move_to_end(name)
+            return cached[1]
+        ranges = month_index.read_index(path)
+        if ranges is not None:
+            self._indexes[name] = ((stat.st_size, stat.st_mtime_ns), ranges)
+            while len(self._indexes) > INDEXES_KEPT:
+                self._indexes.popitem(last=False)
+        return ranges
 
     def newest_first(self, kind: str, time_key: str, limit: Optional[int],
                      since: Optional[str], until: Optional[str],
-                     wanted: Optional[Callable[[dict], bool]] = None) -> list[dict]:
+                     wanted: Optional[Callable[[dict], bool]] = None,
+                     project: Optional[Callable[[dict], dict]] = None,
+                     keep: bool = True) -> list[dict]:
         """Stored records with since <= time < until, newest first; reads the newest months
-        first and stops as soon as it has `limit` (None: no limit). Returns stored records."""
+        first and stops as soon as it has `limit` (None: no limit). Returns stored records, or
+        what `project` makes of each, month by month (so a month read with keep=False is not
+        held in memory while the next one is read)."""
         found: list[dict] = []
         for month in reversed(self.months(kind)):
             if since and month < since[:7]:
                 break
             if until and month > until[:7]:
                 continue
-            rows = self.rows(kind, month)
+            rows = self.rows(kind, month, keep)
             # Only the months at the period's edges need each record's time checked.
             if since and month == since[:7]:
                 rows = [r for r in rows if r.get(time_key, "") >= since]
@@ -122,7 +201,7 @@ class MonthlyFiles:
             else:
                 rows = list(rows)
             rows.sort(key=lambda r: r.get(time_key, ""), reverse=True)
-            found.extend(rows)
+            found.extend(map(project, rows) if project else rows)
             if limit is not None and len(found) >= limit:
                 break
         return found[:limit] if limit is not None else found

@@ -181,7 +181,7 @@ class Store(QueueTables, ContactTables, ResultTables, UpkeepTables):
         months = sorted(months, reverse=True)
         found: list[dict] = []
         for month in months:
-            rows = [m for m in self._monthly.rows("messages", month) if m.get("number") == number]
+            rows = self._monthly.conversation("messages", month, number)
             found = sorted(rows, key=_at) + found
             if limit is not None and len(found) >= limit:
                 break
@@ -243,20 +243,21 @@ class Store(QueueTables, ContactTables, ResultTables, UpkeepTables):
         self._results_change(kind, before, fields)
         self._monthly.update(kind, record_id, fields)
 
-    def _newest_first(self, kind, limit, since, until, wanted, fields=None) -> list[dict]:
+    def _newest_first(self, kind, limit, since, until, wanted) -> list[dict]:
         found = self._monthly.newest_first(kind, MONTHLY[kind][1], limit, to_iso(since),
                                            to_iso(until), wanted)
-        if fields:       # a projection of flat fields: no deep copy needed
-            return [{k: r.get(k) for k in fields} for r in found]
         return [copy_record(r) for r in found]
 
     @_locked
     def summary_rows(self, kind: str, since, until, fields: tuple,
                      direction: Optional[str] = None) -> list[dict]:
         """Just `fields` of the calls or messages in since..until (for Results): much cheaper
-        than whole records when a year of them is counted."""
+        than whole records when months of them are counted, and old months read for this are
+        not kept parsed."""
         wanted = (lambda m: m.get("direction") == direction) if direction else None
-        return self._newest_first(kind, None, since, until, wanted, fields)
+        return self._monthly.newest_first(
+            kind, MONTHLY[kind][1], None, to_iso(since), to_iso(until), wanted,
+            project=lambda r: {k: r.get(k) for k in fields}, keep=False)
 
     # --- fixed files ----------------------------------------------------------------------
 
@@ -274,6 +275,13 @@ class Store(QueueTables, ContactTables, ResultTables, UpkeepTables):
         if name.startswith("contacts/"):
             return self._contacts.database(name)
         return self._monthly.database(name)
+
+    def _compact(self, name: str) -> None:
+        """Write one file with everything it holds (a checkpoint step)."""
+        if name in FIXED or name.startswith("contacts") or "-" not in name:
+            self._database(name).storage.compact()
+        else:
+            self._monthly.compact(name)
 
     def _table(self, filename: str, table: str):
         return self._fixed_db(filename).table(table)

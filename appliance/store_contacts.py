@@ -77,17 +77,18 @@ class ContactTables:
     def booked_contacts(self) -> list[dict]:
         """The summaries (number, booked, booked_at, job_value, ...) of contacts marked booked,
         for Results; no contact file is opened."""
-        return [dict(s) for s in self._contacts.summaries() if s.get("booked")]
+        return [dict(s) for s in self._contacts.all_summaries() if s.get("booked")]
 
     @locked
-    def tags(self) -> set[str]:
-        """Every relay tag in use (the owner answers "K7 ...")."""
-        return {s["tag"] for s in self._contacts.summaries() if s.get("tag")}
+    def tags(self) -> list[str]:
+        """Every relay tag in use (the owner answers "K7 ..."), most recent conversation
+        first; no contact file is opened."""
+        return [s["tag"] for s in self._contacts.summaries() if s.get("tag")]
 
     @locked
     def contact_by_tag(self, tag: str) -> Optional[dict]:
         wanted = (tag or "").strip().lower()
-        for summary in self._contacts.summaries():
+        for summary in self._contacts.all_summaries():
             if wanted and str(summary.get("tag") or "").lower() == wanted:
                 return copy_record(self._contacts.get(summary["number"]))
         return None

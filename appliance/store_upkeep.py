@@ -23,24 +23,25 @@ REPEATS_KEPT = 200
 
 class UpkeepTables:
     """Needs self._lock, self._clock, self.journal, self._monthly, self.data_dir,
-    self._repeats, self._database(name), self._insert() and self._newest_first()."""
+    self._repeats, self._compact(name), self._insert() and self._newest_first()."""
 
     # --- checkpoints ----------------------------------------------------------------------
 
     @locked
     def upkeep_step(self) -> bool:
-        """One small piece of a checkpoint when the journal has grown past its limit (a file
-        rewritten, so the lock is never held long); True when there is more to do."""
+        """One small piece of a checkpoint when the journal has grown past its limit, or else
+        of laying out an old month of texts by number (a file rewritten, so the lock is never
+        held long); True when there is more to do."""
         journal = self.journal
         if journal.full or journal.backlog:
             return False                 # no room to rewrite files; see disk.py
         if not journal.checkpointing:
             if not journal.due():
-                return False
+                return self._monthly.index_step()
             journal.begin_checkpoint()
         files = journal.checkpoint_files()
         if files:
-            self._database(files[0]).storage.compact()
+            self._compact(files[0])
             journal.forget_previous(files[0])
             return True
         journal.end_checkpoint()
@@ -54,7 +55,7 @@ class UpkeepTables:
         if not journal.checkpointing:
             journal.begin_checkpoint()
         for name in journal.checkpoint_files():
-            self._database(name).storage.compact()
+            self._compact(name)
             journal.forget_previous(name)
         journal.end_checkpoint()
 

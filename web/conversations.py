@@ -26,6 +26,7 @@ PAGE_SIZE = 50          # conversations per page; a busy shop has thousands afte
 MAX_PAGE = 5000         # the live refresh re-renders every row loaded so far
 MAX_JOB_VALUE = 10_000_000
 MAX_CHIP = 90           # characters on a quick-reply button before it is shortened
+THREAD_PAGE = 150       # texts a thread page shows (the newest); the owner's has thousands
 
 
 def thread_items(messages: list[dict], settings: dict, now: datetime,
@@ -109,7 +110,7 @@ def more():
 
 
 def _thread_page(number: str, errors: dict | None = None, draft: str = "", code: int = 200):
-    found = shop.box().conversation(number)
+    found = shop.box().conversation(number, limit=THREAD_PAGE)
     if found is None:
         return render_template("conversations/none.html", number=number), 404
     settings = shop.settings()
