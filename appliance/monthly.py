@@ -106,7 +106,7 @@ class MonthlyFiles:
         """The month's records as stored (not copies: never hand them out or change them).
         keep=False: a month not open already is read just for this and not kept parsed."""
         name = f"{kind}-{month}.json"
-        if keep or name in self._open:
+        if keep or name in self._open or not self._closed(kind, month):
             return raw(self._month(kind, month).db, kind)
         db = open_database(self.data_dir, name, self.journal)
         try:

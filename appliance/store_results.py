@@ -7,6 +7,7 @@ the whole month or period, so a text-back is not kept waiting behind a year of R
 """
 from __future__ import annotations
 
+import ctypes
 from datetime import date, datetime, timedelta
 from typing import Optional
 
@@ -51,6 +52,7 @@ class ResultTables:
             if generation == self._sums_generation:   # nothing changed while counting
                 self.journal.sync()         # saved sums never count what a power cut could lose
                 self._sums.put(month, name, counts, tail, today)
+        _give_back_memory()
         return counts
 
     def _count(self, first: date, last: date, zone) -> tuple[dict, set]:
@@ -90,3 +92,12 @@ class ResultTables:
         if changes:
             self._sums_generation += 1
             self._sums.invalidate(changes, schedule.shop_zone(self.settings()))
+
+
+def _give_back_memory() -> None:
+    """A month was just read and dropped: hand the freed heap back to the system (glibc keeps
+    it otherwise, and the box's resident memory would stay at its peak)."""
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass        # not glibc: nothing to do
