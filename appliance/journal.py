@@ -16,55 +16,33 @@ A checkpoint renames the journal to `journal.prev.jsonl`, starts a fresh one, re
 named in the old one (atomically: see storage.py) and then deletes the old one. A power cut at any
 point leaves both segments, replayed in order over whatever files were rewritten: the same result.
 
-A torn last line (power cut in the middle of an append) is cut off at start-up; a damaged line
-elsewhere (crc mismatch) is skipped and logged, and a copy of the journal is kept aside.
+A torn last line (a power cut mid-append) is cut off at start-up; a damaged line elsewhere (crc
+mismatch) is skipped and logged, and a copy of the journal is kept aside.
 
-When the disk is full (ENOSPC), changes are kept in memory in order (`backlog`) and written when
-space returns (`flush_backlog`); a critical change (`must=True`: the outbox) first calls
-`make_room` (which frees the reserved space, see disk.py) and tries again.
+When the disk is full (ENOSPC, or `hold()`), changes wait in memory in order (`backlog`) until
+`flush_backlog`; a `must` change (the outbox) calls `make_room` (disk.py) and is written.
 """
 from __future__ import annotations
 
 import errno
-import json
 import logging
 import os
 import shutil
-import zlib
 from pathlib import Path
-from typing import Callable, Iterator, Optional
+from typing import Callable, Iterator
 
-from appliance.storage import apply_change, fsync_folder
+from appliance.journal_lines import CURRENT, PREVIOUS, decode, encode, read_only_state  # noqa: F401
+from appliance.storage import fsync_folder
 
 log = logging.getLogger(__name__)
 
-CURRENT = "journal.jsonl"
-PREVIOUS = "journal.prev.jsonl"
+OLD = 0                              # the segment being checkpointed (journal.prev.jsonl)
 LIMIT_BYTES = 4 * 1024 * 1024        # a checkpoint after about a busy week (see bench_wear.py)
 BACKLOG_LIMIT = 4 * 1024 * 1024      # changes kept in memory while the disk is full
 
 
 class DiskFull(OSError):
     """A change could not be written: the disk is full and the in-memory backlog too."""
-
-
-def encode(filename: str, change: dict) -> bytes:
-    body = filename + "\t" + json.dumps(change, ensure_ascii=False, separators=(",", ":"))
-    raw = body.encode("utf-8")
-    return b"%08x\t" % zlib.crc32(raw) + raw + b"\n"
-
-
-def decode(line: bytes) -> Optional[tuple[str, dict]]:
-    """(file, change) from one line, or None when the line is damaged."""
-    crc, sep, raw = line.rstrip(b"\n").partition(b"\t")
-    try:
-        if not sep or int(crc, 16) != zlib.crc32(raw):
-            return None
-        filename, _, body = raw.decode("utf-8").partition("\t")
-        change = json.loads(body)
-    except ValueError:
-        return None
-    return (filename, change) if isinstance(change, dict) else None
 
 
 class Journal:
@@ -197,12 +175,12 @@ class Journal:
     # --- checkpoints ----------------------------------------------------------------------
 
     def due(self) -> bool:
-        return PREVIOUS_SEGMENT not in self._fds and self.size > self.limit
+        return OLD not in self._fds and self.size > self.limit
 
     def begin_checkpoint(self) -> list[str]:
         """Start a fresh journal; return the files whose copies must be rewritten before
         `end_checkpoint` (their lines stay readable meanwhile)."""
-        if PREVIOUS_SEGMENT in self._fds:
+        if OLD in self._fds:
             return self.checkpoint_files()
         self.sync()
         os.replace(self.folder / CURRENT, self.folder / PREVIOUS)
@@ -214,32 +192,29 @@ class Journal:
         return self.checkpoint_files()
 
     def checkpoint_files(self) -> list[str]:
-        return sorted({name for name, lines in self._lines.items()
-                       if any(segment == 0 for segment, _, _ in lines)})
+        return sorted(name for name, lines in self._lines.items()
+                      if any(segment == OLD for segment, _, _ in lines))
 
     def forget_previous(self, filename: str) -> None:
         """The file's copy now holds everything in the old segment."""
-        lines = [line for line in self._lines.get(filename, ()) if line[0] != 0]
-        if lines:
-            self._lines[filename] = lines
-        else:
-            self._lines.pop(filename, None)
+        self._lines[filename] = [line for line in self._lines.get(filename, ()) if line[0] != OLD]
+        if not self._lines[filename]:
+            del self._lines[filename]
 
     def end_checkpoint(self) -> None:
         """Every file of the old segment was rewritten: drop the old segment."""
-        fd = self._fds.pop(PREVIOUS_SEGMENT, None)
+        fd = self._fds.pop(OLD, None)
         if fd is None:
             return
         os.close(fd)
         os.unlink(self.folder / PREVIOUS)
         fsync_folder(self.folder)
-        self._lines = {name: [line for line in lines if line[0] != 0]
-                       for name, lines in self._lines.items()}
-        self._lines = {name: lines for name, lines in self._lines.items() if lines}
+        for name in self.checkpoint_files():
+            self.forget_previous(name)
 
     @property
     def checkpointing(self) -> bool:
-        return PREVIOUS_SEGMENT in self._fds
+        return OLD in self._fds
 
     def close(self) -> None:
         self.sync()
@@ -282,28 +257,5 @@ class Journal:
             os.fsync(self._fds[segment])
 
 
-PREVIOUS_SEGMENT = 0
-
-
 def _open_append(path: Path) -> int:
     return os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o600)
-
-
-def read_only_state(folder: Path, filename: str) -> dict:
-    """A file's tables as they stand (its copy plus the journal), without changing anything:
-    for tests and diagnostics from another process while the daemon runs."""
-    path = Path(folder) / filename
-    try:
-        data = json.loads(path.read_text("utf-8") or "{}")
-    except FileNotFoundError:
-        data = {}
-    for name in (PREVIOUS, CURRENT):
-        try:
-            raw = (Path(folder) / name).read_bytes()
-        except FileNotFoundError:
-            continue
-        for line in raw.splitlines(keepends=True):
-            decoded = decode(line) if line.endswith(b"\n") else None
-            if decoded and decoded[0] == filename:
-                apply_change(data, decoded[1])
-    return data

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+from collections import OrderedDict
 from pathlib import Path
 from typing import Optional
 
@@ -25,6 +26,8 @@ from appliance.storage import atomic_write
 log = logging.getLogger(__name__)
 
 SUFFIX = ".idx"
+INDEXED = "messages"              # the kind whose month files are laid out by number
+INDEXES_KEPT = 16
 
 
 def grouped(data: dict, table: str) -> tuple[bytes, dict[str, list[int]]]:
@@ -77,3 +80,75 @@ def read_records(path: Path, span: list[int]) -> list[dict]:
         block = handle.read(end - start)
     block = block.rstrip().rstrip(b",")
     return list(json.loads(b"{" + block + b"}").values())
+
+
+class IndexedMonths:
+    """The part of MonthlyFiles (monthly.py) that reads and writes the months' indexes; needs
+    self.data_dir, self.journal, self._open, self.months(), self.rows(), self.database() and
+    self._drop()."""
+
+    _indexes: "OrderedDict[str, tuple]"
+    unindexed: set        # closed months read the slow way: to be laid out by the upkeep
+
+    def conversation(self, kind: str, month: str, number: str) -> list[dict]:
+        """One number's records of a month (stored, not copies), through the month's index
+        when it can be trusted, else by reading the whole month."""
+        name = f"{kind}-{month}.json"
+        ranges = None if name in self._open else self._index(name)
+        if ranges is not None:
+            span = ranges.get(number)
+            return read_records(self.data_dir / name, span) if span else []
+        if kind == INDEXED and self._closed(kind, month) and not self.journal.bytes_for(name):
+            self.unindexed.add(name)
+        return [r for r in self.rows(kind, month) if r.get("number") == number]
+
+    def compact(self, name: str) -> None:
+        """Write a month's file with everything it holds (a checkpoint); months of texts are
+        laid out by number, with their index."""
+        db = self.database(name)
+        if not name.startswith(INDEXED + "-"):
+            db.storage.compact()
+            return
+        data = db.storage.read() or {}
+        self.journal.sync()        # see JournaledStorage.compact
+        payload, ranges = grouped(data, INDEXED)
+        atomic_write(self.data_dir / name, payload)
+        write_index(self.data_dir / name, ranges)
+        self._indexes.pop(name, None)
+
+    def index_step(self) -> bool:
+        """Lay out one closed month of texts that was read the slow way; True if one was."""
+        while self.unindexed:
+            name = self.unindexed.pop()
+            if not self.journal.bytes_for(name) and self._index(name) is None:
+                was_open = name in self._open
+                self.compact(name)
+                if not was_open:
+                    self._drop(name)
+                return True
+        return False
+
+    def _closed(self, kind: str, month: str) -> bool:
+        return month < max(self.months(kind), default=month)
+
+    def _index(self, name: str) -> Optional[dict]:
+        """The trusted index of a month file, or None."""
+        if self.journal.bytes_for(name):
+            return None
+        path = self.data_dir / name
+        try:
+            stat = os.stat(path)
+        except FileNotFoundError:
+            return None
+        cached = self._indexes.get(name)
+        if cached and cached[0] == (stat.st_size, stat.st_mtime_ns):
+            self._indexes.move_to_end(name)
+            return cached[1]
+        ranges = read_index(path)
+        if ranges is not None:
+            self._indexes[name] = ((stat.st_size, stat.st_mtime_ns), ranges)
+            while len(self._indexes) > INDEXES_KEPT:
+                self._indexes.popitem(last=False)
+        return ranges
+
+

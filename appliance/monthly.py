@@ -25,7 +25,7 @@ from typing import Callable, Optional
 from tinydb import TinyDB
 
 from appliance import month_index
-from appliance.storage import atomic_write, open_database
+from appliance.storage import open_database
 
 log = logging.getLogger(__name__)
 
@@ -37,11 +37,9 @@ _NAME = re.compile(r"^([a-z]+)-(\d{4}-\d{2})\.json$")
 _NESTED = (dict, list)
 # Old months kept parsed: about one busy month of texts (a parsed file takes ~3.5x its size).
 OPEN_BYTES = 1536 * 1024
-INDEXED = "messages"              # its month files are laid out by number (month_index.py)
-INDEXES_KEPT = 16
 
 
-class MonthlyFiles:
+class MonthlyFiles(month_index.IndexedMonths):
     """The month files of one data folder, e.g. files.insert("calls", record, "2026-11")."""
 
     def __init__(self, data_dir: Path, journal, open_bytes: int = OPEN_BYTES):
@@ -113,67 +111,6 @@ class MonthlyFiles:
             return raw(db, kind)
         finally:
             db.close()
-
-    def conversation(self, kind: str, month: str, number: str) -> list[dict]:
-        """One number's records of a month (stored, not copies), through the month's index
-        when it can be trusted, else by reading the whole month."""
-        name = f"{kind}-{month}.json"
-        ranges = None if name in self._open else self._index(name)
-        if ranges is not None:
-            span = ranges.get(number)
-            return month_index.read_records(self.data_dir / name, span) if span else []
-        if kind == INDEXED and self._closed(kind, month) and not self.journal.bytes_for(name):
-            self.unindexed.add(name)
-        return [r for r in self.rows(kind, month) if r.get("number") == number]
-
-    def compact(self, name: str) -> None:
-        """Write a month's file with everything it holds (a checkpoint); months of texts are
-        laid out by number, with their index."""
-        db = self.database(name)
-        if not name.startswith(INDEXED + "-"):
-            db.storage.compact()
-            return
-        data = db.storage.read() or {}
-        self.journal.sync()        # see JournaledStorage.compact
-        payload, ranges = month_index.grouped(data, INDEXED)
-        atomic_write(self.data_dir / name, payload)
-        month_index.write_index(self.data_dir / name, ranges)
-        self._indexes.pop(name, None)
-
-    def index_step(self) -> bool:
-        """Lay out one closed month of texts that was read the slow way; True if one was."""
-        while self.unindexed:
-            name = self.unindexed.pop()
-            if not self.journal.bytes_for(name) and self._index(name) is None:
-                was_open = name in self._open
-                self.compact(name)
-                if not was_open:
-                    self._drop(name)
-                return True
-        return False
-
-    def _closed(self, kind: str, month: str) -> bool:
-        return month < max(self.months(kind), default=month)
-
-    def _index(self, name: str) -> Optional[dict]:
-        """The trusted index of a month file, or None."""
-        if self.journal.bytes_for(name):
-            return None
-        path = self.data_dir / name
-        try:
-            stat = os.stat(path)
-        except FileNotFoundError:
-            return None
-        cached = self._indexes.get(name)
-        if cached and cached[0] == (stat.st_size, stat.st_mtime_ns):
-            self._indexes.move_to_end(name)
-            return cached[1]
-        ranges = month_index.read_index(path)
-        if ranges is not None:
-            self._indexes[name] = ((stat.st_size, stat.st_mtime_ns), ranges)
-            while len(self._indexes) > INDEXES_KEPT:
-                self._indexes.popitem(last=False)
-        return ranges
 
     def newest_first(self, kind: str, time_key: str, limit: Optional[int],
                      since: Optional[str], until: Optional[str],

@@ -34,17 +34,16 @@ from appliance.contacts import Contacts
 from appliance.journal import Journal
 from appliance.month_sums import MonthSums
 from appliance.monthly import (OPEN_BYTES, MonthlyFiles, copy_record, from_iso, new_id, plain,
-                               raw, to_iso)
+                               to_iso)
 from appliance.storage import open_database
-from appliance.store_contacts import CONTACT_DEFAULTS, ContactTables  # noqa: F401 (re-export)
+from appliance.store_contacts import ContactTables
 from appliance.store_queues import QueueTables, locked as _locked
 from appliance.store_results import ResultTables
-from appliance.store_upkeep import UpkeepTables
+from appliance.store_upkeep import FIXED, UpkeepTables
 
 log = logging.getLogger(__name__)
 
 MONTHLY = {"calls": ("c", "started_at"), "messages": ("m", "at"), "events": ("e", "at")}
-FIXED = {"settings.json": False, "outbox.json": True, "inbox.json": False}   # name: must write
 RECENT_REFERENCE_DAYS = 7
 
 
@@ -73,33 +72,6 @@ class Store(QueueTables, ContactTables, ResultTables, UpkeepTables):
         self._monthly = MonthlyFiles(self.data_dir, journal, self._open_bytes)
         self._contacts = Contacts(self.data_dir, journal)
         self.closed = False
-
-    def reopen(self) -> None:
-        """Used again after close() (tests, tools): start from the files again."""
-        old = self.journal
-        self._open(Journal(self.data_dir, limit=old.limit, write=old._write,
-                           make_room=old.make_room))
-
-    def close(self) -> None:
-        """Write every file's changes into the file itself (a checkpoint) and let go; the
-        store opens its files again if it is used after this."""
-        with self._lock:
-            if not self.closed:
-                self._close()
-
-    def _close(self) -> None:
-        try:
-            self.checkpoint()
-        except OSError as error:     # e.g. the disk is full: the journal still has it all
-            log.error("could not write the data files on closing (%s); the journal keeps "
-                      "the changes", error)
-        for db in self._fixed.values():
-            db.close()
-        self._monthly.close()
-        self._contacts.close()
-        self.journal.close()
-        self.closed = True
-        self._fingerprints = self._settings = None
 
     # --- settings -------------------------------------------------------------------------
 
@@ -267,21 +239,6 @@ class Store(QueueTables, ContactTables, ResultTables, UpkeepTables):
             db = self._fixed[filename] = open_database(self.data_dir, filename, self.journal,
                                                        must=FIXED.get(filename, False))
         return db
-
-    def _database(self, name: str):
-        """Any of the store's files by its name in the journal."""
-        if name in FIXED or "/" not in name and "-" not in name:
-            return self._fixed_db(name)
-        if name.startswith("contacts/"):
-            return self._contacts.database(name)
-        return self._monthly.database(name)
-
-    def _compact(self, name: str) -> None:
-        """Write one file with everything it holds (a checkpoint step)."""
-        if name in FIXED or name.startswith("contacts") or "-" not in name:
-            self._database(name).storage.compact()
-        else:
-            self._monthly.compact(name)
 
     def _table(self, filename: str, table: str):
         return self._fixed_db(filename).table(table)

@@ -1,5 +1,6 @@
-"""The Store's housekeeping and event log: checkpoints (the journal's changes written into the
-files themselves), changes kept while the disk was full, and an event log that stays bounded.
+"""The Store's housekeeping and event log: closing and opening again, checkpoints (the journal's
+changes written into the files themselves), changes kept while the disk was full, and an event
+log that stays bounded.
 A mixin of `Store` (same object, same lock), kept in its own file so store.py stays readable.
 
 The event log is bounded twice: months older than the upkeep's EVENT_MONTHS are deleted, and an
@@ -12,18 +13,65 @@ import logging
 from datetime import datetime, timedelta, timezone
 from typing import Optional
 
+from appliance.journal import Journal
 from appliance.monthly import from_iso, to_iso
 from appliance.store_queues import locked
 
 log = logging.getLogger(__name__)
 
+FIXED = {"settings.json": False, "outbox.json": True, "inbox.json": False}   # name: must write
 REPEAT_WINDOW = timedelta(minutes=10)
 REPEATS_KEPT = 200
 
 
 class UpkeepTables:
-    """Needs self._lock, self._clock, self.journal, self._monthly, self.data_dir,
-    self._repeats, self._compact(name), self._insert() and self._newest_first()."""
+    """Needs self._lock, self._clock, self.journal, self._monthly, self._contacts, self._fixed,
+    self.data_dir, self._repeats, self._open(), self._fixed_db(), self._insert() and
+    self._newest_first()."""
+
+    # --- opening and closing --------------------------------------------------------------
+
+    def reopen(self) -> None:
+        """Used again after close() (tests, tools): start from the files again."""
+        old = self.journal
+        self._open(Journal(self.data_dir, limit=old.limit, write=old._write,
+                           make_room=old.make_room))
+
+    def close(self) -> None:
+        """Write every file's changes into the file itself (a checkpoint) and let go; the
+        store opens its files again if it is used after this."""
+        with self._lock:
+            if not self.closed:
+                self._close()
+
+    def _close(self) -> None:
+        try:
+            self.checkpoint()
+        except OSError as error:     # e.g. the disk is full: the journal still has it all
+            log.error("could not write the data files on closing (%s); the journal keeps "
+                      "the changes", error)
+        for db in self._fixed.values():
+            db.close()
+        self._monthly.close()
+        self._contacts.close()
+        self.journal.close()
+        self.closed = True
+        self._fingerprints = self._settings = None
+
+    def _database(self, name: str):
+        """Any of the store's files by its name in the journal."""
+        if name.startswith("contacts/"):
+            return self._contacts.database(name)
+        if "-" in name:
+            return self._monthly.database(name)
+        return self._fixed_db(name)
+
+    def _compact(self, name: str) -> None:
+        """Write one file with everything it holds (a checkpoint step)."""
+        if "-" in name and not name.startswith("contacts/"):
+            self._monthly.compact(name)          # months of texts get their index too
+        else:
+            self._database(name).storage.compact()
 
     # --- checkpoints ----------------------------------------------------------------------
 

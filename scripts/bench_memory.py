@@ -139,10 +139,34 @@ def _browse(base: str, token: str, pid: int, samples: dict) -> None:
         samples[label] = proc_memory(pid)
 
 
+def start_daemon(repo: Path, data: Path, port: str, log_to, *options: str) -> tuple:
+    """`python -m appliance run` on `data` and the simulator's `port` (GPIO as on a Pi: off
+    one, it finds no pins, says so and carries on), waited for until its modem is ready ->
+    (process, base URL, API token, seconds it took)."""
+    from appliance.secrets import get_or_create_token
+    token = get_or_create_token(data)
+    base = f"http://127.0.0.1:{free_port()}/"
+    started = time.monotonic()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "appliance", "run", "--port", port, "--data", str(data),
+         "--listen", base[7:-1], *options], cwd=repo, stdout=log_to,
+        stderr=subprocess.STDOUT, env={**os.environ, "TEXTBACK_LOG": "WARNING"},
+        preexec_fn=_die_with_parent)
+    try:
+        wait_until(lambda: process.poll() is not None or _modem_ready(base, token), 60,
+                   "the daemon's modem ready", interval=0.01)
+    except BaseException:
+        _stop(process)
+        raise
+    if process.poll() is not None:
+        raise RuntimeError(f"the daemon exited with code {process.returncode}")
+    return process, base, token, time.monotonic() - started
+
+
 def daemon_memory(repo: Path, calls: int, caller: Callable[[int], str], busy: bool = False) -> dict:
     """Run the daemon, measure its start-up time, its memory idle, (busy: with two years of
     data loaded first) after each step of BROWSE and after `calls` text-backs -> figures."""
-    from appliance.secrets import get_or_create_token, set_password
+    from appliance.secrets import set_password
     from hardware.simulator import ModemSimulator
     tmp = Path(tempfile.mkdtemp(prefix="bench-memory-"))
     sim = ModemSimulator("sim800", link_path=tmp / "modem").start()
@@ -151,21 +175,9 @@ def daemon_memory(repo: Path, calls: int, caller: Callable[[int], str], busy: bo
         data = tmp / "data"
         if busy:
             load_busy_year(data)
-        token = get_or_create_token(data)
         set_password(data, "bench-password-1")      # a set-up box: /login is the page
-        base = f"http://127.0.0.1:{free_port()}/"
         with open(tmp / "daemon.log", "wb") as log_file:
-            started = time.monotonic()
-            process = subprocess.Popen(
-                [sys.executable, "-m", "appliance", "run", "--port", sim.port, "--data",
-                 str(data), "--listen", base[7:-1]], cwd=repo, stdout=log_file,
-                stderr=subprocess.STDOUT, env={**os.environ, "TEXTBACK_LOG": "WARNING"},
-                preexec_fn=_die_with_parent)
-            wait_until(lambda: process.poll() is not None or _modem_ready(base, token), 60,
-                       "the daemon's modem ready", interval=0.01)
-            start_seconds = time.monotonic() - started
-            if process.poll() is not None:
-                raise RuntimeError("daemon exited: " + (tmp / "daemon.log").read_text()[-2000:])
+            process, base, token, seconds = start_daemon(repo, data, sim.port, log_file)
             page_status, _ = _get(base + "login")
             time.sleep(SETTLE_SECONDS)
             samples = {"idle": proc_memory(process.pid)}
@@ -181,7 +193,7 @@ def daemon_memory(repo: Path, calls: int, caller: Callable[[int], str], busy: bo
             _stop(process)
         sim.stop()
         shutil.rmtree(tmp, ignore_errors=True)
-    return {"page_status": page_status, "start_seconds": round(start_seconds, 2),
+    return {"page_status": page_status, "start_seconds": round(seconds, 2),
             "samples": samples, "imports": import_costs(repo)}
 
 

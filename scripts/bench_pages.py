@@ -50,7 +50,7 @@ PASSWORD = "bench-password-1"
 # As the page's own links spell them (a blueprint's index ends in "/"; a 301/308 is followed).
 PAGES = ("/", "/conversations/", "/conversations/more?before={cursor}",
          "/conversations/?q=plumb", "/conversations/{customer}", "/conversations/{owner}",
-         "/calls/", "/results/?days=30", "/results/?days=365",
+         "/calls/", "/results/?days=30", "/results/?days=90",
          "/results/?from={year_ago}&to={today}", "/messages/", "/schedule/", "/settings/",
          "/setup/", "/wifi")
 API = ("/api/status", "/api/calls", "/api/conversations", "/api/conversations?before={cursor}",
@@ -98,10 +98,13 @@ class Client:
 
 def time_endpoint(client: Client, path: str, bearer: bool, requests: int) -> dict:
     asked = path
+    start = time.perf_counter()
     status, body, headers = client.request(path, bearer=bearer)            # warm-up
     if status in (301, 308) and headers.get("Location", "").startswith(("/", client.base)):
         path = headers["Location"].removeprefix(client.base)
+        start = time.perf_counter()
         status, body, headers = client.request(path, bearer=bearer)
+    first = (time.perf_counter() - start) * 1000
     if status == 404:
         return {"path": asked, "status": 404}
     times = []
@@ -110,7 +113,7 @@ def time_endpoint(client: Client, path: str, bearer: bool, requests: int) -> dic
         status, body, _ = client.request(path, bearer=bearer)
         times.append((time.perf_counter() - start) * 1000)
     return {"path": path, "asked": asked, "status": status, "bytes": len(body),
-            "median_ms": round(statistics.median(times), 1),
+            "first_ms": round(first, 1), "median_ms": round(statistics.median(times), 1),
             "p95_ms": round(percentile(times, 0.95), 1), "max_ms": round(max(times), 1)}
 
 
@@ -177,13 +180,15 @@ def report(figures: dict) -> None:
     rows = []
     for r in figures["endpoints"]:
         if r["status"] == 404:
-            rows.append([r["path"], "404", "", "", "", "", "not built yet?"])
+            rows.append([r["path"], "404", "", "", "", "", "", "not built yet?"])
             continue
         met = "yes" if r["p95_ms"] < target else ("median only" if r["median_ms"] < target
                                                    else "NO")
-        rows.append([r["path"], str(r["status"]), f"{r['bytes']:,}", f"{r['median_ms']:.1f}",
-                     f"{r['p95_ms']:.1f}", f"{r['max_ms']:.1f}", met])
-    print_table(["endpoint", "HTTP", "bytes", "median", "p95", "max", "met"], rows)
+        rows.append([r["path"][:60], str(r["status"]), f"{r['bytes']:,}", f"{r['first_ms']:.1f}",
+                     f"{r['median_ms']:.1f}", f"{r['p95_ms']:.1f}", f"{r['max_ms']:.1f}", met])
+    print("(first: the first request after start-up, e.g. Results counting and saving closed "
+          "months it never counted before; not part of the target)")
+    print_table(["endpoint", "HTTP", "bytes", "first", "median", "p95", "max", "met"], rows)
     for path, profile in figures["profiles"].items():
         print(f"\n{path}: in-process {profile['ms']:.1f} ms; Store methods (outermost calls, "
               "inclusive of lock waits; 'service' = the service thread meanwhile: the page's "

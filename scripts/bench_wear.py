@@ -39,8 +39,8 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from bench_data import OWNER, load_busy_year  # noqa: E402
-from bench_memory import _die_with_parent, _modem_ready, _stop, free_port  # noqa: E402
-from bench_support import print_table, wait_until  # noqa: E402
+from bench_memory import _stop, start_daemon  # noqa: E402
+from bench_support import print_table  # noqa: E402
 
 TARGET_MB = 5.0
 TAG = re.compile(r"#([A-Z0-9]+)\b")
@@ -127,49 +127,42 @@ def checkpoint_bytes(data: Path) -> int:
     return sum(-(-p.stat().st_size // 4096) * 4096 for p in names if p.exists())
 
 
-def run(args) -> dict:
-    from appliance.journal import LIMIT_BYTES
-    from appliance.secrets import get_or_create_token
-    from hardware.simulator import ModemSimulator
-    tmp = Path(tempfile.mkdtemp(prefix="bench-wear-"))
-    sim = ModemSimulator("sim800", link_path=tmp / "modem").start()
-    process, output = None, []
+def measure_day(sim, data: Path, args) -> dict:
+    """Start the daemon on `data`, live through the day -> what it wrote."""
+    output: list = []
+    process, base, token, _ = start_daemon(REPO, data, sim.port, subprocess.PIPE, "--no-gpio")
     try:
-        data = tmp / "data"
-        load_busy_year(data, days=args.days)
-        token = get_or_create_token(data)
-        base = f"http://127.0.0.1:{free_port()}/"
-        process = subprocess.Popen(
-            [sys.executable, "-m", "appliance", "run", "--port", sim.port, "--data", str(data),
-             "--listen", base[7:-1], "--no-gpio"], cwd=REPO, stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT, env={**os.environ, "TEXTBACK_LOG": "WARNING"},
-            preexec_fn=_die_with_parent)
-        reader = threading.Thread(target=lambda: output.extend(process.stdout), daemon=True)
-        reader.start()           # the daemon's log goes to memory, not to the disk measured
-        wait_until(lambda: process.poll() is not None or _modem_ready(base, token), 60,
-                   "the daemon's modem ready")
-        if process.poll() is not None:
-            raise RuntimeError("daemon exited: " + b"".join(output).decode()[-2000:])
+        # The daemon's log goes to memory, not to the disk being measured.
+        threading.Thread(target=lambda: output.extend(process.stdout), daemon=True).start()
         time.sleep(2.0)              # start-up writes (the reserve, the first event) are done
         _settle(base, token)
         journal_before = (data / "journal.jsonl").stat().st_size
         before = write_bytes(process.pid)
         texts = busy_day(sim, base, token, args.calls, args.replies, args.answers)
-        day_bytes = write_bytes(process.pid) - before
-        journal_day = (data / "journal.jsonl").stat().st_size - journal_before
-        checkpoint = checkpoint_bytes(data)
+        return {"texts": texts, "day_write_bytes": write_bytes(process.pid) - before,
+                "journal_bytes_per_day": (data / "journal.jsonl").stat().st_size - journal_before,
+                "checkpoint_bytes": checkpoint_bytes(data)}
     finally:
-        if process is not None:
-            _stop(process)
+        _stop(process)
+
+
+def run(args) -> dict:
+    from appliance.journal import LIMIT_BYTES
+    from hardware.simulator import ModemSimulator
+    tmp = Path(tempfile.mkdtemp(prefix="bench-wear-"))
+    sim = ModemSimulator("sim800", link_path=tmp / "modem").start()
+    try:
+        load_busy_year(tmp / "data", days=args.days)
+        day = measure_day(sim, tmp / "data", args)
+    finally:
         sim.stop()
         shutil.rmtree(tmp, ignore_errors=True)
-    per_day_checkpoint = checkpoint * journal_day / LIMIT_BYTES
-    return {"calls": args.calls, "texts": texts, "day_write_bytes": day_bytes,
-            "journal_bytes_per_day": journal_day, "journal_limit": LIMIT_BYTES,
-            "checkpoint_bytes": checkpoint, "checkpoint_every_days":
-                round(LIMIT_BYTES / journal_day, 1) if journal_day else None,
+    journal_day = day["journal_bytes_per_day"]
+    per_day_checkpoint = day["checkpoint_bytes"] * journal_day / LIMIT_BYTES
+    return {"calls": args.calls, **day, "journal_limit": LIMIT_BYTES,
+            "checkpoint_every_days": round(LIMIT_BYTES / journal_day, 1) if journal_day else None,
             "checkpoint_bytes_per_day": round(per_day_checkpoint),
-            "total_mb_per_day": round((day_bytes + per_day_checkpoint) / 2**20, 2)}
+            "total_mb_per_day": round((day["day_write_bytes"] + per_day_checkpoint) / 2**20, 2)}
 
 
 def report(figures: dict) -> None:

@@ -3,7 +3,7 @@ and late edits (an old call's outcome, a reply to an old text-back, a booking, t
 show at once. Real TinyDB files and journal in tmp_path; the figures are checked against a
 second opinion that counts every record with the pure stats code."""
 import json
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
