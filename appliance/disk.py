@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 RESERVE = ".reserve"
 RESERVE_BYTES = 1024 * 1024          # room for about 2,000 outbox changes
 LOW_BYTES = 4 * 1024 * 1024
-ROOM_BYTES = 16 * 1024 * 1024
+ROOM_BYTES = 8 * 1024 * 1024
 
 
 def statvfs_free(folder: Path) -> int:
