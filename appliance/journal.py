@@ -102,23 +102,13 @@ class Journal:
         if waiting or (self.full and not must):
             self._keep(filename, line)     # keep the order: earlier changes are waiting
             return
-        try:
-            self._append_line(filename, line)
+        if self._fits(filename, line):
             return
-        except OSError as error:
-            if error.errno != errno.ENOSPC:
-                raise
         if not self.full:
             log.error("disk full: keeping changes in memory until there is room")
         self.full = True                   # from now on the room left is the outbox's
-        if must and self.make_room():
-            try:
-                self._append_line(filename, line)
-                return
-            except OSError as again:
-                if again.errno != errno.ENOSPC:
-                    raise
-        self._keep(filename, line)
+        if not (must and self.make_room() and self._fits(filename, line)):
+            self._keep(filename, line)
 
     def hold(self) -> None:
         """The disk is (nearly) full: keep every change but the outbox's in memory from now."""
@@ -129,6 +119,16 @@ class Journal:
         if self._unsynced:
             os.fsync(self._fds[1])
             self._unsynced = False
+
+    def _fits(self, filename: str, line: bytes) -> bool:
+        """Append the line; False (nothing written) when the disk is full."""
+        try:
+            self._append_line(filename, line)
+        except OSError as error:
+            if error.errno != errno.ENOSPC:
+                raise
+            return False
+        return True
 
     def _append_line(self, filename: str, line: bytes) -> None:
         fd = self._fds[1]
@@ -154,11 +154,7 @@ class Journal:
         """Write the changes kept while the disk was full; True when none are left waiting."""
         while self._backlog:
             filename, line = self._backlog[0]
-            try:
-                self._append_line(filename, line)
-            except OSError as error:
-                if error.errno != errno.ENOSPC:
-                    raise
+            if not self._fits(filename, line):
                 self.full = True
                 return False
             self._backlog.pop(0)

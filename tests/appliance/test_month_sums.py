@@ -10,17 +10,10 @@ import pytest
 
 from appliance import stats
 from appliance.store import Store
+from tests.helpers import Clock
 
 NY = ZoneInfo("America/New_York")
 A, B, C = "+12125550101", "+12125550102", "+12125550103"
-
-
-class Clock:
-    def __init__(self, now):
-        self.now = now
-
-    def __call__(self):
-        return self.now
 
 
 @pytest.fixture

@@ -4,17 +4,10 @@ from datetime import datetime, timedelta, timezone
 
 from appliance.journal import Journal
 from appliance.store import Store
+from tests.helpers import Clock
 
 NOW = datetime(2026, 11, 27, 12, tzinfo=timezone.utc)
 A = "+12125551234"
-
-
-class Clock:
-    def __init__(self, now):
-        self.now = now
-
-    def __call__(self):
-        return self.now
 
 
 def test_a_checkpoint_runs_a_file_at_a_time_and_keeps_changes_made_meanwhile(tmp_path):
