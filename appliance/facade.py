@@ -31,7 +31,7 @@ class Box(Access):
     def __init__(self, data_dir: Path, store, service, commands, outgoing, outbox, modem, clock,
                  demo: bool = False, simulator=None, wifi=None,
                  addresses=lambda: [], box_id: Optional[str] = None, auto_texts=None,
-                 hotspot_clients: Optional[str] = None):
+                 hotspot_clients: Optional[str] = None, storage=lambda: {"full": False}):
         self.data_dir = Path(data_dir)
         self.store = store
         self.service = service
@@ -49,6 +49,7 @@ class Box(Access):
         self.auto_texts = auto_texts
         if hotspot_clients:
             self.hotspot_clients = ipaddress.ip_network(hotspot_clients)
+        self.storage = storage          # {"full", "waiting", "free_mb"} of the data folder
         self._counts_cache: Optional[tuple] = None
 
     # --- status -----------------------------------------------------------------------------
@@ -56,11 +57,13 @@ class Box(Access):
     def status(self) -> dict:
         modem = self.modem.status
         counts = self.outbox.counts()
+        storage = self.storage()
         settings = self.store.settings()
         paused = bool(settings.get("paused"))
         away = schedule.away_active(settings, self.clock())     # what the light shows too
         verdict = health.assess(modem.state, counts.get("queued", 0), counts.get("failed", 0),
-                                modem.last_error, counts.get("unconfirmed", 0), paused, away)
+                                modem.last_error, counts.get("unconfirmed", 0), paused, away,
+                                disk_full=storage["full"])
         today, month = self._today_and_month(settings)
         return {
             "modem": {"state": modem.state, "model": modem.model, "operator": modem.operator,
@@ -71,6 +74,7 @@ class Box(Access):
             "away": away,
             "version": VERSION,
             "health": verdict.as_dict(),
+            "storage": storage,
             "unread": self.unread(),
             "today": today,
             "month": month,
@@ -135,12 +139,19 @@ class Box(Access):
                                 number=number)
 
     def conversations(self, search: Optional[str] = None, limit: Optional[int] = None) -> list:
-        """Customer conversations, newest first; the owner's own phone (forwards, commands) is
-        not one."""
+        """Customer conversations, newest first (the first `limit`, or all)."""
+        found, _ = self.conversation_page(limit=limit, search=search)
+        return found
+
+    def conversation_page(self, limit: Optional[int] = 50, before: Optional[str] = None,
+                          search: Optional[str] = None) -> tuple[list, Optional[str]]:
+        """(customer conversations newest first, the cursor of the next page or None); the
+        owner's own phone (forwards, commands) is not one. ValueError for a bad cursor."""
         owner = self.store.settings().get("owner_phone")
-        return [_summary(c) for c in self.store.contacts(search=search, limit=limit,
-                                                          skip=(owner,) if owner else ())
-                if c.get("last_at")]
+        found, following = self.store.conversation_page(
+            limit=limit if limit is not None else 1 << 30, before=before, search=search,
+            skip=(owner,) if owner else ())
+        return [_summary(c) for c in found], following
 
     def conversation(self, number: str, limit: Optional[int] = THREAD_LIMIT) -> Optional[dict]:
         """The conversation's newest `limit` texts, oldest first (None: all of them)."""
@@ -246,17 +257,8 @@ class Box(Access):
             end = self.clock().astimezone(zone).date()
         if start is None:
             start = end - timedelta(days=max(1, int(days)) - 1)
-        since = datetime.combine(start, datetime.min.time(), zone)
-        until = datetime.combine(end + timedelta(days=1), datetime.min.time(), zone)
-        calls = self.store.summary_rows("calls", since, until,
-                                        ("number", "started_at", "ended_at", "outcome"))
-        # A reply is a customer talking: STOP/HELP keywords and robots don't count.
-        inbound = [m for m in self.store.summary_rows("messages", since,
-                                                      until + timedelta(days=7),
-                                                      ("number", "at", "kind"), direction="in")
-                   if m.get("kind") in (None, "reply")]
-        result = stats.summarise(calls, inbound, self.store.booked_contacts(), start, end, zone,
-                                 settings.get("average_job_value", 400))
+        result = stats.totals(self.store.day_counts(start, end), self.store.booked_contacts(),
+                              start, end, zone, settings.get("average_job_value", 400))
         result.update(start=start.isoformat(), end=end.isoformat())
         return result
 

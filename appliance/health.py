@@ -1,7 +1,8 @@
 """How the box is doing, in plain words: one health verdict for the page, the LED and the owner.
 
-Pure: takes the modem's status, the outbox counts and the owner's switches (paused, away),
-returns what is wrong (if anything) and what a person should do about it.
+Pure: takes the modem's status, the outbox counts, whether the storage card is full and the
+owner's switches (paused, away), returns what is wrong (if anything) and what a person should do
+about it.
 
 `state` is the one-word headline the page shows, in the status light's order: a fault hides
 paused/away, which hide everything else (hardware/status_light.py: fast blink, double blink):
@@ -35,6 +36,13 @@ _MODEM = {
 }
 
 
+DISK_FULL = ("disk_full", "fault",
+             "The storage card is full. Missed callers are still texted back, but new calls and "
+             "texts are only kept in memory until there is room.",
+             "Free space on the card (e.g. old system logs: sudo journalctl --vacuum-size=50M) "
+             "or move to a bigger card. Everything waiting is saved as soon as there is room.")
+
+
 @dataclass(frozen=True)
 class Health:
     led: str                 # the status light's input (hardware/status_light.py vocabulary)
@@ -60,15 +68,19 @@ def headline(level: str, paused: bool, away: bool) -> str:
 
 
 def assess(modem_state: str, queued: int, failed: int, last_error: Optional[str] = None,
-           unconfirmed: int = 0, paused: bool = False, away: bool = False) -> Health:
-    """The single most important thing to know about the box right now."""
-    verdict = _assess(modem_state, queued, failed, last_error, unconfirmed)
+           unconfirmed: int = 0, paused: bool = False, away: bool = False,
+           disk_full: bool = False) -> Health:
+    """The single most important thing to know about the box right now (a modem that cannot
+    text comes first, then a full storage card, then texts that did not go)."""
+    verdict = _assess(modem_state, queued, failed, last_error, unconfirmed, disk_full)
     return replace(verdict, state=headline(verdict.level, paused, away))
 
 
 def _assess(modem_state: str, queued: int, failed: int, last_error: Optional[str],
-            unconfirmed: int) -> Health:
+            unconfirmed: int, disk_full: bool) -> Health:
     led, level, problem, advice = _MODEM.get(modem_state, _MODEM["error"])
+    if level != "fault" and disk_full:
+        return Health(*DISK_FULL)
     if level == "ok" and failed:
         return Health("outbox_failing", "fault",
                       f"{failed} text{'s' if failed != 1 else ''} could not be sent.",

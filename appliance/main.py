@@ -7,6 +7,7 @@ appliance. Nothing starts at import time.
 from __future__ import annotations
 
 import logging
+import os
 import socket
 import threading
 from dataclasses import dataclass
@@ -16,10 +17,13 @@ from typing import Callable, Optional
 
 from appliance.auto_texts import AutoTexts
 from appliance.commands import Commands
+from appliance.disk import Disk, statvfs_free
+from appliance.domain import SendText
 from appliance.facade import VERSION, Box
 from appliance.inbox import Inbox
 from appliance.integrations.box_id import get_or_create_box_id
 from appliance.integrations.hub import Integrations
+from appliance.journal import Journal
 from appliance.outbox import Outbox
 from appliance.outgoing import Outgoing
 from appliance.send_results import SendResults
@@ -27,6 +31,7 @@ from appliance.sender import Sender
 from appliance.service import Service
 from appliance.store import Store
 from appliance.textback import TextBack
+from appliance.upkeep import Upkeep
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +63,8 @@ class Options:
     # Where phones on the setup hotspot come from (NetworkManager's shared mode). A browser test
     # that stands in for a phone on the hotspot comes from 127.0.0.1 and says so here.
     hotspot_clients: str = "10.42.0.0/16"
+    disk_write: Callable[[int, bytes], int] = os.write   # tests emulate a small, full disk
+    disk_free: Callable[[Path], int] = statvfs_free
 
     @property
     def ring_gap(self) -> Optional[timedelta]:
@@ -79,7 +86,9 @@ class Appliance:
         self.options = options
         self.clock = options.clock
         options.data_dir.mkdir(parents=True, exist_ok=True)
-        self.store = Store(options.data_dir, clock=self.clock)
+        self.disk = Disk(options.data_dir, free=options.disk_free)
+        self.store = Store(options.data_dir, clock=self.clock, journal=Journal(
+            options.data_dir, write=options.disk_write, make_room=self.disk.release_reserve))
         box_id = get_or_create_box_id(options.data_dir)
         self.integrations = self._integrations(box_id)
         notify = self.integrations.emit
@@ -114,12 +123,14 @@ class Appliance:
                                sweep_every=timedelta(seconds=5 if fast else 300),
                                tick_seconds=0.02 if fast else 0.1,
                                on_activity=lambda kind: self._flash())
+        self.upkeep = Upkeep(self.store, self.disk, self.clock, alert_owner=self._alert_owner,
+                             interval=0.1 if fast else 5.0)
         self.box = Box(options.data_dir, self.store, self.service, self.commands, self.outgoing,
                        self.outbox, self.modem, self.clock, demo=options.demo,
                        simulator=self._demo_phone(), wifi=self.wifi,
                        addresses=lambda: page_addresses(addresses, self._listening()),
                        box_id=box_id, auto_texts=self.auto_texts,
-                       hotspot_clients=options.hotspot_clients)
+                       hotspot_clients=options.hotspot_clients, storage=self._storage_state)
         self.box.integrations = self.integrations
         self.box.start = self.start
         self.box.stop = self.stop
@@ -169,6 +180,17 @@ class Appliance:
         else:
             self.box.update_settings({"away": {"on": on, "until": None}})
 
+    def _storage_state(self) -> dict:
+        return {"full": self.upkeep.full, "waiting": self.store.journal.backlog,
+                "free_mb": round(self.disk.free_bytes() / 2**20, 1)}
+
+    def _alert_owner(self, text: str) -> None:
+        """One text to the owner (from the upkeep thread: queued on the service thread)."""
+        owner = self.store.settings().get("owner_phone")
+        if owner:
+            self.service.call(lambda: self.outgoing.queue_text(
+                SendText(to=owner, text=text, kind="owner_alert"), self.clock()))
+
     def _flash(self) -> None:
         if self.gpio is not None:
             self.gpio.flash()
@@ -187,6 +209,7 @@ class Appliance:
         self.service.start()
         self.sender.start()
         self.modem.start()
+        self.upkeep.start()
         if self.options.gpio:
             self.gpio = self._open_gpio()
         if self.options.listen:
@@ -210,7 +233,8 @@ class Appliance:
         checks = {"service thread": lambda: self.service.responsive(1.0 if fast else 30.0),
                   "sender thread": lambda: self.sender.responsive(5.0 if fast else 300.0),
                   # A modem being reconnected on purpose is fine; a dead supervisor is not.
-                  "modem supervisor": self.modem.alive, **self.integrations.checks()}
+                  "modem supervisor": self.modem.alive, "upkeep thread": self.upkeep.alive,
+                  **self.integrations.checks()}
         for name, part in (("web server", self.web), ("network watch", self.network)):
             if part is not None:
                 checks[name] = part.alive
@@ -225,6 +249,7 @@ class Appliance:
         self.modem.stop()
         self.service.stop()
         self.integrations.stop()        # after the service: its last events still go out
+        self.upkeep.stop()
         if self.gpio is not None:
             self.gpio.close()
         if self.simulator:

@@ -60,7 +60,8 @@ class Monitor:
         counts = self.box.outbox.counts()
         status = self.box.modem.status
         verdict = health.assess(status.state, counts.get("queued", 0), counts.get("failed", 0),
-                                unconfirmed=counts.get("unconfirmed", 0))
+                                unconfirmed=counts.get("unconfirmed", 0),
+                                disk_full=self.box.storage()["full"])
         self._report_fault(verdict)
         paused = bool(settings.get("paused"))
         away = schedule.away_active(settings, self.box.clock())

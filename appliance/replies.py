@@ -139,7 +139,7 @@ class Replies:
         contact = self.store.contact(number) or {}
         if contact.get("tag"):
             return contact["tag"]
-        existing = {c["tag"] for c in self.store.contacts() if c.get("tag")}
+        existing = set(self.store.tags())
         tag = relay.new_tag(existing, random.SystemRandom().randrange(1 << 30))
         self.store.update_contact(number, tag=tag)
         return tag
@@ -148,7 +148,7 @@ class Replies:
 
     def _owner_text(self, text: str, settings: dict, now: datetime) -> None:
         owner = settings["owner_phone"]
-        tags = [c["tag"] for c in self.store.contacts() if c.get("tag")]
+        tags = self.store.tags()
         meaning = relay.parse_owner_text(text, tags)
         if isinstance(meaning, relay.OwnerReply):
             customer = self.store.contact_by_tag(meaning.tag)

@@ -1,17 +1,21 @@
 """The box's memory: calls, texts, conversations, the outbox, settings and the event log.
 
 One `Store` object, one lock around every operation (the service, sender and web threads share
-it). Underneath are small TinyDB files written atomically (see storage.py), split by kind so that
-no write re-serialises more than it must:
+it). Underneath are small TinyDB files, split by kind so that nothing parses more than it must:
 
-    settings.json  contacts.json  outbox.json  inbox.json
+    settings.json  outbox.json  inbox.json  contacts/<xx>.json  (by a hash of the number)
     calls-YYYY-MM.json  messages-YYYY-MM.json  events-YYYY-MM.json   (by the record's UTC month)
 
+Every change is one line appended to the data folder's journal (journal.py); the files are
+rewritten only at a checkpoint (`upkeep_step`, run by the upkeep thread, and `close`). Changes
+that must survive a power cut are synced at once: the outbox, a received text (before the SIM
+copy is deleted), settings, a STOP. The rest follows within seconds, in order.
+
 A busy shop's second year is as fast as its first day: the newest-first listings open the newest
-months first and stop once they have enough; the conversation list reads contacts.json only (each
-contact carries its conversation summary and the months it has texts in); a record's id carries
-its month, so finding one by id opens exactly one file. Monthly files are opened lazily and a few
-stay open (an LRU); closing one just drops its cached data.
+months first and stop once they have enough; the conversation list and the unread count come
+from the contacts' index in memory (contacts.py); a record's id carries its month, so finding
+one by id opens exactly one file; Results for closed months come from their saved sums
+(month_sums.py).
 
 Timestamps in records are ISO-8601 UTC strings with microseconds, so they sort as text; methods
 accept datetime objects (a naive one is taken as UTC) and convert them. Records handed out are
@@ -25,51 +29,49 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Callable, Optional
 
-from tinydb import TinyDB
-
 from appliance import settings as settings_rules
-from appliance.monthly import MonthlyFiles, copy_record, from_iso, new_id, plain, raw, to_iso
-from appliance.storage import AtomicJSONStorage
+from appliance.contacts import Contacts
+from appliance.journal import Journal
+from appliance.month_sums import MonthSums
+from appliance.monthly import (OPEN_BYTES, MonthlyFiles, copy_record, from_iso, new_id, plain,
+                               to_iso)
+from appliance.storage import open_database
+from appliance.store_contacts import ContactTables
 from appliance.store_queues import QueueTables, locked as _locked
+from appliance.store_results import ResultTables
+from appliance.store_upkeep import FIXED, UpkeepTables
 
 log = logging.getLogger(__name__)
 
 MONTHLY = {"calls": ("c", "started_at"), "messages": ("m", "at"), "events": ("e", "at")}
-CONTACT_DEFAULTS = {"last_at": None, "last_text": None, "last_direction": None, "unread": 0,
-                    "opted_out": False, "booked": False, "job_value": None, "tag": None,
-                    "name": None, "last_textback_at": None, "textbacks_by_day": {},
-                    "last_inbound_at": None, "consent": [], "months": []}
-TEXTBACK_DAYS_KEPT = 7
 RECENT_REFERENCE_DAYS = 7
-# Monthly files kept parsed in memory: a year of calls and texts, so a year on the Results page
-# is worked out from memory instead of re-reading file after file (a busy month is a few MB;
-# only months someone looked at are loaded, so an idle box stays small).
-OPEN_MONTHS = 26
 
 
-class Store(QueueTables):
+class Store(QueueTables, ContactTables, ResultTables, UpkeepTables):
     """Everything the box remembers; safe to share between threads."""
 
     def __init__(self, data_dir: Path, clock: Optional[Callable[[], datetime]] = None,
-                 open_months: int = OPEN_MONTHS):
+                 open_bytes: int = OPEN_BYTES, journal: Optional[Journal] = None):
         self.data_dir = Path(data_dir)
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self._clock = clock or (lambda: datetime.now(timezone.utc))
         self._lock = threading.RLock()
-        self._fixed: dict[str, TinyDB] = {}
-        self._monthly = MonthlyFiles(self.data_dir, open_months)
-        self._contact_ids: Optional[dict[str, int]] = None
+        self._open_bytes = open_bytes
         self._fingerprints: Optional[set[str]] = None
         self._fingerprints_pruned: Optional[str] = None
         self._settings: Optional[dict] = None
+        self._sums = MonthSums(self.data_dir)
+        self._sums_generation = 0
+        self._repeats: dict = {}
+        self.closed = False
+        self._open(journal or Journal(self.data_dir))
 
-    @_locked
-    def close(self) -> None:
-        for db in self._fixed.values():
-            db.close()
-        self._fixed.clear()
-        self._monthly.close()
-        self._contact_ids = self._fingerprints = self._settings = None
+    def _open(self, journal: Journal) -> None:
+        self.journal = journal
+        self._fixed: dict = {}
+        self._monthly = MonthlyFiles(self.data_dir, journal, self._open_bytes)
+        self._contacts = Contacts(self.data_dir, journal)
+        self.closed = False
 
     # --- settings -------------------------------------------------------------------------
 
@@ -90,6 +92,7 @@ class Store(QueueTables):
             table.update(_replace_with(changed), doc_ids=[1])
         else:
             table.insert(changed)
+        self.journal.sync()
         self._settings = None
 
     # --- calls ----------------------------------------------------------------------------
@@ -127,6 +130,8 @@ class Store(QueueTables):
         record = self._insert("messages", msg)
         if record.get("number"):
             self._summarise(record, contact_fields or {})
+        if record.get("direction") == "in":
+            self.journal.sync()     # durable before the SIM copy is deleted
         return record
 
     @_locked
@@ -148,7 +153,7 @@ class Store(QueueTables):
         months = sorted(months, reverse=True)
         found: list[dict] = []
         for month in months:
-            rows = [m for m in self._monthly.rows("messages", month) if m.get("number") == number]
+            rows = self._monthly.conversation("messages", month, number)
             found = sorted(rows, key=_at) + found
             if limit is not None and len(found) >= limit:
                 break
@@ -185,75 +190,6 @@ class Store(QueueTables):
         wanted = (lambda m: m.get("direction") == direction) if direction else None
         return list(reversed(self._newest_first("messages", None, since, until, wanted)))
 
-    # --- contacts -------------------------------------------------------------------------
-
-    @_locked
-    def contact(self, number: str) -> Optional[dict]:
-        doc = self._contact_doc(number)
-        return copy_record(doc) if doc is not None else None
-
-    @_locked
-    def update_contact(self, number: str, **fields) -> dict:
-        """Change (or create) the contact for `number`; returns the whole contact."""
-        fields = plain(fields)
-        fields.pop("number", None)
-        if isinstance(fields.get("textbacks_by_day"), dict):
-            days = sorted(fields["textbacks_by_day"].items())[-TEXTBACK_DAYS_KEPT:]
-            fields["textbacks_by_day"] = dict(days)
-        table = self._table("contacts.json", "contacts")
-        ids = self._contact_index()
-        if number in ids:
-            table.update(fields, doc_ids=[ids[number]])
-        else:
-            record = {"number": number, **copy_record(CONTACT_DEFAULTS), **fields}
-            ids[number] = table.insert(record)
-        return copy_record(table.get(doc_id=ids[number]))
-
-    @_locked
-    def contacts(self, search: Optional[str] = None, limit: Optional[int] = None,
-                 skip: tuple = ()) -> list[dict]:
-        """Contacts newest activity first (the first `limit`; numbers in `skip` left out);
-        `search` matches number, name, tag, last text. Only what is returned is copied."""
-        rows = raw(self._fixed_db("contacts.json"), "contacts")
-        if search:
-            needle = search.strip().lower()
-            rows = [c for c in rows if any(needle in str(c.get(k) or "").lower()
-                                           for k in ("number", "name", "tag", "last_text"))]
-        if skip:
-            rows = [c for c in rows if c.get("number") not in skip]
-        rows.sort(key=lambda c: (c.get("last_at") or "", c.get("number") or ""), reverse=True)
-        return [copy_record(c) for c in rows[:limit]]
-
-    @_locked
-    def unread_total(self) -> int:
-        """Unread texts over all conversations (for the status line and the LED), cheaply."""
-        contacts = raw(self._fixed_db("contacts.json"), "contacts")
-        return sum(int(c.get("unread") or 0) for c in contacts)
-
-    @_locked
-    def booked_contacts(self) -> list[dict]:
-        """Contacts marked booked (for Results), without copying every contact."""
-        contacts = raw(self._fixed_db("contacts.json"), "contacts")
-        return [copy_record(c) for c in contacts if c.get("booked")]
-
-    @_locked
-    def contact_by_tag(self, tag: str) -> Optional[dict]:
-        wanted = (tag or "").strip().lower()
-        for contact in raw(self._fixed_db("contacts.json"), "contacts"):
-            if wanted and str(contact.get("tag") or "").lower() == wanted:
-                return copy_record(contact)
-        return None
-
-    # --- event log ------------------------------------------------------------------------
-
-    @_locked
-    def log_event(self, kind: str, text: str, at=None, level: str = "info") -> None:
-        self._insert("events", {"kind": kind, "text": text, "at": at, "level": level})
-
-    @_locked
-    def events(self, limit: Optional[int] = 100) -> list[dict]:
-        return self._newest_first("events", limit, None, None, None)
-
     # --- monthly files --------------------------------------------------------------------
 
     def _insert(self, kind: str, fields: dict) -> dict:
@@ -261,6 +197,7 @@ class Store(QueueTables):
         record = plain(fields)
         record[time_key] = to_iso(record.get(time_key) or self._clock())
         record = {"id": new_id(prefix, from_iso(record[time_key])), **record}
+        self._results_change(kind, None, record)
         self._monthly.insert(kind, record, record[time_key][:7])
         return copy_record(record)
 
@@ -271,45 +208,43 @@ class Store(QueueTables):
     def _update(self, kind: str, record_id: str, fields: dict) -> None:
         fields = plain(fields)
         fields.pop("id", None)
-        if not self._monthly.update(kind, record_id, fields):
+        before = self._monthly.get(kind, record_id)
+        if before is None:
             log.warning("%s record %s not found for update", kind, record_id)
+            return
+        self._results_change(kind, before, fields)
+        self._monthly.update(kind, record_id, fields)
 
-    def _newest_first(self, kind, limit, since, until, wanted, fields=None) -> list[dict]:
+    def _newest_first(self, kind, limit, since, until, wanted) -> list[dict]:
         found = self._monthly.newest_first(kind, MONTHLY[kind][1], limit, to_iso(since),
                                            to_iso(until), wanted)
-        if fields:       # a projection of flat fields: no deep copy needed
-            return [{k: r.get(k) for k in fields} for r in found]
         return [copy_record(r) for r in found]
 
     @_locked
     def summary_rows(self, kind: str, since, until, fields: tuple,
                      direction: Optional[str] = None) -> list[dict]:
         """Just `fields` of the calls or messages in since..until (for Results): much cheaper
-        than whole records when a year of them is counted."""
+        than whole records when months of them are counted, and old months read for this are
+        not kept parsed."""
         wanted = (lambda m: m.get("direction") == direction) if direction else None
-        return self._newest_first(kind, None, since, until, wanted, fields)
+        return self._monthly.newest_first(
+            kind, MONTHLY[kind][1], None, to_iso(since), to_iso(until), wanted,
+            project=lambda r: {k: r.get(k) for k in fields}, keep=False)
 
     # --- fixed files ----------------------------------------------------------------------
 
-    def _fixed_db(self, filename: str) -> TinyDB:
+    def _fixed_db(self, filename: str):
         db = self._fixed.get(filename)
         if db is None:
-            db = self._fixed[filename] = TinyDB(self.data_dir / filename,
-                                                storage=AtomicJSONStorage)
+            db = self._fixed[filename] = open_database(self.data_dir, filename, self.journal,
+                                                       must=FIXED.get(filename, False))
         return db
 
     def _table(self, filename: str, table: str):
         return self._fixed_db(filename).table(table)
 
-    def _contact_index(self) -> dict[str, int]:
-        if self._contact_ids is None:
-            self._contact_ids = {c["number"]: c.doc_id
-                                 for c in self._table("contacts.json", "contacts")}
-        return self._contact_ids
-
     def _contact_doc(self, number: str):
-        doc_id = self._contact_index().get(number)
-        return self._table("contacts.json", "contacts").get(doc_id=doc_id) if doc_id else None
+        return self._contacts.get(number)
 
     def _summarise(self, msg: dict, extra: Optional[dict] = None) -> None:
         contact = self._contact_doc(msg["number"]) or {}

@@ -1,6 +1,7 @@
 """The Store's small queue-like tables: the outbox and the inbox bookkeeping.
 
 A mixin of `Store` (same object, same lock), kept in its own file so store.py stays readable.
+Outbox changes are synced to disk at once (see journal.py): they decide whether a text goes out.
 outbox.json holds the texts waiting to be sent (see outbox.py for their life); inbox.json holds
 the fingerprints of received texts (so a text read twice from the SIM is stored once; kept
 FINGERPRINT_DAYS_KEPT days) and the parts of long texts still waiting for the rest.
@@ -26,6 +27,8 @@ def locked(method):
     @functools.wraps(method)
     def wrapper(self, *args, **kwargs):
         with self._lock:
+            if self.closed:
+                self.reopen()
             return method(self, *args, **kwargs)
     return wrapper
 
@@ -49,19 +52,31 @@ class QueueTables:
         record.setdefault("id", new_id("o", self._clock()))
         record.setdefault("created_at", to_iso(self._clock()))
         self._table("outbox.json", "outbox").insert(record)
+        self.journal.sync()          # the one write a text-back waits for
         return copy_record(record)
 
     @locked
     def outbox_update(self, item_id: str, **fields) -> Optional[dict]:
         table = self._table("outbox.json", "outbox")
-        if not table.update(plain(fields), Query().id == item_id):
+        doc_id = self._outbox_doc_id(item_id)
+        if doc_id is None or not table.update(plain(fields), doc_ids=[doc_id]):
             log.warning("outbox item %s not found for update", item_id)
             return None
-        return copy_record(table.get(Query().id == item_id))
+        self.journal.sync()          # e.g. `submitting` must be on disk before Ctrl-Z
+        return copy_record(table.get(doc_id=doc_id))
 
     @locked
     def outbox_remove(self, item_id: str) -> bool:
-        return bool(self._table("outbox.json", "outbox").remove(Query().id == item_id))
+        """Not synced: an item that comes back after a power cut is recorded again, harmlessly."""
+        doc_id = self._outbox_doc_id(item_id)
+        return doc_id is not None and bool(
+            self._table("outbox.json", "outbox").remove(doc_ids=[doc_id]))
+
+    def _outbox_doc_id(self, item_id: str) -> Optional[int]:
+        for doc in self._table("outbox.json", "outbox"):
+            if doc.get("id") == item_id:
+                return doc.doc_id
+        return None
 
     # --- inbox bookkeeping ----------------------------------------------------------------
 
@@ -121,3 +136,4 @@ class QueueTables:
             table.update(plain(fields), doc_ids=[1])
         else:
             table.insert(plain(fields))
+        self.journal.sync()

@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
-"""Benchmark every page and API endpoint with a year of a busy shop's data loaded (issue 5:
-"every page answers in under 100 ms on this machine").
+"""Benchmark every page and API endpoint with two years of a busy shop's data loaded: the
+target is p95 <= 30 ms for every request on a 2-core x86-64 machine (a Raspberry Pi 4 is 3-5x
+slower, so that keeps it under 100 ms there).
 
-A year of data (bench_data.py: ~11k calls, ~36k texts, ~5k contacts) is written into a temporary
-data folder, a real box starts on it (demo modem, waitress on a free loopback port), the
-benchmark logs in through /login with the CSRF token like a browser and times each page
+Two years of data (bench_data.py: ~22k calls, ~77k texts, ~5.6k contacts) are written into a
+temporary data folder, a real box starts on it (demo modem, waitress on a free loopback port),
+the benchmark logs in through /login with the CSRF token like a browser and times each page
 (session cookie) and each /api/ endpoint (bearer token) over HTTP: one warm-up request, then
 --requests timed ones; median and p95. A route that answers 404 is reported and skipped.
 
@@ -44,17 +45,19 @@ from bench_data import OWNER, load_busy_year  # noqa: E402
 from bench_profile import profile_endpoint  # noqa: E402
 from bench_support import percentile, print_table, wait_until  # noqa: E402
 
-TARGET_MS = 100.0
+TARGET_MS = 30.0
 PASSWORD = "bench-password-1"
 # As the page's own links spell them (a blueprint's index ends in "/"; a 301/308 is followed).
-PAGES = ("/", "/conversations/", "/conversations/{customer}", "/conversations/{owner}",
-         "/calls/", "/results/?days=30", "/results/?days=365",
+PAGES = ("/", "/conversations/", "/conversations/more?before={cursor}",
+         "/conversations/?q=plumb", "/conversations/{customer}", "/conversations/{owner}",
+         "/calls/", "/results/?days=30", "/results/?days=90",
          "/results/?from={year_ago}&to={today}", "/messages/", "/schedule/", "/settings/",
          "/setup/", "/wifi", "/events", "/conversations/?q=555-01", "/live/unread?known=0",
          "/calls/?format=csv")
-API = ("/api/status", "/api/calls", "/api/conversations", "/api/conversations/{customer}",
-       "/api/conversations/{owner}", "/api/settings", "/api/stats?days=30",
-       "/api/stats?days=365", "/api/calls?format=csv", "/api/conversations?format=csv")
+API = ("/api/status", "/api/calls", "/api/conversations", "/api/conversations?before={cursor}",
+       "/api/conversations/{customer}", "/api/conversations/{owner}", "/api/settings",
+       "/api/stats?days=30", "/api/stats?days=365", "/api/calls?format=csv",
+       "/api/conversations?format=csv")
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
 
 
@@ -97,10 +100,13 @@ class Client:
 
 def time_endpoint(client: Client, path: str, bearer: bool, requests: int) -> dict:
     asked = path
+    start = time.perf_counter()
     status, body, headers = client.request(path, bearer=bearer)            # warm-up
     if status in (301, 308) and headers.get("Location", "").startswith(("/", client.base)):
         path = headers["Location"].removeprefix(client.base)
+        start = time.perf_counter()
         status, body, headers = client.request(path, bearer=bearer)
+    first = (time.perf_counter() - start) * 1000
     if status == 404:
         return {"path": asked, "status": 404}
     times = []
@@ -109,7 +115,7 @@ def time_endpoint(client: Client, path: str, bearer: bool, requests: int) -> dic
         status, body, _ = client.request(path, bearer=bearer)
         times.append((time.perf_counter() - start) * 1000)
     return {"path": path, "asked": asked, "status": status, "bytes": len(body),
-            "median_ms": round(statistics.median(times), 1),
+            "first_ms": round(first, 1), "median_ms": round(statistics.median(times), 1),
             "p95_ms": round(percentile(times, 0.95), 1), "max_ms": round(max(times), 1)}
 
 
@@ -118,14 +124,18 @@ def fill(path: str, numbers: dict) -> str:
 
 
 def sample_numbers(store) -> dict:
-    """A typical customer with a conversation, and the owner (every forward is in that thread)."""
-    talked = [c for c in store.contacts() if c.get("last_inbound_at") and c["number"] != OWNER]
+    """A typical customer with a conversation, the owner (every forward is in that thread) and
+    the cursor of the conversation list's second page."""
+    page, _ = store.conversation_page(limit=200, skip=(OWNER,))
+    talked = [store.contact(c["number"]) for c in page]
+    talked = [c for c in talked if c.get("last_inbound_at")]
     talked.sort(key=lambda c: len(c.get("months") or []))
     customer = talked[len(talked) // 2]["number"] if talked else OWNER
+    cursor = store.conversation_page(limit=50, skip=(OWNER,))[1]
     today = time.strftime("%Y-%m-%d", time.gmtime())
     year_ago = time.strftime("%Y-%m-%d", time.gmtime(time.time() - 364 * 86400))
     return {"customer": urllib.parse.quote(customer), "owner": urllib.parse.quote(OWNER),
-            "today": today, "year_ago": year_ago}
+            "today": today, "year_ago": year_ago, "cursor": cursor}
 
 
 def run(args) -> dict:
@@ -172,13 +182,15 @@ def report(figures: dict) -> None:
     rows = []
     for r in figures["endpoints"]:
         if r["status"] == 404:
-            rows.append([r["path"], "404", "", "", "", "", "not built yet?"])
+            rows.append([r["path"], "404", "", "", "", "", "", "not built yet?"])
             continue
         met = "yes" if r["p95_ms"] < target else ("median only" if r["median_ms"] < target
                                                    else "NO")
-        rows.append([r["path"], str(r["status"]), f"{r['bytes']:,}", f"{r['median_ms']:.1f}",
-                     f"{r['p95_ms']:.1f}", f"{r['max_ms']:.1f}", met])
-    print_table(["endpoint", "HTTP", "bytes", "median", "p95", "max", "met"], rows)
+        rows.append([r["path"][:60], str(r["status"]), f"{r['bytes']:,}", f"{r['first_ms']:.1f}",
+                     f"{r['median_ms']:.1f}", f"{r['p95_ms']:.1f}", f"{r['max_ms']:.1f}", met])
+    print("(first: the first request after start-up, e.g. Results counting and saving closed "
+          "months it never counted before; not part of the target)")
+    print_table(["endpoint", "HTTP", "bytes", "first", "median", "p95", "max", "met"], rows)
     for path, profile in figures["profiles"].items():
         print(f"\n{path}: in-process {profile['ms']:.1f} ms; Store methods (outermost calls, "
               "inclusive of lock waits; 'service' = the service thread meanwhile: the page's "
@@ -195,7 +207,7 @@ def report(figures: dict) -> None:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--days", type=int, default=365, help="days of data (default 365)")
+    parser.add_argument("--days", type=int, default=730, help="days of data (default 730)")
     parser.add_argument("--calls-per-day", type=int, default=30, help="default 30")
     parser.add_argument("--contacts", type=int, default=5000, help="default 5000")
     parser.add_argument("--requests", type=int, default=20,

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""What the store costs with a year of a busy shop's data: the size of each kind of file, what it
-costs to parse, serialise and write it atomically (temp file + fsync + rename + dir fsync), the
-memory its parsed form takes, and the median time of each Store call the text-back path and the
-pages make. Explains the figures of bench.py --busy and bench_pages.py.
+"""What the store costs with two years of a busy shop's data: the size of each kind of file, what
+it costs to parse, serialise and rewrite it atomically at a checkpoint (temp file + fsync +
+rename + dir fsync), the memory its parsed form takes, and the median time of each Store call the
+text-back path and the pages make (a change is one journal line; see appliance/journal.py).
+Explains the figures of bench.py --busy and bench_pages.py.
 
     .venv/bin/python scripts/bench_store.py
     .venv/bin/python scripts/bench_store.py --days 30 --repeat 3
@@ -45,9 +46,11 @@ def file_costs(folder: Path, repeat: int) -> list[dict]:
     and the Python memory of the parsed data."""
     from appliance.storage import atomic_write
     names = sorted(os.listdir(folder))
-    picks = ["contacts.json", "outbox.json", "inbox.json", "settings.json"] + [
-        max(n for n in names if n.startswith(f"{kind}-")) for kind in ("calls", "messages",
-                                                                       "events")]
+    shards = sorted((folder / "contacts").glob("*.json"), key=lambda p: p.stat().st_size)
+    picks = ["outbox.json", "inbox.json", "settings.json"] + [
+        max(n for n in names if n.startswith(f"{kind}-") and n.endswith(".json"))
+        for kind in ("calls", "messages", "events")]
+    picks += [f"contacts/{shards[-1].name}"] if shards else []
     rows = []
     for name in picks:
         path = folder / name
@@ -79,7 +82,8 @@ def store_costs(folder: Path, repeat: int) -> list[dict]:
     store = Store(folder)
     now = datetime.now(timezone.utc)
     year_ago = now - timedelta(days=365)
-    number = store.contacts()[len(store.contacts()) // 2]["number"]
+    listed = store.conversation_page(limit=10_000)[0]
+    number = listed[len(listed) // 2]["number"]
     call = store.add_call({"number": number, "started_at": now, "outcome": "texted"})
     message = store.add_message({"number": number, "direction": "out", "text": "hi", "at": now})
     item = store.outbox_put({"to": number, "text": "hi", "status": "queued"})
@@ -90,6 +94,8 @@ def store_costs(folder: Path, repeat: int) -> list[dict]:
             {"number": number, "direction": "out", "text": "hi", "at": now})),
         ("update_message", lambda: store.update_message(message["id"], status="sending")),
         ("update_contact", lambda: store.update_contact(number, unread=0)),
+        ("update_contact (STOP: synced)", lambda: store.update_contact(number,
+                                                                        opted_out=False)),
         ("outbox_put", lambda: store.outbox_put({"to": number, "text": "x", "status": "queued"})),
         ("outbox_update", lambda: store.outbox_update(item["id"], status="sending")),
         ("log_event", lambda: store.log_event("bench", "a line")),
@@ -97,7 +103,9 @@ def store_costs(folder: Path, repeat: int) -> list[dict]:
     reads = [
         ("settings", store.settings),
         ("contact", lambda: store.contact(number)),
-        ("contacts (all)", store.contacts),
+        ("conversation_page (50)", lambda: store.conversation_page(limit=50)),
+        ("day_counts (a year, months saved)", lambda: store.day_counts(
+            (now - timedelta(days=364)).date(), now.date())),
         ("calls(limit=100)", lambda: store.calls(limit=100)),
         ("calls(since=a year ago, limit=None)", lambda: store.calls(limit=None, since=year_ago)),
         ("messages_between(a year)", lambda: store.messages_between(year_ago, now)),
@@ -117,7 +125,7 @@ def store_costs(folder: Path, repeat: int) -> list[dict]:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--days", type=int, default=365, help="days of data (default 365)")
+    parser.add_argument("--days", type=int, default=730, help="days of data (default 730)")
     parser.add_argument("--repeat", type=int, default=7, help="runs per figure (median)")
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the figures here")
     args = parser.parse_args(argv)

@@ -5,7 +5,7 @@ while calls come in) and the commit measured.
 
 TimingProbe instruments one box in the benchmark's own process at run time (wrapping a few of
 its objects' methods and the store's lock); nothing in appliance/ is changed on disk, and
-detach() puts the one class-level wrapper (the storage's write) back.
+detach() puts the class-level wrappers (the storage's write, the journal's sync) back.
 """
 from __future__ import annotations
 
@@ -113,15 +113,15 @@ class TimingProbe:
 
     def attach(self, app) -> None:
         """Instrument a built (not yet started) Appliance."""
-        from appliance import storage
+        from appliance import journal, storage
         app.store._lock = _TimedLock(app.store._lock, self._record)
         for owner, name, kind in ((app.textback, "handle", "handle"),
                                   (app.store, "outbox_put", "queued"),
                                   (app.sender, "send_one", "send_one"),
                                   (app.modem, "send_text", "send_text")):
             setattr(owner, name, self._wrap(owner, name, kind, lambda *a, n=name: n)[1])
-        for owner, name, kind in ((storage.AtomicJSONStorage, "write", "write"),
-                                  (storage, "atomic_write", "fsync")):
+        for owner, name, kind in ((storage.JournaledStorage, "write_changes", "write"),
+                                  (journal.Journal, "sync", "fsync")):
             original, timed = self._wrap(owner, name, kind, _file_label)
             setattr(owner, name, timed)
             self._restore.append(lambda o=owner, n=name, f=original: setattr(o, n, f))
@@ -150,8 +150,8 @@ class TimingProbe:
         counts = {}
         inside = [e for e in events if e[3] < cmgs and e[4] > end]
         for thread, kind, label, start, stop in inside:
-            title = {"write": "store file writes (serialise + fsync'd replace)",
-                     "fsync": "  of which temp file + fsync + rename + dir fsync",
+            title = {"write": "store changes (a journal line each)",
+                     "fsync": "journal syncs (fsync)",
                      "lock wait": "store lock waits"}[kind] if kind in (
                          "write", "fsync", "lock wait") else None
             if title is None:
@@ -170,8 +170,8 @@ class TimingProbe:
             return None
         seen = {k for c in self.calls for k in c["ms"]}
         steps = [label for label, _, _ in STEPS if label in seen] + ["total"]
-        writes = sorted(k for k in seen if k.startswith(("store file", "  ")))
-        writes.sort(key=lambda k: (not k.startswith("store"), not k.startswith("  of"), k))
+        writes = sorted(k for k in seen if k.startswith(("store changes", "journal", "  ")))
+        writes.sort(key=lambda k: (not k.startswith("store"), not k.startswith("journal"), k))
         waits = sorted(k for k in seen if k.startswith("store lock"))
         slowest = max(self.calls, key=lambda c: c["ms"]["total"])
         out = {}
@@ -187,8 +187,11 @@ class TimingProbe:
 
 
 def _file_label(*args) -> str:
-    """calls-2026-11.json -> calls-*.json (the path is the first argument of both wrappers)."""
-    name = Path(getattr(args[0], "path", args[0])).name
+    """calls-2026-11.json -> calls-*.json, contacts/2f.json -> contacts/*.json (the storage or
+    the journal is the first argument of the wrappers)."""
+    name = getattr(args[0], "name", None) or "journal"
+    if name.startswith("contacts/"):
+        return "contacts/*.json"
     kind, dash, _ = name.partition("-")
     return f"{kind}-*.json" if dash else name
 

@@ -169,6 +169,7 @@ write_system_files() {
   place 50-textback-networkmanager.rules /etc/polkit-1/rules.d/50-textback-networkmanager.rules 0644
   place textback.avahi.service /etc/avahi/services/textback.service 0644
   place textback-captive.conf /etc/NetworkManager/dnsmasq-shared.d/textback-captive.conf 0644
+  place textback-journald.conf /etc/systemd/journald.conf.d/textback.conf 0644
   local rules="$ROOT/etc/udev/rules.d/99-textback-modem.rules"
   mkdir -p "$(dirname "$rules")"
   if [ "$UART" -eq 1 ]; then
@@ -199,6 +200,7 @@ configure_system() {
   system systemctl daemon-reload
   system systemctl enable NetworkManager.service avahi-daemon.service textback.service
   system systemctl reload-or-restart avahi-daemon.service
+  system systemctl restart systemd-journald.service
   # --no-block: without a modem plugged in yet, the daemon retries by itself (Restart=always)
   system systemctl restart --no-block textback.service
 }

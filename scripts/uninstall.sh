@@ -16,6 +16,7 @@ FILES=(
   /etc/polkit-1/rules.d/50-textback-networkmanager.rules
   /etc/avahi/services/textback.service
   /etc/NetworkManager/dnsmasq-shared.d/textback-captive.conf
+  /etc/systemd/journald.conf.d/textback.conf
 )
 
 ROOT=""
@@ -82,6 +83,7 @@ system systemctl daemon-reload
 system udevadm control --reload-rules
 system udevadm trigger --action=change --subsystem-match=tty
 system systemctl reload-or-restart avahi-daemon.service
+system systemctl restart systemd-journald.service
 
 say "removing the app"
 if [ -d "$ROOT$APP_DIR" ]; then

@@ -12,3 +12,13 @@ def wait_for(predicate, timeout=5.0, message="condition", interval=0.01):
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout}s waiting for {message}")
         time.sleep(interval)
+
+
+class Clock:
+    """A clock for the store and the box that tells the time the test sets: `clock.now = ...`."""
+
+    def __init__(self, now):
+        self.now = now
+
+    def __call__(self):
+        return self.now

@@ -27,6 +27,7 @@ CALL_FIELDS = ("id", "number", "started_at", "ended_at", "rings", "outcome", "me
 CONVERSATION_FIELDS = ("number", "last_at", "last_text", "unread", "opted_out")
 MESSAGE_FIELDS = ("id", "direction", "text", "at", "status", "kind")
 MAX_LIMIT = 1000
+CONVERSATIONS_PAGE = 50
 MAX_DAYS = 3660
 
 
@@ -101,10 +102,24 @@ def calls():
 
 @bp.get("/api/conversations")
 def conversations():
-    items = shop.box().conversations()
+    """A page of conversations, newest first; `next_before` (null on the last page) is the
+    `before` of the next page. `q` searches number (in any common form), name, tag and last
+    text. `?format=csv` answers every matching conversation as CSV."""
+    needle = phone.search_needle(request.args.get("q", "").strip()[:60],
+                                 shop.settings().get("region") or "") or None
     if export.wanted(request.args):
-        return export.conversations(items, shop.box().settings())
-    return jsonify({"conversations": [_only(c, CONVERSATION_FIELDS) for c in items]})
+        return export.conversations(shop.box().conversations(search=needle),
+                                    shop.box().settings())
+    limit, error = _int_arg("limit", CONVERSATIONS_PAGE, 1, MAX_LIMIT)
+    if error:
+        return error
+    try:
+        items, following = shop.box().conversation_page(
+            limit=limit, before=request.args.get("before") or None, search=needle)
+    except ValueError:
+        return _bad({"before": "use the next_before of an earlier page"})
+    return jsonify({"conversations": [_only(c, CONVERSATION_FIELDS) for c in items],
+                    "next_before": following})
 
 
 def _stored_number(number: str) -> str:

@@ -25,10 +25,11 @@ log = logging.getLogger(__name__)
 bp = Blueprint("conversations", __name__, url_prefix="/conversations")
 
 MAX_REPLY = 1000        # what box.send_reply accepts
-PAGE_SIZE = 100         # conversations listed at once; a busy shop has thousands after a year
-MAX_PAGE = 5000
+PAGE_SIZE = 50          # conversations per page; a busy shop has thousands after a year
+MAX_PAGE = 5000         # the live refresh re-renders every row loaded so far
 MAX_JOB_VALUE = 10_000_000
 MAX_CHIP = 90           # characters on a quick-reply button before it is shortened
+THREAD_PAGE = 150       # texts a thread page shows (the newest); the owner's has thousands
 
 
 def thread_items(messages: list[dict], settings: dict, now: datetime,
@@ -74,16 +75,19 @@ def _now() -> datetime:
 
 
 def inbox_page(args) -> dict:
-    """The search, the page size and the conversations to list (newest activity first)."""
+    """The search, the page size and the conversations to list (newest activity first), from
+    `before` (a cursor of an earlier page) on. ValueError when `before` is not a cursor."""
     query = args.get("q", "").strip()[:60]
     try:
         limit = min(max(int(args.get("limit", PAGE_SIZE)), 1), MAX_PAGE)
     except ValueError:
         limit = PAGE_SIZE
     needle = phone.search_needle(query, shop.settings().get("region") or "")
-    found = shop.box().conversations(search=needle or None, limit=limit + 1)
-    return {"conversations": found[:limit], "more": len(found) > limit, "query": query,
-            "limit": limit, "next_limit": limit + PAGE_SIZE}
+    before = args.get("before", "").strip() or None
+    found, following = shop.box().conversation_page(limit=limit, before=before,
+                                                    search=needle or None)
+    return {"conversations": found, "next_before": following, "query": query, "limit": limit,
+            "before": before, "page_size": PAGE_SIZE}
 
 
 @bp.get("/")
@@ -94,7 +98,24 @@ def index():
         needle = phone.search_needle(query, shop.settings().get("region") or "")
         return export.conversations(shop.box().conversations(search=needle or None),
                                     shop.settings())
-    return render_template("conversations/index.html", **inbox_page(request.args))
+    try:
+        page = inbox_page(request.args)
+    except ValueError:          # an old or mangled link: start at the newest
+        return redirect(url_for("conversations.index", q=request.args.get("q") or None))
+    return render_template("conversations/index.html", **page)
+
+
+@bp.get("/more")
+@login_required
+def more():
+    """The next page of the list, for the page's scroll loading: rows and the next cursor."""
+    try:
+        page = inbox_page(request.args)
+    except ValueError:
+        return jsonify({"errors": {"before": "not a cursor of this list"}}), 400
+    rows = "".join(render_template("conversations/_row.html", c=c)
+                   for c in page["conversations"])
+    return jsonify({"insert": rows, "next_before": page["next_before"]})
 
 
 def known_number(number: str) -> str:
@@ -107,7 +128,7 @@ def known_number(number: str) -> str:
 
 
 def _thread_page(number: str, errors: dict | None = None, draft: str = "", code: int = 200):
-    found = shop.box().conversation(number)
+    found = shop.box().conversation(number, limit=THREAD_PAGE)
     if found is None:
         return render_template("conversations/none.html", number=number), 404
     settings = shop.settings()

@@ -74,7 +74,12 @@ def _newest_unread():
 @bp.get("/inbox")
 @login_required
 def inbox():
-    html = render_template("conversations/_list.html", **conv_page.inbox_page(request.args))
+    """The rows shown so far (`limit`: the page asks for as many as it has loaded)."""
+    try:
+        page = conv_page.inbox_page({**request.args, "before": ""})
+    except ValueError:
+        abort(400)
+    html = render_template("conversations/_list.html", **page)
     return jsonify({"regions": {"inbox": html}})
 
 

@@ -18,7 +18,8 @@ DIALECTS = ("sim800", "sim7600", "ec25", "huawei", "silent")
 @contextlib.contextmanager
 def running_box(data_dir: Path, dialect: str = "sim800", settings: dict | None = None, **options):
     """Start a box, wait until its modem is ready, stop it afterwards."""
-    box = build_box(data_dir, demo=True, fast=True, dialect=dialect, gpio=False, **options)
+    options.setdefault("gpio", False)
+    box = build_box(data_dir, demo=True, fast=True, dialect=dialect, **options)
     if settings:
         box.appliance.store.save_settings({**box.appliance.store.settings(), **settings})
     box.start()

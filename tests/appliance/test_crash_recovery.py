@@ -2,7 +2,6 @@
 pseudo-terminal, is killed without warning, and started again on the same data folder."""
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
@@ -12,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from appliance.journal import read_only_state
 from hardware.simulator import ModemSimulator
 from tests.appliance.box_support import CALLER
 from tests.helpers import wait_for
@@ -56,19 +56,34 @@ def _kill(process: subprocess.Popen) -> None:
     process.wait(10)
 
 
-def _outbox(data: Path) -> list[dict]:
-    path = data / "outbox.json"
-    if not path.exists():
+def _stored(data: Path, prefix: str, table: str) -> list[dict]:
+    """What the daemon has stored (its files plus its journal), read without changing them."""
+    if not data.exists():
         return []
-    # Written with os.replace, so a reader never sees half a file.
-    return list(json.loads(path.read_text() or "{}").get("outbox", {}).values())
+    names = {p.name for p in data.glob(f"{prefix}*.json")} | _journal_files(data, prefix)
+    found = []
+    for name in sorted(names):
+        found += read_only_state(data, name).get(table, {}).values()
+    return found
+
+
+def _journal_files(data: Path, prefix: str) -> set:
+    names = set()
+    for segment in ("journal.prev.jsonl", "journal.jsonl"):
+        path = data / segment
+        if path.exists():
+            names |= {line.split(b"\t")[1].decode() for line in path.read_bytes().splitlines()
+                      if line.count(b"\t") >= 2 and line.split(b"\t")[1].startswith(
+                          prefix.encode())}
+    return names
+
+
+def _outbox(data: Path) -> list[dict]:
+    return _stored(data, "outbox", "outbox")
 
 
 def _calls(data: Path) -> list[dict]:
-    found = []
-    for path in sorted(data.glob("calls-*.json")):
-        found += json.loads(path.read_text()).get("calls", {}).values()
-    return found
+    return _stored(data, "calls-", "calls")
 
 
 def test_a_text_queued_when_the_daemon_is_killed_is_sent_once_after_restart(tmp_path, sim):
@@ -116,11 +131,7 @@ def test_a_text_killed_after_ctrl_z_is_never_sent_twice(tmp_path, sim):
 
 
 def _inbound(data: Path) -> list[str]:
-    found = []
-    for path in sorted(data.glob("messages-*.json")):
-        rows = json.loads(path.read_text()).get("messages", {}).values()
-        found += [r["text"] for r in rows if r["direction"] == "in"]
-    return found
+    return [r["text"] for r in _stored(data, "messages-", "messages") if r["direction"] == "in"]
 
 
 def test_killing_the_daemon_while_it_receives_loses_no_text_and_stores_none_twice(tmp_path):

@@ -68,8 +68,29 @@ def test_bench_pages_times_every_endpoint(tmp_path):
 
 def test_bench_store_reports_files_and_calls(tmp_path):
     out = run_script("bench_store.py", tmp_path, "--days", "3", "--repeat", "1")
-    assert int(_row(out, "contacts.json")[1]) > 0
-    assert float(_row(out, "update_contact")[2]) > 0
+    assert int(_row(out, "inbox.json")[1]) > 0
+    assert any(line.startswith("contacts/") for line in out.splitlines())
+    assert float(_row(out, "update_contact")[2]) >= 0
+
+
+def test_bench_memory_measures_start_up_and_the_busy_steps(tmp_path):
+    figures = tmp_path / "memory.json"
+    out = run_script("bench_memory.py", tmp_path, "--busy", "--calls", "1", "--json",
+                     str(figures))
+    saved = json.loads(figures.read_text())
+    assert 0 < saved["start_seconds"] < 60 and "Start-up to modem ready" in out
+    assert saved["samples"]["after Results for a year"]["VmRSS"] > 0
+    assert saved["samples"]["after 1 calls"]["VmRSS"] > 0
+
+
+def test_bench_wear_counts_a_day_of_writes(tmp_path):
+    figures = tmp_path / "wear.json"
+    out = run_script("bench_wear.py", tmp_path, "--calls", "2", "--replies", "1",
+                     "--answers", "1", "--days", "3", "--json", str(figures))
+    saved = json.loads(figures.read_text())
+    assert saved["texts"] == 2 + 2 + 3
+    assert saved["day_write_bytes"] > 0 and saved["journal_bytes_per_day"] > 0
+    assert "total per day" in out
 
 
 def test_bench_mqtt_measures_event_latency_and_memory_with_mqtt_on(tmp_path):

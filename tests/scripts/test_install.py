@@ -25,7 +25,8 @@ RULES = "etc/udev/rules.d/99-textback-modem.rules"
 POLKIT = "etc/polkit-1/rules.d/50-textback-networkmanager.rules"
 AVAHI = "etc/avahi/services/textback.service"
 CAPTIVE = "etc/NetworkManager/dnsmasq-shared.d/textback-captive.conf"
-SYSTEM_FILES = [UNIT, RULES, POLKIT, AVAHI, CAPTIVE]
+JOURNALD = "etc/systemd/journald.conf.d/textback.conf"
+SYSTEM_FILES = [UNIT, RULES, POLKIT, AVAHI, CAPTIVE, JOURNALD]
 EXEC_START = ("/opt/textback/.venv/bin/python -m appliance run --port /dev/textback-modem "
               "--data /var/lib/textback --listen 0.0.0.0:80")
 
@@ -88,9 +89,16 @@ def test_system_files_are_written_world_readable(installed):
         assert (root / name).is_file(), name
         assert mode(root / name) == 0o644, name
     for name in ("textback.service", "50-textback-networkmanager.rules",
-                 "textback.avahi.service", "textback-captive.conf"):
+                 "textback.avahi.service", "textback-captive.conf", "textback-journald.conf"):
         assert (REPO / "scripts" / "system" / name).is_file()   # templates live in the repo
     assert (root / UNIT).read_bytes() == (REPO / "scripts/system/textback.service").read_bytes()
+
+
+def test_the_system_log_is_bounded_on_the_card(installed):
+    root, out = installed
+    journald = (root / JOURNALD).read_text()
+    assert "SystemMaxUse=50M" in journald and "MaxRetentionSec=" in journald
+    assert "would run: systemctl restart systemd-journald.service" in out
 
 
 def test_data_folder_is_private(installed):

@@ -1,0 +1,112 @@
+"""A full SD card, end to end: a real box on the modem simulator whose data folder sits on an
+emulated small disk (the journal's writes answer ENOSPC once the folder's files fill the
+capacity; the free space the box sees is capacity minus those files). The text-back still goes
+out (the outbox is written into the released reserve), nothing is half-written, the page, the
+status light (gpiozero MockFactory pins) and one owner text say so, and everything waiting is
+saved when room returns."""
+import errno
+import os
+from pathlib import Path
+
+from gpiozero.pins.mock import MockFactory
+
+from appliance import disk as disk_module
+from appliance.journal import decode, read_only_state
+from hardware.status_light import FAST_BLINK
+from tests.appliance.box_support import CALLER, OTHER_CALLER, running_box, wait_call
+from tests.helpers import wait_for
+
+OWNER = "+12125550100"
+PLENTY = 1 << 40
+
+
+class SmallDisk:
+    """The data folder's disk with a capacity; what the folder's files take is used."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.capacity = PLENTY
+
+    def used(self) -> int:
+        return sum(p.lstat().st_size for p in self.folder.rglob("*") if p.is_file())
+
+    def free(self, folder) -> int:
+        return max(0, self.capacity - self.used())
+
+    def write(self, fd, data) -> int:
+        if len(data) > self.free(self.folder):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return os.write(fd, data)
+
+    def fill(self) -> None:
+        self.capacity = self.used()          # not one more byte fits
+
+
+def journal_lines(folder: Path) -> list[bytes]:
+    return (folder / "journal.jsonl").read_bytes().splitlines(keepends=True)
+
+
+def owner_texts(sim) -> list[str]:
+    return [text for to, text in sim.sent_texts() if to == OWNER]
+
+
+def test_a_full_disk_keeps_texting_back_says_so_and_saves_everything_when_room_returns(
+        tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    small = SmallDisk(data)
+    with running_box(data, settings={"owner_phone": OWNER}, disk_write=small.write,
+                     disk_free=small.free, gpio=True, pin_factory=MockFactory()) as box:
+        app, sim = box.appliance, box.appliance.simulator
+        wait_for(app.disk.has_reserve, 10, "the reserve allocated")
+        small.fill()
+
+        sim.ring(CALLER, number_type=145, rings=1)
+
+        wait_for(lambda: [n for n, _ in sim.sent_texts()].count(CALLER) == 1, 10,
+                 "the text-back sent although the disk is full")
+        wait_for(lambda: any("storage card is full" in t for t in owner_texts(sim)), 10,
+                 "the owner told")
+        assert not app.disk.has_reserve()                 # released for the outbox
+        assert wait_call(box, outcome="texted")[0]["number"] == CALLER   # the page shows it
+        health = box.status()["health"]
+        assert health["led"] == "disk_full" and "storage card is full" in health["problem"]
+        wait_for(lambda: app.gpio.light.pattern == FAST_BLINK, 5, "the light blinking fast")
+        assert app.store.journal.backlog > 0              # waiting in memory...
+        assert all(decode(line) for line in journal_lines(data))   # ...nothing half-written
+        outbox_on_disk = [change for name, change in map(decode, journal_lines(data))
+                          if name == "outbox.json"]
+        assert CALLER in str(outbox_on_disk)          # the one write that had to be written
+
+        sim.ring(OTHER_CALLER, number_type=145, rings=1)   # still texting back
+        wait_for(lambda: OTHER_CALLER in [n for n, _ in sim.sent_texts()], 10, "second text")
+        assert len([t for t in owner_texts(sim) if "storage card" in t]) == 1   # one per episode
+
+        small.capacity = PLENTY                           # room again
+        wait_for(lambda: not app.upkeep.full, 10, "the disk counted as fine again")
+        wait_for(app.disk.has_reserve, 10, "the reserve allocated again")
+        assert app.store.journal.backlog == 0
+        assert box.status()["health"]["led"] != "disk_full"
+        wait_for(lambda: app.gpio.light.pattern != FAST_BLINK, 5, "the light steady again")
+        texts = [e["text"] for e in box.events(limit=10)]
+        assert any("has room again" in t for t in texts)
+        assert any("Storage card full" in t for t in texts)
+    month_calls = [read_only_state(data, p.name).get("calls", {}).values()
+                   for p in data.glob("calls-*.json")]
+    stored = {c["number"]: c["outcome"] for rows in month_calls for c in rows}
+    assert stored == {CALLER: "texted", OTHER_CALLER: "texted"}   # on disk, after the stop
+
+
+def test_the_reserve_is_real_allocated_space_and_is_given_back(tmp_path, monkeypatch):
+    monkeypatch.setattr(disk_module, "ROOM_BYTES", 0)
+    disk = disk_module.Disk(tmp_path, reserve_bytes=256 * 1024)
+
+    assert disk.keep_reserve()
+    assert os.stat(disk.reserve_path).st_blocks * 512 >= 256 * 1024   # not a sparse file
+    assert disk.release_reserve() and not disk.reserve_path.exists()
+    assert not disk.release_reserve()
+
+
+def test_no_reserve_is_taken_from_a_disk_that_is_nearly_full(tmp_path):
+    disk = disk_module.Disk(tmp_path, free=lambda folder: disk_module.ROOM_BYTES - 1)
+    assert not disk.keep_reserve() and not disk.reserve_path.exists()
