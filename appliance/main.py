@@ -81,7 +81,8 @@ class Appliance:
         fast = options.fast
         self.modem = Modem(port, events=self._post, baud=options.baud, rtscts=options.rtscts,
                            clock=self.clock, reconnect_delay=0.2 if fast else 2.0,
-                           **({"health_interval": 0.5, "send_timeout": 3.0} if fast else {}))
+                           **({"health_interval": 0.5, "send_timeout": 3.0,
+                               "call_poll_interval": 0.2, "blocked_retry": 1.0} if fast else {}))
         self.sender = Sender(self.store, self.outbox, self.modem, self.clock, post=self._post,
                              poll_seconds=0.2 if fast else 1.0)
         self.results = SendResults(self.store, self.outbox)
