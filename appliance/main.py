@@ -293,9 +293,11 @@ def default_wifi():
     return Wifi()
 
 
-def run_probe(port: str, baud: int, transcript: Optional[Path]) -> str:
+def run_probe(port: str, baud: int, transcript: Optional[Path],
+              call_wait: Optional[float] = None) -> str:
     from hardware import probe
-    return probe.format_report(probe.probe(port, baud=baud, transcript_path=transcript))
+    return probe.format_report(probe.probe(port, baud=baud, transcript_path=transcript,
+                                           call_wait=call_wait))
 
 
 def addresses() -> list:

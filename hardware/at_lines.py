@@ -36,6 +36,10 @@ log = logging.getLogger(__name__)
 
 FINAL_ERRORS = ("ERROR", "+CME ERROR", "+CMS ERROR", "BUSY", "NO ANSWER", "NO DIALTONE",
                 "COMMAND NOT SUPPORT", "TOO MANY PARAMETERS")
+# A final code is the whole line, or the code and its detail after ':' (+CME ERROR: 10,
+# ERROR: 5); a model called "BUSY-BOOT" or "ERROR-FREE" is an information line.
+_FINAL = re.compile(r"^(?:OK|" + "|".join(re.escape(code) for code in FINAL_ERRORS) +
+                    r")(?:\s*:.*)?$")
 _EOL = re.compile(rb"[\r\n\x1a\x1b]")   # Ctrl-Z/ESC end the echo of a PDU
 _JUNK_EDGES = "".join(chr(c) for c in range(32)) + " \ufffd\x7f"
 _CODE_NAME = re.compile(r"^([+^*#$%!][A-Za-z][A-Za-z0-9_]*):")
@@ -128,7 +132,7 @@ def clean_line(raw: bytes) -> str:
 
 
 def is_final(line: str, dialling: bool) -> bool:
-    if line == "OK" or line.startswith(FINAL_ERRORS):
+    if _FINAL.match(line):
         return True
     return dialling and line == "NO CARRIER"
 

@@ -38,7 +38,8 @@ class Modem:
                  reconnect_delay: float = 2.0, command_timeout: float = 5.0,
                  send_timeout: float = 60.0, prompt_timeout: float = 10.0,
                  health_interval: float = 30.0, restart_settle: float = 2.0,
-                 call_poll_interval: float = 1.0, blocked_retry: float = 10.0):
+                 call_poll_interval: float = 1.0, blocked_retry: float = 10.0,
+                 start_limit: float = 60.0):
         self.port, self.baud, self.rtscts, self.clock = port, baud, rtscts, clock
         self.command_timeout, self.send_timeout = command_timeout, send_timeout
         self.prompt_timeout = prompt_timeout
@@ -56,6 +57,7 @@ class Modem:
         self._supervisor = Supervisor(self, reconnect_delay=reconnect_delay,
                                       health_interval=health_interval,
                                       restart_settle=restart_settle, blocked_retry=blocked_retry,
+                                      start_limit=start_limit,
                                       call_poll_interval=call_poll_interval)
 
     # --- life cycle --------------------------------------------------------------------------

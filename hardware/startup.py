@@ -26,7 +26,7 @@ from hardware.at_lines import Response
 
 log = logging.getLogger(__name__)
 
-QUIET_FINAL = 0.5          # seconds of silence after an answer's lines: the answer is complete
+QUIET_FINAL = 0.3          # seconds of silence after an answer's lines: the answer is complete
 OPTIONAL_TIMEOUT = 2.0     # an optional setting that says nothing for this long is skipped
 SIM_BUSY_BOUND = 40.0      # how long a modem busy after power-on is waited for
 SIM_BUSY_POLL = 1.0

@@ -108,8 +108,6 @@ DIALECTS: dict[str, Dialect] = {d.name: d for d in (
     _profile("nolist", "NO-CLCC", "64", call_list=False),
 )}
 
-LEGACY = ("sim800", "sim7600", "ec25", "huawei", "silent")
-
 
 def get(name: str) -> Dialect:
     """The dialect called `name`; ValueError lists the known ones."""

@@ -31,6 +31,7 @@ class Interpreter:
         self.sending: Optional[PendingSend] = None
         self._line = bytearray()
         self._injections: list[tuple[str, bytes]] = []
+        self.refusals: dict[str, Optional[str]] = {}     # command name -> final (None: silence)
 
     def reset(self) -> None:
         """Forget a half-typed line and an open prompt (restart, unplug)."""
@@ -126,6 +127,8 @@ class Interpreter:
         self._write_answer(info, final, after, inject)
 
     def _dispatch(self, command: Command) -> Answer:
+        if command.name in self.refusals:
+            return Answer(final=self.refusals[command.name])
         if self.sim.busy() and command.name not in ANSWERED_WHILE_BUSY:
             return commands.still_busy(self.sim, command)
         handler = HANDLERS.get(command.name)

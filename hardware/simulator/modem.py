@@ -188,6 +188,16 @@ class ModemSimulator(TextsSide):
         with self._lock:
             self._interpreter.inject_during_next(command_prefix, bytes(raw))
 
+    def refuse(self, command: str, final: Optional[str] = "ERROR") -> None:
+        """From now on answer `command` (e.g. "+CMGF", "+CSSN") with `final` and nothing else;
+        final=None: say nothing at all, as some firmware does."""
+        with self._lock:
+            self._interpreter.refusals[command.upper()] = final
+
+    def stop_refusing(self) -> None:
+        with self._lock:
+            self._interpreter.refusals.clear()
+
     def set_network(self, **changes) -> None:
         """Change SIM/network conditions: pin ("READY"|"SIM PIN"|"absent"), pin_code,
         registration (1 home, 5 roaming, 2 searching, 3 denied), rssi, operator."""
