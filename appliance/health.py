@@ -1,7 +1,7 @@
 """How the box is doing, in plain words: one health verdict for the page, the LED and the owner.
 
 Pure: takes the modem's status and the outbox counts, returns what is wrong (if anything) and
-what a person should do about it.
+what a person should do about it; also the modem as /api/status and the Setup page show it.
 """
 from __future__ import annotations
 
@@ -56,7 +56,32 @@ def assess(modem_state: str, queued: int, failed: int, last_error: Optional[str]
     if level == "ok" and queued > 5:
         return Health("ready", "warn", f"{queued} texts are waiting to be sent.",
                       "The network may be slow; they go out by themselves.")
-    if level != "ok" and last_error and modem_state == "error":
-        problem = f"{problem} ({last_error})"
+    if level != "ok" and last_error and modem_state in ("error", "starting"):
+        problem = f"{problem} ({last_error})"      # e.g. the start-up step that blocks it
     return Health(led, level, problem, advice)
 
+
+
+def modem_summary(modem) -> dict:
+    """The `modem` object of /api/status (a ModemStatus in)."""
+    return {"state": modem.state, "model": modem.model, "operator": modem.operator,
+            "signal_percent": modem.signal_percent, "sim_number": modem.sim_number,
+            "registration": modem.registration, "blocking": blocking(modem)}
+
+
+def blocking(modem) -> Optional[str]:
+    """The start-up step that keeps the modem from being ready (a ModemStatus), if any."""
+    return modem.extra.get("blocking") if modem.state in ("starting", "error") else None
+
+
+def modem_profile(modem) -> dict:
+    """What start-up learnt about the modem (a ModemStatus): identity, how an abandoned call is
+    noticed, the quirks worked around, the blocking step, the lines nobody knows."""
+    extra = modem.extra
+    return {"state": modem.state, "manufacturer": modem.manufacturer, "model": modem.model,
+            "firmware": modem.firmware, "family": extra.get("family"),
+            "reports_call_end": modem.reports_call_end, "call_list": extra.get("call_list"),
+            "smsc": extra.get("smsc"), "new_message_mode": extra.get("new_message_mode"),
+            "quirks": list(extra.get("quirks") or []), "blocking": blocking(modem),
+            "last_error": modem.last_error,
+            "unknown_lines": list(extra.get("unknown_lines") or [])}

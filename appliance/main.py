@@ -68,8 +68,8 @@ class Appliance:
     """Holds every part and their lifecycle."""
 
     def __init__(self, options: Options):
-        from hardware import pdu
         from hardware.modem import Modem
+        from hardware.stored_texts import kept
         self.options = options
         self.clock = options.clock
         options.data_dir.mkdir(parents=True, exist_ok=True)
@@ -92,13 +92,14 @@ class Appliance:
                                  wifi=self.wifi)
         self.textback = TextBack(self.store, self.outgoing, box_number=self._box_number)
         self.inbox = Inbox(self.store, self.modem, self.outgoing, self.commands,
-                           decode_pdu=pdu.decode, status_facts=self._status_facts,
+                           decode_pdu=kept, status_facts=self._status_facts,
                            flash=self._flash, box_number=self._box_number,
                            part_timeout=timedelta(seconds=options.part_timeout))
         self.service = Service(self.store, self.modem, self.textback, self.inbox, self.commands,
                                self.results,
                                self.clock, ring_gap=options.ring_gap,
                                sweep_every=timedelta(seconds=5 if fast else 300),
+                               unannounced_sweep=timedelta(seconds=1 if fast else 30),
                                tick_seconds=0.02 if fast else 0.1,
                                on_activity=lambda kind: self._flash())
         self.box = Box(options.data_dir, self.store, self.service, self.commands, self.outgoing,

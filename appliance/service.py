@@ -40,7 +40,8 @@ class Service:
                  clock: Callable[[], datetime],
                  ring_gap: Optional[timedelta] = None,
                  sweep_every: timedelta = timedelta(minutes=5), tick_seconds: float = 0.05,
-                 on_activity: Callable[[str], None] = lambda kind: None):
+                 on_activity: Callable[[str], None] = lambda kind: None,
+                 unannounced_sweep: timedelta = UNANNOUNCED_SWEEP):
         self.store = store
         self.modem = modem
         self.textback = textback
@@ -52,7 +53,7 @@ class Service:
         self.fixed_ring_gap = ring_gap
         self.detector = MissedCallDetector(ring_gap=ring_gap or timedelta(seconds=8))
         self.sweep_every = sweep_every
-        self.unannounced_sweep = min(sweep_every, UNANNOUNCED_SWEEP)
+        self.unannounced_sweep = min(sweep_every, unannounced_sweep)
         self._announced = True       # the modem announces new texts (+CMTI/+CMT)
         self.tick_seconds = tick_seconds
         self.on_activity = on_activity
@@ -187,7 +188,7 @@ class Service:
         self._announced = item.announces_texts
         self.store.log_event("modem", "Modem connected and initialised" + (
             "" if item.announces_texts else "; it does not announce new texts, so the box "
-            "looks for them every 30 s"))
+            f"looks for them every {self.unannounced_sweep.total_seconds():g} s"))
         self.inbox.sweep(now)
         self._next_sweep = now + self._sweep_interval()
 

@@ -93,7 +93,7 @@ class CallWatch:
 
     def poll(self, channel, timeout: float, clock: Callable) -> Optional[CallListSeen]:
         """Ask AT+CLCC if the channel is free -> the event, or None (busy, no answer)."""
-        asked_at = clock()
+        asked_at, asked = clock(), time.monotonic()
         try:
             with channel.session(0):       # never wait: a text being sent or read comes first
                 response = channel.command("AT+CLCC", timeout)
@@ -108,14 +108,17 @@ class CallWatch:
             self._again(self.interval, failed=True)
             return None
         calls = tuple(call for call in map(listed_call, response.values("+CLCC:")) if call)
-        still_ringing = any(c.incoming and c.state in RINGING for c in calls)
-        if still_ringing:
-            self._again(self.interval)
-        else:
-            self.stop()
+        with self._lock:
+            # Over unless something rings now, or a new call began while we asked.
+            ringing = any(c.incoming and c.state in RINGING for c in calls)
+            if self._next is not None and (ringing or self._last_sign >= asked):
+                self._failures, self._next = 0, time.monotonic() + self.interval
+            else:
+                self._next = None
         return CallListSeen(at=clock(), asked_at=asked_at, calls=calls)
 
     def _again(self, delay: float, failed: bool = False) -> None:
+        """Ask again after `delay` (unless the questions stopped meanwhile, or failed thrice)."""
         with self._lock:
             if self._next is None:
                 return

@@ -43,11 +43,17 @@ def decoded(hex_pdu: str, memory: str, index: int) -> Optional[Stored]:
         log.warning("the entry at %s/%s is empty (a header without a PDU): freeing its slot",
                     memory, index)
         return None
+    # Kept (raw) and taken off the SIM like any text, so a bad PDU never fills the SIM.
+    return dataclasses.replace(kept(hex_pdu, f"in {memory}/{index}"), memory=memory,
+                               index=index)
+
+
+def kept(hex_pdu: str, where: str = "delivered directly") -> Stored:
+    """The text or report in a PDU; one that cannot be read becomes a text from
+    UNREADABLE_SENDER with the raw PDU (one clear log line, never an exception)."""
     try:
-        found = pdu.decode(hex_pdu)
+        return pdu.decode(hex_pdu)
     except pdu.PduError as error:
-        # Kept (raw) and taken off the SIM like any text, so a bad PDU never fills the SIM.
-        log.warning("cannot read the text in %s/%s (%s): %s", memory, index, error, hex_pdu)
+        log.warning("cannot read the text %s (%s): %s", where, error, hex_pdu[:400])
         return IncomingText(UNREADABLE_SENDER, None, f"[The box could not read this text: "
-                            f"{error}. Raw PDU: {hex_pdu}]", None, memory=memory, index=index)
-    return dataclasses.replace(found, memory=memory, index=index)
+                            f"{error}. Raw PDU: {hex_pdu}]", None)
