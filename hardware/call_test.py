@@ -15,15 +15,15 @@ import queue
 import time
 from typing import Callable, Optional
 
-from appliance.domain import CallEndSeen, CallerIdSeen, ModemUnavailable, RingSeen
+from appliance.domain import (CallEndSeen, CallerIdSeen, ModemUnavailable, RingSeen,
+                              UnknownLineSeen)
 from hardware.call_watch import RINGING, listed_call
 
 log = logging.getLogger(__name__)
 
 QUIET = 15.0            # no ring for this long: the call is over (the modem said nothing)
 LATE = 3.0              # listen this long after the end for late end codes
-SIGNALS = ("RING", "+CRING", "+CLIP", "+CLCC", "NO CARRIER", "MISSED_CALL", "VOICE CALL",
-           "^CEND", "+UCALLSTAT")
+NOT_SIGNALS = ("OK", "+CLCC:", "AT")    # our own questions' answers are listed on their own
 
 
 class CallRecorder:
@@ -63,7 +63,7 @@ def run(channel, recorder: CallRecorder, wait: float, call_list: bool, timeout: 
     _follow(channel, recorder, found, call_list, timeout, poll, quiet)
     _drain(recorder, found, time.monotonic() + late)
     found["signals"] = [(round(at - first, 2), line) for at, line in recorder.lines
-                        if at >= first - 0.5 and line.startswith(SIGNALS)][:60]
+                        if at >= max(began, first - 0.5) and not line.startswith(NOT_SIGNALS)][:60]
     return _report(found, first)
 
 
@@ -127,6 +127,8 @@ def _take(recorder, found: dict, wait: float) -> None:
         found.setdefault("clip", event)
     elif isinstance(event, CallEndSeen) and found["end"] is None:
         found["end"] = (at, event.code)
+    elif isinstance(event, UnknownLineSeen):
+        found.setdefault("unknown", []).append(event.line)
 
 
 def _drain(recorder, found: dict, until: float) -> None:
@@ -149,7 +151,7 @@ def _report(found: dict, first: float) -> dict:
         "end_after_s": round(end[0] - first, 2) if end else None,
         "call_list": [(round(at - first, 2), answer) for at, answer in found["call_list"]],
         "call_list_ended_at_s": round(found["gone_at"] - first, 2) if found["gone_at"] else None,
-        "signals": found["signals"],
+        "signals": found["signals"], "unknown": found.get("unknown", [])[:5],
     }
     report["verdict"] = verdict(report)
     return report
@@ -164,9 +166,11 @@ def verdict(report: dict) -> str:
         speed = "within about 1 s (the box asks AT+CLCC every second)"
     else:
         speed = "only by the ring gap: 8 s after the last ring"
+    unknown = (f" The modem also said {', '.join(report['unknown'])!s}, which the box does "
+               "not know: please send it in." if report["unknown"] else "")
     if report["number"]:
         who = f"the caller's number comes from {report['number_from']}"
-        return f"Supported: an abandoned call is noticed {speed}; {who}."
+        return f"Supported: an abandoned call is noticed {speed}; {who}.{unknown}"
     return (f"Not supported as it is: an abandoned call is noticed {speed}, but the modem gave "
             "no caller number (+CLIP, +CRING and AT+CLCC were all empty), so every caller "
-            "would be logged as withheld. Was the test call from a withheld number?")
+            f"would be logged as withheld. Was the test call from a withheld number?{unknown}")

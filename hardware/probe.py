@@ -38,9 +38,12 @@ VOLTE_QUERIES = {"quectel": ['AT+QCFG="ims"'], "sim7600": ["AT+CEVOLTE?", "AT+CA
 
 def probe(port: str, baud: int = 115200, transcript_path: Optional[Path] = None,
           timeout: float = 3.0, call_wait: Optional[float] = None,
-          waiting: Optional[threading.Event] = None) -> dict:
+          waiting: Optional[threading.Event] = None, call_quiet: float = call_test.QUIET,
+          call_late: float = call_test.LATE) -> dict:
     """A report (see format_report) about the modem on `port`; "error" says what failed.
-    With `call_wait`, also wait that long for a test call (set `waiting` when listening)."""
+    With `call_wait`, also wait that long for a test call (set `waiting` when listening); a
+    call is over `call_quiet` s after its last ring at the latest, then `call_late` s more are
+    recorded."""
     transcript: list[tuple[str, bytes]] = []
     recorder, unknown = call_test.CallRecorder(), UnknownLines()
     report: dict = {"port": port, "baud": baud, "ok": False, "error": None, "unsolicited": []}
@@ -61,9 +64,10 @@ def probe(port: str, baud: int = 115200, transcript_path: Optional[Path] = None,
         setup = _ask(channel, report, timeout)
         report["ok"] = True
         if call_wait:
-            report["call_test"] = call_test.run(channel, recorder, call_wait, setup.call_list,
-                                                timeout, on_waiting=waiting.set if waiting
-                                                else lambda: None)
+            report["call_test"] = call_test.run(
+                channel, recorder, call_wait, setup.call_list, timeout,
+                on_waiting=waiting.set if waiting else lambda: None, quiet=call_quiet,
+                late=call_late)
     except PortLost as error:
         report["error"] = str(error)
     except ModemUnavailable as error:
