@@ -243,9 +243,9 @@ class Supervisor:
         per kind, pass everything else on (the callback enqueues)."""
         if isinstance(event, UnknownLineSeen):
             event = self.unknown.first(event)
+            self.modem._set_status(extra={"unknown_lines": self.unknown.seen()})
             if event is None:
                 return
-            self.modem._set_status(extra={"unknown_lines": self.unknown.seen()})
         if isinstance(event, ModemRestarted):
             self._restart_seen = time.monotonic()
             self.calls.enabled = False
