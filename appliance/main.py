@@ -28,6 +28,11 @@ from appliance.textback import TextBack
 log = logging.getLogger(__name__)
 
 
+# Short modem timers for tests (fast=True): reconnect, health checks, call list, blocked step.
+FAST_MODEM = {"reconnect_delay": 0.2, "health_interval": 0.5, "send_timeout": 3.0,
+              "call_poll_interval": 0.2, "blocked_retry": 1.0}
+
+
 def utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
@@ -80,9 +85,7 @@ class Appliance:
         port = self.simulator.port if self.simulator else options.port
         fast = options.fast
         self.modem = Modem(port, events=self._post, baud=options.baud, rtscts=options.rtscts,
-                           clock=self.clock, reconnect_delay=0.2 if fast else 2.0,
-                           **({"health_interval": 0.5, "send_timeout": 3.0,
-                               "call_poll_interval": 0.2, "blocked_retry": 1.0} if fast else {}))
+                           clock=self.clock, **(FAST_MODEM if fast else {}))
         self.sender = Sender(self.store, self.outbox, self.modem, self.clock, post=self._post,
                              poll_seconds=0.2 if fast else 1.0)
         self.results = SendResults(self.store, self.outbox)
@@ -96,8 +99,7 @@ class Appliance:
                            flash=self._flash, box_number=self._box_number,
                            part_timeout=timedelta(seconds=options.part_timeout))
         self.service = Service(self.store, self.modem, self.textback, self.inbox, self.commands,
-                               self.results,
-                               self.clock, ring_gap=options.ring_gap,
+                               self.results, self.clock, ring_gap=options.ring_gap,
                                sweep_every=timedelta(seconds=5 if fast else 300),
                                unannounced_sweep=timedelta(seconds=1 if fast else 30),
                                tick_seconds=0.02 if fast else 0.1,

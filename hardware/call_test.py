@@ -18,6 +18,7 @@ from typing import Callable, Optional
 from appliance.domain import (CallEndSeen, CallerIdSeen, ModemUnavailable, RingSeen,
                               UnknownLineSeen)
 from hardware.call_watch import RINGING, listed_call
+from hardware.unknown_lines import UnknownLines
 
 log = logging.getLogger(__name__)
 
@@ -27,14 +28,20 @@ NOT_SIGNALS = ("OK", "+CLCC:", "AT")    # our own questions' answers are listed 
 
 
 class CallRecorder:
-    """Collects events and raw lines while the call test runs (fed from the reader thread)."""
+    """Collects what the modem says while the probe runs (fed from the reader thread): events
+    with their times, their names, unknown lines once per kind, and the raw lines received."""
 
     def __init__(self):
         self.events: "queue.Queue" = queue.Queue()
+        self.names: list[str] = []
+        self.unknown = UnknownLines()
         self.lines: list[tuple[float, str]] = []
         self._partial = b""
 
     def event(self, event) -> None:
+        if isinstance(event, UnknownLineSeen):
+            self.unknown.first(event)
+        self.names.append(type(event).__name__)
         self.events.put((time.monotonic(), event))
 
     def received(self, data: bytes) -> None:

@@ -16,7 +16,7 @@ from hardware.urc import split_fields, unquote
 
 log = logging.getLogger(__name__)
 
-# Families whose unanswered incoming call ends with a code we parse (MODEMS.md).
+# Families whose unanswered incoming call ends with a code we parse (docs/MODEMS.md).
 REPORTS_CALL_END = {"simcom2g": True, "sim7600": True, "a76xx": True, "quectel": True,
                     "huawei": True, "ublox": True}
 LTE_FAMILIES = ("sim7600", "a76xx", "quectel", "huawei")

@@ -16,12 +16,11 @@ import threading
 from pathlib import Path
 from typing import Optional
 
-from appliance.domain import ModemUnavailable, UnknownLineSeen
+from appliance.domain import ModemUnavailable
 from hardware import call_test
 from hardware import modem_init as init
 from hardware import startup
 from hardware.at_channel import ATChannel, PortLost
-from hardware.unknown_lines import UnknownLines
 from hardware.urc import split_fields, unquote
 
 log = logging.getLogger(__name__)
@@ -45,20 +44,15 @@ def probe(port: str, baud: int = 115200, transcript_path: Optional[Path] = None,
     call is over `call_quiet` s after its last ring at the latest, then `call_late` s more are
     recorded."""
     transcript: list[tuple[str, bytes]] = []
-    recorder, unknown = call_test.CallRecorder(), UnknownLines()
-    report: dict = {"port": port, "baud": baud, "ok": False, "error": None, "unsolicited": []}
-
-    def on_event(event) -> None:
-        if isinstance(event, UnknownLineSeen):
-            unknown.first(event)
-        report["unsolicited"].append(type(event).__name__)
-        recorder.event(event)
+    recorder = call_test.CallRecorder()
+    report: dict = {"port": port, "baud": baud, "ok": False, "error": None,
+                    "unsolicited": recorder.names}
 
     def on_bytes(way: str, data: bytes) -> None:
         transcript.append((way, data))
         if way == "rx":
             recorder.received(data)
-    channel = ATChannel(port, baud, on_event=on_event, transcript=on_bytes)
+    channel = ATChannel(port, baud, on_event=recorder.event, transcript=on_bytes)
     try:
         channel.open()
         setup = _ask(channel, report, timeout)
@@ -74,7 +68,7 @@ def probe(port: str, baud: int = 115200, transcript_path: Optional[Path] = None,
         report["error"] = f"the modem stopped answering: {error}"
     finally:
         channel.close()
-        report["unknown_lines"] = unknown.seen()
+        report["unknown_lines"] = recorder.unknown.seen()
         if transcript_path is not None:
             report["transcript"] = str(save_transcript(transcript, Path(transcript_path)))
     return report
