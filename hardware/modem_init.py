@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
 from typing import Optional
 
 from hardware.at_lines import Response
@@ -24,15 +23,6 @@ REGISTRATION = {0: "searching", 1: "home", 2: "searching", 3: "denied", 4: "unkn
                 5: "roaming", 6: "home", 7: "roaming", 9: "home", 10: "roaming"}
 READ_MEMORIES = ("SM", "ME", "SR")
 SIM_BUSY_ERRORS = (14, 515)     # 27.007 "SIM busy"; SIMCom/Quectel "wait, still starting"
-
-
-@dataclass
-class Identity:
-    manufacturer: Optional[str] = None
-    model: Optional[str] = None
-    firmware: Optional[str] = None
-    imei: Optional[str] = None
-    family: str = "unknown"
 
 
 def info_line(response: Response) -> Optional[str]:

@@ -1,5 +1,4 @@
 """The Modem adapter driven against the simulator of each family, through pyserial on a pty."""
-import dataclasses
 import os
 import select
 import threading
@@ -11,6 +10,7 @@ from appliance.domain import (CallEndSeen, CallerIdSeen, CallForwardedSeen, Deli
                               ModemUnavailable, RingSeen, SendFailed, SendUnconfirmed,
                               SmsPduReceived, SmsStored, StatusReportStored)
 from hardware import pdu
+from tests.hardware.modem_support import rig  # noqa: F401  (fixture)
 from tests.hardware.modem_support import (DIALECTS, EventLog, commands_sent, start_modem,
                                           start_simulator, wait_state)
 from tests.helpers import wait_for
@@ -18,27 +18,6 @@ from tests.helpers import wait_for
 CUSTOMER = "+15551234567"
 END_CODES = {"sim800": ["+CLCC", "NO CARRIER"], "sim7600": ["MISSED_CALL"],
              "ec25": ["NO CARRIER"], "huawei": ["^CEND"], "silent": []}
-
-
-@dataclasses.dataclass
-class Rig:
-    sim: object
-    modem: object
-    events: EventLog
-
-
-@pytest.fixture
-def rig(request, tmp_path):
-    dialect = getattr(request, "param", "sim800")
-    sim = start_simulator(tmp_path, dialect)
-    events = EventLog()
-    modem = start_modem(sim.port, events)
-    try:
-        wait_state(modem, "ready")
-        yield Rig(sim, modem, events)
-    finally:
-        modem.stop()
-        sim.stop()
 
 
 def all_dialects(test):

@@ -1,38 +1,17 @@
 """The Modem adapter against a modem that misbehaves in small ways: bytes left from before a
 reconnect, an SMS centre that vanished, SIM entries that read back empty, lines nobody knows,
 memory names that are not memories."""
-import dataclasses
-
 import pytest
 
 from appliance.domain import SendFailed, SmsStored, UnknownLineSeen
 from hardware.at_channel import ATChannel
 from hardware.unknown_lines import MAX_KINDS
+from tests.hardware.modem_support import rig  # noqa: F401  (fixture)
 from tests.hardware.modem_support import (EventLog, commands_sent, start_modem,
                                           start_simulator, wait_state)
 from tests.helpers import wait_for
 
 CUSTOMER = "+15551234567"
-
-
-@dataclasses.dataclass
-class Rig:
-    sim: object
-    modem: object
-    events: EventLog
-
-
-@pytest.fixture
-def rig(request, tmp_path):
-    sim = start_simulator(tmp_path, getattr(request, "param", "sim800"))
-    events = EventLog()
-    modem = start_modem(sim.port, events)
-    try:
-        wait_state(modem, "ready")
-        yield Rig(sim, modem, events)
-    finally:
-        modem.stop()
-        sim.stop()
 
 
 def test_bytes_left_from_before_the_port_was_opened_are_thrown_away(tmp_path):
