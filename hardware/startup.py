@@ -113,30 +113,32 @@ def said(response: Optional[Response]) -> str:
     return response.final or "no final result code"
 
 
-def initialise(channel, timeout: float,
-               pause: Optional[Callable[[float], object]] = None) -> tuple[Identity, Setup]:
+def initialise(channel, timeout: float, pause: Optional[Callable[[float], object]] = None,
+               busy_bound: float = SIM_BUSY_BOUND) -> tuple[Identity, Setup]:
     """Everything the box needs from the modem after power-up or a restart, in order: echo off
-    (echo is parsed anyway), numeric errors, the SIM (waiting while it is busy), identity,
-    caller ID and call settings, then texts in PDU mode once the SIM is ready."""
+    (echo is parsed anyway), numeric errors, the SIM (waiting up to `busy_bound` while it is
+    busy), identity, caller ID and call settings, then texts in PDU mode once the SIM is ready."""
     setup = Setup()
     talk = Talk(channel, timeout, setup)
     talk.optional("ATE0")
     talk.optional("AT+CMEE=1")
-    setup.sim, sim_answer = wait_for_sim(talk, pause or getattr(channel, "idle", time.sleep))
+    setup.sim, sim_answer = wait_for_sim(talk, pause or getattr(channel, "idle", time.sleep),
+                                         busy_bound)
     identity = identify(talk)
     call_settings(talk, identity.family)
     if setup.sim == "ready":
         configure_sms(talk)
     elif setup.sim == "busy":
-        setup.blocking = Blocked("SIM", f"still busy after {SIM_BUSY_BOUND:g} s ({sim_answer})")
+        setup.blocking = Blocked("SIM", f"still busy after {busy_bound:g} s ({sim_answer})")
     elif setup.sim == "unknown":
         setup.blocking = Blocked("SIM (AT+CPIN?)", sim_answer)
     return identity, setup
 
 
-def wait_for_sim(talk: Talk, pause: Callable[[float], object]) -> tuple[str, str]:
+def wait_for_sim(talk: Talk, pause: Callable[[float], object],
+                 bound: float = SIM_BUSY_BOUND) -> tuple[str, str]:
     """(SIM state, the modem's last answer), asking again while the modem is busy."""
-    deadline = time.monotonic() + SIM_BUSY_BOUND
+    deadline = time.monotonic() + bound
     while True:
         try:
             response = talk.command("AT+CPIN?")

@@ -106,3 +106,19 @@ def test_whether_the_call_list_answers_is_found_at_start_up(make, dialect, call_
     sim, modem, events = make(dialect)
     ready(modem)
     assert modem.status.extra["call_list"] is call_list
+
+
+def test_a_modem_busy_for_longer_than_the_bound_is_a_named_step(tmp_path):
+    from hardware import startup
+    from hardware.at_channel import ATChannel
+    sim = start_simulator(tmp_path, "busyboot", busy_seconds=30)
+    channel = ATChannel(sim.port)
+    channel.open()
+    try:
+        identity, setup = startup.initialise(channel, 1.0, busy_bound=0.5)
+    finally:
+        channel.close()
+        sim.stop()
+    assert setup.sim == "busy"
+    assert str(setup.blocking) == "SIM: still busy after 0.5 s (+CME ERROR: 14)"
+    assert setup.new_message_mode is None           # nothing about texts was tried
