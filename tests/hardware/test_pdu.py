@@ -332,4 +332,3 @@ def test_library_flaw_ucs2_decode_leaves_surrogates_apart():
     hex_pdu = deliver(dcs=0x08, ud=body, udl=len(body))
     assert gsm.decodeSmsPdu(hex_pdu)["text"] == "\ud83d\ude00"
     assert pdu.decode(hex_pdu).text == "😀"
-
