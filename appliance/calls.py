@@ -2,9 +2,16 @@
 
 One ringing episode -> one CallMissed. An episode starts with the first RING or caller ID
 (their order varies by modem) and ends when the modem says so (NO CARRIER, +CLCC state 6,
-MISSED_CALL, VOICE CALL: END, ^CEND, +UCALLSTAT ...), when the box declines the call, or when no
-RING (or caller ID line, one per ring on some modems) has come for `ring_gap` (some modems say
-nothing at all when the caller gives up).
+MISSED_CALL, VOICE CALL: END, ^CEND, +UCALLSTAT ...), when the box declines the call, when the
+modem's list of current calls (`AT+CLCC`, asked about once a second while a call rings) no
+longer shows the incoming call it showed before, or shows it released, or when no RING (or
+caller ID line, one per ring on some modems) has come for `ring_gap` (the last resort, for
+modems that say nothing and do not answer `AT+CLCC`).
+
+The caller's number comes from +CLIP, a number-carrying +CRING, or the call list, whichever
+gives one; a call is withheld only when none does. A call list never counts as a ring: the
+ring gap measures the modem's own ringing, so a modem whose list goes stale cannot keep a
+call open for ever.
 
 Modems often send several end codes for one call (+CLCC state 6 then NO CARRIER; MISSED_CALL
 after the ring gap already closed it), so end codes while idle are ignored, and a number-carrying
@@ -17,11 +24,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Optional
 
-from appliance.domain import (CallEndSeen, CallerIdSeen, CallForwardedSeen, CallMissed,
-                              RingSeen)
+from appliance.domain import (CallEndSeen, CallerIdSeen, CallForwardedSeen, CallListSeen,
+                              CallMissed, RingSeen)
 
 # How long after an episode closed a late end code (MISSED_CALL, +CLCC 6) still belongs to it.
 LATE_END_WINDOW = timedelta(minutes=2)
+RINGING_STATES = (4, 5)        # +CLCC <stat>: incoming (ringing), waiting
+RELEASED_STATE = 6
+LIST_END_CODE = "AT+CLCC"      # the end code of a call the call list showed over
 
 
 @dataclass(frozen=True)
@@ -44,6 +54,7 @@ class _Episode:
     rings: int = 0
     caller_ids: int = 0
     forwarded: Optional[bool] = None
+    listed: bool = False        # an AT+CLCC answer showed this call ringing
 
     def count(self) -> int:
         # RING is one per ring; a modem that sends only +CLIP still gives one per ring.
@@ -85,7 +96,12 @@ class MissedCallDetector:
         """Feed one modem event; returns the calls it (or an expired ring gap) ended."""
         missed = self.tick(now)
         if isinstance(event, RingSeen):
+            if event.number:           # +CRING with the number: a caller ID as well
+                missed += self._caller_id(CallerIdSeen(event.at, event.number,
+                                                       event.number_type), now)
             self._start(now).rings += 1
+        elif isinstance(event, CallListSeen):
+            missed += self._listed(event, now)
         elif isinstance(event, CallerIdSeen):
             missed += self._caller_id(event, now)
         elif isinstance(event, CallEndSeen):
@@ -134,6 +150,31 @@ class MissedCallDetector:
         elif ep.number is None:
             ep.number, ep.number_type, ep.withheld = number, event.number_type, False
         return missed
+
+    def _listed(self, event: CallListSeen, now: datetime) -> list[CallMissed]:
+        """The modem's list of current calls: learn the number, or see the call over."""
+        ep = self._episode
+        if ep is None or event.asked_at < ep.started_at:
+            return []          # asked before this call began: it says nothing about it
+        incoming = [c for c in event.calls if c.incoming]
+        ringing = [c for c in incoming if c.state in RINGING_STATES]
+        if not ringing:
+            released = any(c.state == RELEASED_STATE for c in incoming)
+            # Gone from the list counts only once the list has shown this call: a module
+            # that lists no incoming calls at all must not end every call at its first RING.
+            return [self._close(LIST_END_CODE, now)] if ep.listed or released else []
+        listed = ringing[0]
+        number = listed.number if _digits(listed.number) else None
+        if number and ep.number and not same_caller(ep.number, number):
+            closed = self._close(LIST_END_CODE, now)    # someone else is ringing now
+            ep = self._start(now)
+            ep.number, ep.number_type = number, listed.number_type
+            ep.listed = True
+            return [closed]
+        ep.listed = True
+        if number and ep.number is None:
+            ep.number, ep.number_type, ep.withheld = number, listed.number_type, False
+        return []
 
     def _end(self, event: CallEndSeen, now: datetime) -> list[CallMissed]:
         ep = self._episode

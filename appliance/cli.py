@@ -33,7 +33,9 @@ def _parser() -> argparse.ArgumentParser:
     _data(demo, "demo-data")
     demo.add_argument("--listen", default="127.0.0.1:8080")
     demo.add_argument("--modem", default="sim800",
-                      choices=["sim800", "sim7600", "ec25", "huawei", "silent"])
+                      choices=["sim800", "sim7600", "ec25", "huawei", "silent", "plain",
+                               "noclip", "firstclip", "vendorend", "nofinal", "nocnmi", "crlf",
+                               "busyboot", "nolist"])
 
     password = sub.add_parser("password", help="set the admin password (stdin when piped)")
     _data(password, os.environ.get("TEXTBACK_DATA", DEFAULT_DATA))
@@ -46,6 +48,9 @@ def _parser() -> argparse.ArgumentParser:
     probe.add_argument("--port", required=True)
     probe.add_argument("--baud", type=int, default=115200)
     probe.add_argument("--transcript", type=Path, help="save the AT transcript to this file")
+    probe.add_argument("--call-test", type=float, nargs="?", const=120.0, metavar="SECONDS",
+                       help="then wait for a test call (default 120 s): call the box's SIM "
+                            "from another phone, let it ring, hang up before it is answered")
     return parser
 
 
@@ -168,7 +173,10 @@ def cmd_token(args) -> int:
 def cmd_probe(args) -> int:
     from appliance import main as root
     try:
-        print(root.run_probe(args.port, args.baud, args.transcript))
+        if args.call_test:
+            print(f"After the modem check: call the box's SIM within {args.call_test:g} s, let "
+                  "it ring a few times, then hang up.", flush=True)
+        print(root.run_probe(args.port, args.baud, args.transcript, args.call_test))
     except OSError as error:
         return _fail(f"cannot open {args.port}: {error}")
     return 0

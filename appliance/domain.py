@@ -2,7 +2,8 @@
 
 Pure data, standard library only. Events are named in the past tense (something happened),
 commands in the imperative (something should happen). Hardware adapters translate library and
-wire types into these; nothing here knows about serial ports, TinyDB or Flask.
+wire types into these; nothing here knows about serial ports, TinyDB or Flask. The modem's
+events live in appliance/modem_events.py and are re-exported here.
 """
 from __future__ import annotations
 
@@ -10,95 +11,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Optional
 
-# --- what the modem said (hardware/ -> service) ---------------------------------------------
-
-
-@dataclass(frozen=True)
-class RingSeen:
-    """`RING` or `+CRING: VOICE`: the phone is ringing (once per ring)."""
-    at: datetime
-
-
-@dataclass(frozen=True)
-class CallerIdSeen:
-    """`+CLIP` (or `+CLCC` state 4): who is ringing. validity 0 shown, 1 withheld, 2 unavailable."""
-    at: datetime
-    number: str
-    number_type: Optional[int] = None
-    validity: int = 0
-
-
-@dataclass(frozen=True)
-class CallEndSeen:
-    """The modem said the call is over: NO CARRIER, +CLCC state 6, MISSED_CALL:, VOICE CALL: END,
-    ^CEND, +UCALLSTAT ...,6. `number` is set when the code carries one."""
-    at: datetime
-    code: str
-    number: Optional[str] = None
-    number_type: Optional[int] = None
-
-
-@dataclass(frozen=True)
-class CallForwardedSeen:
-    """`+CSSU: 0`: the network says the incoming call was forwarded from another line."""
-    at: datetime
-
-
-@dataclass(frozen=True)
-class SmsStored:
-    """`+CMTI: "<memory>",<index>`: a new text is waiting in modem storage."""
-    at: datetime
-    memory: str
-    index: int
-
-
-@dataclass(frozen=True)
-class SmsPduReceived:
-    """`+CMT: ,<len>` + PDU line: a text delivered directly, not stored on the SIM."""
-    at: datetime
-    pdu: str
-
-
-@dataclass(frozen=True)
-class StatusReportStored:
-    """`+CDSI: "<memory>",<index>`: a delivery report is waiting in modem storage."""
-    at: datetime
-    memory: str
-    index: int
-
-
-@dataclass(frozen=True)
-class StatusReportPduReceived:
-    """`+CDS: <len>` + PDU line: a delivery report delivered directly."""
-    at: datetime
-    pdu: str
-
-
-@dataclass(frozen=True)
-class SmsStorageFull:
-    """`+SMS FULL`, `+QIND: "smsfull"`, `^SMMEMFULL`: the SIM refuses new texts until emptied."""
-    at: datetime
-    memory: str = "SM"
-
-
-@dataclass(frozen=True)
-class ModemRestarted:
-    """A boot code (RDY, *ATREADY, ^BOOT ...) arrived while running: the modem rebooted."""
-    at: datetime
-    code: str
-
-
-@dataclass(frozen=True)
-class ModemConnected:
-    """The modem answered and was initialised (first time, after replug or after reboot)."""
-    at: datetime
-
-
-@dataclass(frozen=True)
-class ModemLost:
-    """The port vanished or the modem stopped answering; the adapter is reconnecting."""
-    at: datetime
-    reason: str
+from appliance.modem_events import (  # noqa: F401  (re-exported: the modem's events)
+    RingSeen, CallerIdSeen, CallEndSeen, ListedCall, CallListSeen, CallForwardedSeen, SmsStored,
+    SmsPduReceived, StatusReportStored, StatusReportPduReceived, SmsStorageFull, ModemRestarted,
+    ModemConnected, ModemStartBlocked, UnknownLineSeen, ModemLost, ModemMissedCall)
 
 
 # --- decoded texts ----------------------------------------------------------------------------

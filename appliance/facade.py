@@ -66,9 +66,7 @@ class Box(Access):
                                 disk_full=storage["full"])
         today, month = self._today_and_month(settings)
         return {
-            "modem": {"state": modem.state, "model": modem.model, "operator": modem.operator,
-                      "signal_percent": modem.signal_percent, "sim_number": modem.sim_number,
-                      "registration": modem.registration},
+            "modem": health.modem_summary(modem),
             "outbox": {"queued": counts.get("queued", 0), "failed": counts.get("failed", 0)},
             "paused": paused,
             "away": away,
@@ -116,6 +114,10 @@ class Box(Access):
         month = self.stats(start=local.replace(day=1), end=local)
         keys = ("missed", "texted", "replied", "booked")
         return ({k: today[k] for k in keys}, {k: month[k] for k in keys})
+
+    def modem_profile(self) -> dict:
+        """What start-up learnt about the modem, for the Setup page (appliance/health.py)."""
+        return health.modem_profile(self.modem.status)
 
     def status_facts(self) -> dict:
         """What the owner's STATUS text and the button's status report say."""

@@ -2,7 +2,7 @@
 
 Pure: takes the modem's status, the outbox counts, whether the storage card is full and the
 owner's switches (paused, away), returns what is wrong (if anything) and what a person should do
-about it.
+about it; also the modem as /api/status and the Setup page show it.
 
 `state` is the one-word headline the page shows, in the status light's order: a fault hides
 paused/away, which hide everything else (hardware/status_light.py: fast blink, double blink):
@@ -94,7 +94,32 @@ def _assess(modem_state: str, queued: int, failed: int, last_error: Optional[str
     if level == "ok" and queued > 5:
         return Health("ready", "warn", f"{queued} texts are waiting to be sent.",
                       "The network may be slow; they go out by themselves.")
-    if level != "ok" and last_error and modem_state == "error":
-        problem = f"{problem} ({last_error})"
+    if level != "ok" and last_error and modem_state in ("error", "starting"):
+        problem = f"{problem} ({last_error})"      # e.g. the start-up step that blocks it
     return Health(led, level, problem, advice)
 
+
+
+def modem_summary(modem) -> dict:
+    """The `modem` object of /api/status (a ModemStatus in)."""
+    return {"state": modem.state, "model": modem.model, "operator": modem.operator,
+            "signal_percent": modem.signal_percent, "sim_number": modem.sim_number,
+            "registration": modem.registration, "blocking": blocking(modem)}
+
+
+def blocking(modem) -> Optional[str]:
+    """The start-up step that keeps the modem from being ready (a ModemStatus), if any."""
+    return modem.extra.get("blocking") if modem.state in ("starting", "error") else None
+
+
+def modem_profile(modem) -> dict:
+    """What start-up learnt about the modem (a ModemStatus): identity, how an abandoned call is
+    noticed, the quirks worked around, the blocking step, the lines nobody knows."""
+    extra = modem.extra
+    return {"state": modem.state, "manufacturer": modem.manufacturer, "model": modem.model,
+            "firmware": modem.firmware, "family": extra.get("family"),
+            "reports_call_end": modem.reports_call_end, "call_list": extra.get("call_list"),
+            "smsc": extra.get("smsc"), "new_message_mode": extra.get("new_message_mode"),
+            "quirks": list(extra.get("quirks") or []), "blocking": blocking(modem),
+            "last_error": modem.last_error,
+            "unknown_lines": list(extra.get("unknown_lines") or [])}

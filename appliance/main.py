@@ -36,6 +36,11 @@ from appliance.upkeep import Upkeep
 log = logging.getLogger(__name__)
 
 
+# Short modem timers for tests (fast=True): reconnect, health checks, call list, blocked step.
+FAST_MODEM = {"reconnect_delay": 0.2, "health_interval": 0.5, "send_timeout": 3.0,
+              "call_poll_interval": 0.2, "blocked_retry": 1.0}
+
+
 def utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
@@ -81,8 +86,8 @@ class Appliance:
     """Holds every part and their lifecycle."""
 
     def __init__(self, options: Options):
-        from hardware import pdu
         from hardware.modem import Modem
+        from hardware.stored_texts import kept
         self.options = options
         self.clock = options.clock
         options.data_dir.mkdir(parents=True, exist_ok=True)
@@ -98,8 +103,7 @@ class Appliance:
         port = self.simulator.port if self.simulator else options.port
         fast = options.fast
         self.modem = Modem(port, events=self._post, baud=options.baud, rtscts=options.rtscts,
-                           clock=self.clock, reconnect_delay=0.2 if fast else 2.0,
-                           **({"health_interval": 0.5, "send_timeout": 3.0} if fast else {}))
+                           clock=self.clock, **(FAST_MODEM if fast else {}))
         self.sender = Sender(self.store, self.outbox, self.modem, self.clock, post=self._post,
                              poll_seconds=0.2 if fast else 1.0)
         self.results = SendResults(self.store, self.outbox, notify=notify, clock=self.clock)
@@ -113,14 +117,14 @@ class Appliance:
         self.textback = TextBack(self.store, self.outgoing, self.auto_texts,
                                  box_number=self._box_number, notify=notify)
         self.inbox = Inbox(self.store, self.modem, self.outgoing, self.commands,
-                           decode_pdu=pdu.decode, status_facts=self._status_facts,
+                           decode_pdu=kept, status_facts=self._status_facts,
                            flash=self._flash, box_number=self._box_number,
                            part_timeout=timedelta(seconds=options.part_timeout), notify=notify,
                            auto_texts=self.auto_texts)
         self.service = Service(self.store, self.modem, self.textback, self.inbox, self.commands,
-                               self.results,
-                               self.clock, ring_gap=options.ring_gap,
+                               self.results, self.clock, ring_gap=options.ring_gap,
                                sweep_every=timedelta(seconds=5 if fast else 300),
+                               unannounced_sweep=timedelta(seconds=1 if fast else 30),
                                tick_seconds=0.02 if fast else 0.1,
                                on_activity=lambda kind: self._flash())
         self.upkeep = Upkeep(self.store, self.disk, self.clock, alert_owner=self._alert_owner,
@@ -363,9 +367,11 @@ def default_wifi():
     return Wifi()
 
 
-def run_probe(port: str, baud: int, transcript: Optional[Path]) -> str:
+def run_probe(port: str, baud: int, transcript: Optional[Path],
+              call_wait: Optional[float] = None) -> str:
     from hardware import probe
-    return probe.format_report(probe.probe(port, baud=baud, transcript_path=transcript))
+    return probe.format_report(probe.probe(port, baud=baud, transcript_path=transcript,
+                                           call_wait=call_wait))
 
 
 def page_addresses(find: Callable[[], list], listen: Optional[str]) -> list:

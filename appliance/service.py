@@ -2,8 +2,10 @@
 
 Everything else (the modem reader, gpiozero callbacks, web requests) puts events or commands on
 this thread's queue. The loop takes one item at a time, dispatches it, and between items ticks
-the clocks that need no event: the ring-gap timeout, "decline after N seconds", the periodic SIM
-sweep and the long-text reassembly timeout.
+the clocks that need no event: the ring-gap timeout, "decline after N seconds" (the loop wakes
+for that moment, so the call is declined on time, not at its next ring), the periodic SIM sweep
+(every 30 s instead of every few minutes while the modem does not announce new texts) and the
+long-text reassembly timeout.
 """
 from __future__ import annotations
 
@@ -22,10 +24,13 @@ from appliance.calls import MissedCallDetector
 log = logging.getLogger(__name__)
 
 DECLINE_SETTLE = timedelta(seconds=2)
-DECLINE_RETRY = timedelta(seconds=1)
+DECLINE_RETRY = timedelta(seconds=0.5)
+DECLINE_LOCK_WAIT = 0.2     # seconds; a text being sent holds the modem: try again shortly
 SWEEP_RETRY = timedelta(seconds=10)
+UNANNOUNCED_SWEEP = timedelta(seconds=30)   # texts are only found by listing: list often
 SEND_RESULTS = (d.TextSent, d.TextSendFailed, d.TextUnconfirmed, d.TextCancelled)
-CALL_EVENTS = (d.RingSeen, d.CallerIdSeen, d.CallEndSeen, d.CallForwardedSeen)
+CALL_EVENTS = (d.RingSeen, d.CallerIdSeen, d.CallEndSeen, d.CallForwardedSeen,
+               d.CallListSeen)
 
 
 class Service:
@@ -35,7 +40,8 @@ class Service:
                  clock: Callable[[], datetime],
                  ring_gap: Optional[timedelta] = None,
                  sweep_every: timedelta = timedelta(minutes=5), tick_seconds: float = 0.05,
-                 on_activity: Callable[[str], None] = lambda kind: None):
+                 on_activity: Callable[[str], None] = lambda kind: None,
+                 unannounced_sweep: timedelta = UNANNOUNCED_SWEEP):
         self.store = store
         self.modem = modem
         self.textback = textback
@@ -47,6 +53,8 @@ class Service:
         self.fixed_ring_gap = ring_gap
         self.detector = MissedCallDetector(ring_gap=ring_gap or timedelta(seconds=8))
         self.sweep_every = sweep_every
+        self.unannounced_sweep = min(sweep_every, unannounced_sweep)
+        self._announced = True       # the modem announces new texts (+CMTI/+CMT)
         self.tick_seconds = tick_seconds
         self.on_activity = on_activity
         self._queue: "queue.Queue" = queue.Queue()
@@ -108,7 +116,7 @@ class Service:
         while not self._stop.is_set():
             self.heartbeat = time.monotonic()
             try:
-                item = self._queue.get(timeout=self.tick_seconds)
+                item = self._queue.get(timeout=self._until_next_tick())
             except queue.Empty:
                 item = None
             try:
@@ -121,6 +129,17 @@ class Service:
             except Exception:  # thread boundary: log it, keep serving
                 log.exception("service: error while handling %r", item)
         log.info("service stopped")
+
+    def _until_next_tick(self) -> float:
+        """The queue wait: a tick, or less when a ringing call is due to be declined sooner."""
+        ringing, wait = self.detector.ringing, self.tick_seconds
+        if ringing is None:
+            return wait
+        after = self.store.settings().get("reject_after_seconds")
+        if after:
+            due = ringing.started_at + timedelta(seconds=after) - self.clock()
+            wait = min(wait, max(due.total_seconds(), 0.001))
+        return wait
 
     # --- dispatch ---------------------------------------------------------------------------
 
@@ -144,6 +163,7 @@ class Service:
         elif isinstance(item, SEND_RESULTS):
             self._send_result(item)
         elif isinstance(item, (d.SmsStored, d.StatusReportStored)):
+            self._announced = True
             if not self.inbox.fetch_stored(item.memory, item.index, now):
                 self._sweep_soon(now)
         elif isinstance(item, (d.SmsPduReceived, d.StatusReportPduReceived)):
@@ -153,9 +173,9 @@ class Service:
                                  level="warn")
             self.inbox.sweep(now)
         elif isinstance(item, d.ModemConnected):
-            self.store.log_event("modem", "Modem connected and initialised")
-            self.inbox.sweep(now)
-            self._next_sweep = now + self.sweep_every
+            self._connected(item, now)
+        elif isinstance(item, (d.ModemStartBlocked, d.UnknownLineSeen)):
+            self._modem_trouble(item)
         elif isinstance(item, d.ModemLost):
             self.store.log_event("modem", f"Modem lost: {item.reason}", level="warn")
         elif isinstance(item, d.ModemRestarted):
@@ -163,6 +183,26 @@ class Service:
                                  level="warn")
         else:
             self.commands.handle(item, now)
+
+    def _connected(self, item: d.ModemConnected, now: datetime) -> None:
+        self._announced = item.announces_texts
+        self.store.log_event("modem", "Modem connected and initialised" + (
+            "" if item.announces_texts else "; it does not announce new texts, so the box "
+            f"looks for them every {self.unannounced_sweep.total_seconds():g} s"))
+        self.inbox.sweep(now)
+        self._next_sweep = now + self._sweep_interval()
+
+    def _modem_trouble(self, item) -> None:
+        """Logged for the installer; the modem adapter passes each kind on once."""
+        if isinstance(item, d.ModemStartBlocked):
+            self.store.log_event("modem", f"Modem start-up blocked at {item.step}: "
+                                          f"{item.answer}", level="warn")
+        else:
+            self.store.log_event("modem", f"The modem sent a line the box does not know "
+                                          f"({item.kind}): {item.line}", level="warn")
+
+    def _sweep_interval(self) -> timedelta:
+        return self.sweep_every if self._announced else self.unannounced_sweep
 
     def _send_result(self, item) -> None:
         if isinstance(item, d.TextSent):
@@ -190,8 +230,14 @@ class Service:
             self._missed(missed, now)
         self._decline_if_due(now)
         if self._next_sweep and now >= self._next_sweep:
-            self._next_sweep = now + self.sweep_every
-            self.inbox.sweep(now)
+            self._next_sweep = now + self._sweep_interval()
+            if self.inbox.sweep(now) and self._announced:
+                # Texts found that no +CMTI announced: announcements have stopped (or were
+                # never sent). Look often until one comes again.
+                log.warning("a sweep found texts the modem never announced; looking every "
+                            "%ss", self.unannounced_sweep.total_seconds())
+                self._announced = False
+                self._next_sweep = now + self.unannounced_sweep
         self.inbox.expire_parts(now)
 
     def _sweep_soon(self, now: datetime) -> None:
@@ -209,7 +255,7 @@ class Service:
             return
         self._declined_at = now      # tried now; tried again after DECLINE_RETRY if it failed
         try:
-            self.modem.decline_call()
+            self.modem.decline_call(lock_timeout=DECLINE_LOCK_WAIT)
         except (d.ModemUnavailable, TimeoutError, OSError) as error:
             log.warning("could not decline the call (will try again): %s", error)
             return

@@ -5,7 +5,10 @@ One reader thread reads bytes, cuts them into lines on CR or LF (`\\r\\r\\n`, a 
 the `> ` prompt of AT+CMGS, and decides for every line whether it answers the command in flight
 or is an unsolicited code (hardware/urc.py). A known unsolicited code is an event whatever
 command is in flight, so a RING or +CMTI in the middle of an AT+CMGR answer is never lost.
-Events go to `on_event` (which must only enqueue); a lost port goes to `on_lost`.
+Events go to `on_event` (which must only enqueue); a lost port goes to `on_lost`. Bytes left
+in the port from before (a restart of the box, a reconnect) are thrown away on open: they
+belong to no command of ours. `command(..., quiet_final=s)` takes an information answer whose
+final code never comes as OK once the modem has been quiet for `s` seconds (old firmware).
 
 Exceptions: PortLost / CommandTimeout / ChannelBusy are ModemUnavailable; send_pdu raises
 SendFailed (nothing submitted, safe to retry) or SendUnconfirmed (Ctrl-Z written, no answer).
@@ -81,6 +84,10 @@ class ATChannel:
                 exclusive=True)
         except (serial.SerialException, OSError, ValueError) as error:
             raise PortLost(f"cannot open {self.port}: {error}") from None
+        try:
+            self._serial.reset_input_buffer()     # half a line from before must not glue
+        except (serial.SerialException, OSError) as error:   # onto our first answer
+            log.debug("could not flush %s: %s", self.port, error)
         self.last_rx = time.monotonic()
         self._reader = threading.Thread(target=self._read_loop, name="modem-reader", daemon=True)
         self._reader.start()
@@ -104,6 +111,10 @@ class ATChannel:
     def reader_alive(self) -> bool:
         return bool(self._reader and self._reader.is_alive())
 
+    def idle(self, seconds: float) -> None:
+        """Wait (e.g. for a modem still busy after power-on); ends at once when closed."""
+        self._stop.wait(seconds)
+
     # --- commands --------------------------------------------------------------------------
 
     @contextmanager
@@ -116,20 +127,38 @@ class ATChannel:
         finally:
             self._lock.release()
 
-    def command(self, cmd: str, timeout: float = 5.0,
-                lock_timeout: Optional[float] = None) -> Response:
-        """Send `cmd`, wait for its final answer. Raises CommandTimeout, PortLost, ChannelBusy."""
+    def command(self, cmd: str, timeout: float = 5.0, lock_timeout: Optional[float] = None,
+                quiet_final: Optional[float] = None) -> Response:
+        """Send `cmd`, wait for its final answer. Raises CommandTimeout, PortLost, ChannelBusy.
+        With `quiet_final`, information lines followed by that long a silence are the answer
+        (Response.missing_final)."""
         with self.session(timeout if lock_timeout is None else lock_timeout):
             pending = self._begin(cmd)
             try:
                 self._write(cmd.encode("ascii", errors="replace") + b"\r")
-                if not pending.done.wait(timeout):
+                if not self._await_final(pending, timeout, quiet_final):
                     raise CommandTimeout(f"{cmd}: no answer within {timeout:g}s")
                 if pending.lost:
                     raise PortLost(pending.lost)
                 return pending.response()
             finally:
                 self._pending = None
+
+    @staticmethod
+    def _await_final(pending: Exchange, timeout: float, quiet_final: Optional[float]) -> bool:
+        if quiet_final is None:
+            return pending.done.wait(timeout)
+        deadline = time.monotonic() + timeout
+        while not pending.done.wait(min(quiet_final / 4, max(deadline - time.monotonic(), 0))):
+            now = time.monotonic()
+            if pending.lines and now - pending.last_line_at >= quiet_final:
+                log.info("%s: answer without a final code, taken as OK", pending.command)
+                pending.missing_final = True
+                pending.finish(final="OK")
+                return True
+            if now >= deadline:
+                return False
+        return True
 
     def send_pdu(self, cmgs_length: int, hex_pdu: str, prompt_timeout: float = 10.0,
                  answer_timeout: float = 60.0, on_submitting: Optional[Callable[[], None]] = None,

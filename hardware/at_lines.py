@@ -13,34 +13,49 @@ read in one place:
   is the answer while that command is in flight, else an event;
 - any other known unsolicited code (hardware/urc.py) is an event whatever command is in flight;
   `+CMT: ,<len>` / `+CDS: <len>` take the next line as their PDU;
-- everything else belongs to the answer in flight, or is logged and dropped when none is.
+- a line shaped like a code (`+XYZ: ...`) whose name is not the command's own, arriving while a
+  command with such a name is in flight, is an unknown unsolicited code, not part of its answer
+  (so a vendor's stray code can never sit between `+CMGR:` and its PDU);
+- everything else belongs to the answer in flight; with none in flight it is an unknown line,
+  reported (UnknownLineSeen) so an installer can send it in.
 """
 from __future__ import annotations
 
 import logging
 import re
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Callable, Optional
 
+from appliance.domain import UnknownLineSeen
 from hardware import urc
 
 log = logging.getLogger(__name__)
 
 FINAL_ERRORS = ("ERROR", "+CME ERROR", "+CMS ERROR", "BUSY", "NO ANSWER", "NO DIALTONE",
                 "COMMAND NOT SUPPORT", "TOO MANY PARAMETERS")
+# A final code is the whole line, or the code and its detail after ':' (+CME ERROR: 10,
+# ERROR: 5); a model called "BUSY-BOOT" or "ERROR-FREE" is an information line.
+_FINAL = re.compile(r"^(?:OK|" + "|".join(re.escape(code) for code in FINAL_ERRORS) +
+                    r")(?:\s*:.*)?$")
 _EOL = re.compile(rb"[\r\n\x1a\x1b]")   # Ctrl-Z/ESC end the echo of a PDU
 _JUNK_EDGES = "".join(chr(c) for c in range(32)) + " \ufffd\x7f"
+_CODE_NAME = re.compile(r"^([+^*#$%!][A-Za-z][A-Za-z0-9_]*):")
 MAX_PARTIAL = 4096
+MAX_LINE = 1024              # longer lines are cut (and reported); no answer line is this long
 
 
 @dataclass
 class Response:
-    """The answer to one command: its information lines and the final result code."""
+    """The answer to one command: its information lines and the final result code.
+    `missing_final`: the modem sent information but no final code; it was taken as OK after a
+    quiet spell (old firmware does this)."""
     command: str
     lines: list[str]
     final: str
+    missing_final: bool = False
 
     @property
     def ok(self) -> bool:
@@ -70,6 +85,8 @@ class Exchange:
     final: Optional[str] = None
     prompt: bool = False
     lost: Optional[str] = None
+    missing_final: bool = False
+    last_line_at: float = 0.0          # time.monotonic() of the last information line
     changed: threading.Event = field(default_factory=threading.Event)
     done: threading.Event = field(default_factory=threading.Event)
 
@@ -77,6 +94,14 @@ class Exchange:
     def answer_prefix(self) -> Optional[str]:
         match = re.match(r"^AT([+^*$%][A-Z0-9]+)", self.command.upper())
         return match.group(1) + ":" if match else None
+
+    def owns(self, line: str) -> bool:
+        """False for a line shaped like another command's code (`+XYZ:` during AT+CLCC)."""
+        prefix = self.answer_prefix
+        match = _CODE_NAME.match(line)
+        if prefix is None or match is None:
+            return True
+        return _base(match.group(1)) == _base(prefix[:-1])
 
     @property
     def dialling(self) -> bool:
@@ -88,7 +113,17 @@ class Exchange:
         self.changed.set()
 
     def response(self) -> Response:
-        return Response(self.command, list(self.lines), self.final or "")
+        return Response(self.command, list(self.lines), self.final or "", self.missing_final)
+
+    def add_line(self, line: str) -> None:
+        self.lines.append(line)
+        self.last_line_at = time.monotonic()
+
+
+def _base(name: str) -> str:
+    """`+CGMR` and `+GMR` name the same answer (some modules answer AT+GMR with +CGMR:)."""
+    name = name.upper()[1:]
+    return name[1:] if name.startswith("C") and len(name) > 2 else name
 
 
 def clean_line(raw: bytes) -> str:
@@ -97,7 +132,7 @@ def clean_line(raw: bytes) -> str:
 
 
 def is_final(line: str, dialling: bool) -> bool:
-    if line == "OK" or line.startswith(FINAL_ERRORS):
+    if _FINAL.match(line):
         return True
     return dialling and line == "NO CARRIER"
 
@@ -120,6 +155,9 @@ class LineSorter:
         *lines, self._buffer = _EOL.split(self._buffer)
         for raw in lines:
             line = clean_line(raw)
+            if len(line) > MAX_LINE:
+                log.warning("modem line of %d characters cut to %d", len(line), MAX_LINE)
+                line = line[:MAX_LINE]
             if line:
                 self._line(line)
         exchange = self._active()
@@ -155,10 +193,18 @@ class LineSorter:
             log.debug("modem (ignored): %s", line)
         elif event is not None:
             self.emit(event)
-        elif exchange:
-            exchange.lines.append(line)
+        elif exchange and exchange.owns(line):
+            exchange.add_line(line)
+        elif self._stray_answer(line):
+            log.debug("modem (late answer or echo, no command waiting): %s", line)
         else:
-            log.debug("modem (unsolicited, unknown): %s", line)
+            self.emit(UnknownLineSeen(at=now, kind=urc.kind_of(line), line=line))
+
+    def _stray_answer(self, line: str) -> bool:
+        """A final code or an echo after its command gave up waiting: not worth reporting."""
+        upper = line.upper()
+        return is_final(line, False) or upper.startswith("AT") or \
+            upper == self.last_written().upper()
 
     def _answers(self, exchange: Exchange, line: str, now: datetime) -> bool:
         """Take `line` as part of the answer in flight (echo, final code, or an ambiguous code
@@ -174,6 +220,6 @@ class LineSorter:
         if prefix and line.startswith(prefix):
             event = urc.parse(line, now)
             if event is None or event is urc.IGNORED or line.startswith(urc.AMBIGUOUS_PREFIXES):
-                exchange.lines.append(line)
+                exchange.add_line(line)
                 return True
         return False

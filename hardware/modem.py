@@ -11,21 +11,23 @@ from __future__ import annotations
 import dataclasses
 import logging
 import random
+import re
 import threading
 from datetime import datetime
-from typing import Callable, Optional, Union
+from typing import Callable, Optional
 
-from appliance.domain import (UNREADABLE_SENDER, DeliveryReport, IncomingText, ModemStatus,
-                              ModemUnavailable, SendFailed, SendUnconfirmed)
-from hardware import pdu
+from appliance.domain import (ModemMissedCall, ModemStatus, ModemUnavailable, SendFailed,
+                              SendUnconfirmed)
+from hardware import missed_list, pdu
 from hardware.at_channel import ATChannel, utc_now
-from hardware.modem_init import Setup
+from hardware.startup import Setup
+from hardware.stored_texts import Stored, decoded, stored_pdus
 from hardware.supervisor import Supervisor
-from hardware.urc import split_fields
+from hardware.urc import MEMORY_NAME
 
 log = logging.getLogger(__name__)
 
-Stored = Union[IncomingText, DeliveryReport]
+SMSC_UNKNOWN = 330          # +CMS ERROR: SMSC address unknown
 
 
 class Modem:
@@ -35,7 +37,9 @@ class Modem:
                  rtscts: bool = False, clock: Callable[[], datetime] = utc_now,
                  reconnect_delay: float = 2.0, command_timeout: float = 5.0,
                  send_timeout: float = 60.0, prompt_timeout: float = 10.0,
-                 health_interval: float = 30.0, restart_settle: float = 2.0):
+                 health_interval: float = 30.0, restart_settle: float = 2.0,
+                 call_poll_interval: float = 1.0, blocked_retry: float = 10.0,
+                 start_limit: float = 60.0):
         self.port, self.baud, self.rtscts, self.clock = port, baud, rtscts, clock
         self.command_timeout, self.send_timeout = command_timeout, send_timeout
         self.prompt_timeout = prompt_timeout
@@ -48,10 +52,13 @@ class Modem:
         self._status_lock = threading.Lock()
         self._channel: Optional[ATChannel] = None
         self._setup = Setup()
+        self._service_centre: tuple[Optional[str], Optional[int]] = (None, None)
         self._concat_reference = random.randrange(256)
         self._supervisor = Supervisor(self, reconnect_delay=reconnect_delay,
                                       health_interval=health_interval,
-                                      restart_settle=restart_settle)
+                                      restart_settle=restart_settle, blocked_retry=blocked_retry,
+                                      start_limit=start_limit,
+                                      call_poll_interval=call_poll_interval)
 
     # --- life cycle --------------------------------------------------------------------------
 
@@ -94,8 +101,7 @@ class Modem:
             for position, (length, hex_pdu) in enumerate(parts):
                 hook = on_submitting if position == 0 else None
                 try:
-                    reference = channel.send_pdu(length, hex_pdu, self.prompt_timeout,
-                                                 self.send_timeout, hook)
+                    reference = self._send_part(channel, length, hex_pdu, hook)
                 except (SendFailed, ModemUnavailable) as error:
                     if position == 0:
                         raise
@@ -106,18 +112,44 @@ class Modem:
         log.info("sent %d part(s) to %s, references %s", len(parts), number, references)
         return references
 
+    def _send_part(self, channel: ATChannel, length: int, hex_pdu: str, hook) -> Optional[int]:
+        """One AT+CMGS; when the SMS centre has gone missing (+CMS ERROR: 330, e.g. wiped by a
+        settings command on some dongles), restore the one read at start-up and try once more."""
+        try:
+            return channel.send_pdu(length, hex_pdu, self.prompt_timeout, self.send_timeout,
+                                    hook)
+        except SendFailed as error:
+            if error.code != SMSC_UNKNOWN or not self._restore_service_centre(channel):
+                raise
+        log.warning("the SMS centre was missing; restored it, sending again")
+        return channel.send_pdu(length, hex_pdu, self.prompt_timeout, self.send_timeout, hook)
+
+    def _restore_service_centre(self, channel: ATChannel) -> bool:
+        number, number_type = self._service_centre
+        if not number or not re.fullmatch(r"\+?[0-9]{3,20}", number):
+            log.warning("the SMS centre is missing and the box never learnt it: set it with "
+                        "a phone, or AT+CSCA")
+            return False
+        number_type = number_type or (145 if number.startswith("+") else 129)
+        response = channel.command(f'AT+CSCA="{number}",{number_type}', self.command_timeout)
+        return response.ok
+
     def read_text(self, memory: str, index: int) -> Optional[Stored]:
-        """The text (or report) stored at memory/index; None if the slot is empty or unreadable."""
+        """The text (or report) stored at memory/index; None if the slot is empty. An entry
+        that holds a header but no PDU is freed here (there is nothing to keep)."""
         channel = self._live()
         with channel.session(self.service_wait):
             if not self._select(channel, memory):
                 return None
             response = channel.command(f"AT+CMGR={int(index)}", self.command_timeout)
-        if not response.ok:
-            log.info("AT+CMGR=%s in %s: %s", index, memory, response.final)
-            return None
-        for header, hex_pdu in stored_pdus(response.lines, "+CMGR:"):
-            return _decoded(hex_pdu, memory, index)
+            if not response.ok:
+                log.info("AT+CMGR=%s in %s: %s", index, memory, response.final)
+                return None
+            for header, hex_pdu in stored_pdus(response.lines, "+CMGR:"):
+                found = decoded(hex_pdu, memory, index)
+                if found is None:
+                    self._delete(channel, index)
+                return found
         return None
 
     def list_texts(self) -> list[Stored]:
@@ -129,16 +161,18 @@ class Modem:
                 if not self._select(channel, memory):
                     continue
                 response = channel.command("AT+CMGL=4", max(20.0, self.command_timeout * 4))
-            if not response.ok:
-                log.info("AT+CMGL=4 in %s: %s", memory, response.final)
-                continue
-            for header, hex_pdu in stored_pdus(response.lines, "+CMGL:"):
-                index = int(header[0]) if header and header[0].isdigit() else None
-                if index is None or (len(header) > 1 and header[1] in ("2", "3")):
-                    continue                  # our own stored outgoing texts are not mail
-                decoded = _decoded(hex_pdu, memory, index)
-                if decoded is not None:
-                    found.append(decoded)
+                if not response.ok:
+                    log.info("AT+CMGL=4 in %s: %s", memory, response.final)
+                    continue
+                for header, hex_pdu in stored_pdus(response.lines, "+CMGL:"):
+                    index = int(header[0]) if header and header[0].isdigit() else None
+                    if index is None or (len(header) > 1 and header[1] in ("2", "3")):
+                        continue              # our own stored outgoing texts are not mail
+                    text = decoded(hex_pdu, memory, index)
+                    if text is None:
+                        self._delete(channel, index)
+                    else:
+                        found.append(text)
         return found
 
     def delete_text(self, memory: str, index: int) -> bool:
@@ -147,9 +181,13 @@ class Modem:
         with channel.session(self.service_wait):
             if not self._select(channel, memory):
                 return False
-            response = channel.command(f"AT+CMGD={int(index)}", self.command_timeout)
+            return self._delete(channel, index)
+
+    def _delete(self, channel: ATChannel, index: int) -> bool:
+        """AT+CMGD in the memory selected now."""
+        response = channel.command(f"AT+CMGD={int(index)}", self.command_timeout)
         if not response.ok:
-            log.warning("could not delete %s/%s: %s", memory, index, response.final)
+            log.warning("could not delete entry %s: %s", index, response.final)
         return response.ok
 
     def acknowledge_direct(self) -> None:
@@ -160,12 +198,26 @@ class Modem:
 
     # --- calls -------------------------------------------------------------------------------
 
-    def decline_call(self) -> None:
-        """Hang up the ringing call (ATH, else AT+CHUP). Does not wait for a text being sent."""
+    def missed_call_list(self) -> Optional[list[ModemMissedCall]]:
+        """The module's own list of missed calls (newest first on most modules); None when the
+        module keeps none (hardware/missed_list.py)."""
         channel = self._live()
+        with channel.session(self.service_wait):
+            return missed_list.read(channel, self.command_timeout)
+
+    def delete_missed_calls(self, entries: list[ModemMissedCall]) -> int:
+        """Delete handled entries from that list; how many went (0 where it cannot be done)."""
+        channel = self._live()
+        with channel.session(self.service_wait):
+            return missed_list.delete(channel, self.command_timeout, entries)
+
+    def decline_call(self, lock_timeout: Optional[float] = None) -> None:
+        """Hang up the ringing call (ATH, else AT+CHUP). Waits at most `lock_timeout` for the
+        channel (a text being sent holds it; the caller tries again shortly)."""
+        channel = self._live()
+        wait = self.command_timeout if lock_timeout is None else lock_timeout
         for command in ("ATH", "AT+CHUP"):
-            response = channel.command(command, self.command_timeout,
-                                       lock_timeout=self.command_timeout)
+            response = channel.command(command, self.command_timeout, lock_timeout=wait)
             if response.ok:
                 return
         raise ModemUnavailable(f"the modem would not hang up: {response.final}")
@@ -185,10 +237,20 @@ class Modem:
         return self.prompt_timeout + self.send_timeout + self.command_timeout
 
     def _select(self, channel: ATChannel, memory: str) -> bool:
+        if not MEMORY_NAME.match(memory or ""):
+            log.warning("not a message memory: %r", memory)
+            return False
         response = channel.command(f'AT+CPMS="{memory}"', self.command_timeout)
         if not response.ok:
             log.info('AT+CPMS="%s": %s', memory, response.final)
         return response.ok
+
+    def _adopt(self, setup: Setup) -> None:
+        """What start-up found becomes the adapter's; the SMS centre is kept across restarts
+        (a wiped one is restored from it)."""
+        self._setup = setup
+        if setup.smsc:
+            self._service_centre = (setup.smsc, setup.smsc_type)
 
     def _next_reference(self) -> int:
         self._concat_reference = (self._concat_reference + 1) % 256
@@ -207,26 +269,3 @@ class Modem:
             self._events(event)
         except Exception:  # the callback only enqueues; its failure must not stop the modem
             log.exception("modem events callback failed for %r", event)
-
-
-def stored_pdus(lines: list[str], prefix: str) -> list[tuple[list[str], str]]:
-    """Pairs of (header fields, PDU hex) from an AT+CMGR / AT+CMGL answer."""
-    pairs, header = [], None
-    for line in lines:
-        if line.startswith(prefix):
-            header = [field.strip('"') for field in split_fields(line[len(prefix):].strip())]
-        elif header is not None:
-            pairs.append((header, line.strip()))
-            header = None
-    return pairs
-
-
-def _decoded(hex_pdu: str, memory: str, index: int) -> Stored:
-    try:
-        decoded = pdu.decode(hex_pdu)
-    except pdu.PduError as error:
-        # Kept (raw) and taken off the SIM like any text, so a bad PDU never fills the SIM.
-        log.warning("cannot read the text in %s/%s (%s): %s", memory, index, error, hex_pdu)
-        return IncomingText(UNREADABLE_SENDER, None, f"[The box could not read this text: "
-                            f"{error}. Raw PDU: {hex_pdu}]", None, memory=memory, index=index)
-    return dataclasses.replace(decoded, memory=memory, index=index)

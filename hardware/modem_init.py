@@ -1,15 +1,13 @@
-"""Talking a modem into shape and asking how it is: the AT sequences and how to read answers.
+"""Asking a modem how it is: the AT queries and how to read their answers.
 
 Functions take an open channel (anything with `command(cmd, timeout) -> Response`) and return
-plain values; the Modem adapter (hardware/modem.py) and the probe (hardware/probe.py) share them.
-Timeouts propagate as CommandTimeout / PortLost; an ERROR where the modem may legitimately not
-support something is tolerated and noted.
+plain values; start-up (hardware/startup.py), the supervisor's health checks and the probe share
+them. Timeouts propagate as CommandTimeout / PortLost.
 """
 from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass, field
 from typing import Optional
 
 from hardware.at_lines import Response
@@ -17,33 +15,14 @@ from hardware.urc import split_fields, unquote
 
 log = logging.getLogger(__name__)
 
-# Families whose unanswered incoming call ends with a code we parse (MODEMS.md).
+# Families whose unanswered incoming call ends with a code we parse (docs/MODEMS.md).
 REPORTS_CALL_END = {"simcom2g": True, "sim7600": True, "a76xx": True, "quectel": True,
                     "huawei": True, "ublox": True}
 LTE_FAMILIES = ("sim7600", "a76xx", "quectel", "huawei")
 REGISTRATION = {0: "searching", 1: "home", 2: "searching", 3: "denied", 4: "unknown",
                 5: "roaming", 6: "home", 7: "roaming", 9: "home", 10: "roaming"}
-NEW_MESSAGE_MODES = ("AT+CNMI=2,1,0,2,0", "AT+CNMI=2,1,0,1,0", "AT+CNMI=1,1,0,2,0",
-                     "AT+CNMI=2,1", "AT+CNMI=1,1")
 READ_MEMORIES = ("SM", "ME", "SR")
-
-
-@dataclass
-class Identity:
-    manufacturer: Optional[str] = None
-    model: Optional[str] = None
-    firmware: Optional[str] = None
-    imei: Optional[str] = None
-    family: str = "unknown"
-
-
-@dataclass
-class Setup:
-    """What initialisation found out, beyond identity."""
-    sim: str = "unknown"             # ready | sim_pin | sim_puk | no_sim | unknown
-    memories: list[str] = field(default_factory=lambda: ["SM"])
-    new_message_mode: Optional[str] = None
-    problems: list[str] = field(default_factory=list)
+SIM_BUSY_ERRORS = (14, 515)     # 27.007 "SIM busy"; SIMCom/Quectel "wait, still starting"
 
 
 def info_line(response: Response) -> Optional[str]:
@@ -67,21 +46,19 @@ def family_of(manufacturer: Optional[str], model: Optional[str]) -> str:
     return "unknown"
 
 
-def identify(channel, timeout: float) -> Identity:
-    def ask(cmd: str) -> Optional[str]:
-        response = channel.command(cmd, timeout)
-        return info_line(response) if response.ok else None
-    found = Identity(manufacturer=ask("AT+CGMI"), model=ask("AT+CGMM"), firmware=ask("AT+CGMR"),
-                     imei=ask("AT+CGSN"))
-    found.family = family_of(found.manufacturer, found.model)
-    return found
-
-
 def sim_state(channel, timeout: float) -> str:
-    response = channel.command("AT+CPIN?", timeout)
-    value = (response.value("+CPIN:") or "").upper()
-    if response.ok and "READY" in value:
+    """ready | sim_pin | sim_puk | no_sim | busy (just powered on, try again) | unknown."""
+    return sim_of(channel.command("AT+CPIN?", timeout))
+
+
+def sim_of(response: Response) -> str:
+    """The SIM state an AT+CPIN? answer says (see sim_state)."""
+    value = (response.value("+CPIN:") or "").upper().strip('" ')
+    if response.ok and value.startswith("READY"):
         return "ready"
+    if response.error_code in SIM_BUSY_ERRORS or "BUSY" in response.final.upper() \
+            or value == "NOT READY":
+        return "busy"
     if "PUK" in value:
         return "sim_puk"
     if "PIN" in value:
@@ -144,24 +121,32 @@ def storage(channel, timeout: float) -> dict:
     return {"memory": unquote(fields[0]), "used": int(fields[1]), "total": int(fields[2])}
 
 
+def service_centre(channel, timeout: float) -> tuple[Optional[str], Optional[int]]:
+    """The SMS centre (number, type) from AT+CSCA?; (None, None) when it is not set."""
+    return service_centre_of(channel.command("AT+CSCA?", timeout))
+
+
+def service_centre_of(response: Response) -> tuple[Optional[str], Optional[int]]:
+    fields = split_fields(response.value("+CSCA:") or "")
+    number = unquote(fields[0]) if response.ok and fields else ""
+    if not any(ch.isdigit() for ch in number):
+        return None, None
+    number_type = int(fields[1]) if len(fields) > 1 and fields[1].strip().isdigit() else None
+    return number, number_type
+
+
 def readable_memories(channel, timeout: float) -> list[str]:
     """The memories AT+CMGR/CMGL can read (first group of AT+CPMS=?), those we sweep."""
-    response = channel.command("AT+CPMS=?", timeout)
+    return memories_of(channel.command("AT+CPMS=?", timeout))
+
+
+def memories_of(response: Response) -> list[str]:
     groups = re.findall(r"\(([^)]*)\)", response.value("+CPMS:") or "")
     offered = [unquote(m) for m in split_fields(groups[0])] if groups else []
     chosen = [m for m in READ_MEMORIES if m in offered]
     if not chosen and "MT" in offered:
         chosen = ["MT"]
     return chosen or ["SM"]
-
-
-def optional(channel, cmd: str, timeout: float, setup: Setup) -> bool:
-    """Send a command the modem may not support; note it when refused."""
-    response = channel.command(cmd, timeout)
-    if not response.ok:
-        log.info("modem refused %s: %s", cmd, response.final)
-        setup.problems.append(f"{cmd}: {response.final}")
-    return response.ok
 
 
 def synchronise(channel, timeout: float, attempts: int = 3) -> None:
@@ -176,42 +161,3 @@ def synchronise(channel, timeout: float, attempts: int = 3) -> None:
         except TimeoutError:
             if attempt == attempts - 1:
                 raise
-
-
-def initialise(channel, timeout: float) -> tuple[Identity, Setup]:
-    """Everything the box needs from the modem after power-up or a restart, in order: echo off
-    (echo is parsed anyway; this saves bytes), numeric errors, identity, SIM, caller ID and call
-    codes, family switches, and texts in PDU mode with new-message codes once the SIM is ready."""
-    setup = Setup()
-    channel.command("ATE0", timeout)
-    optional(channel, "AT+CMEE=1", timeout, setup)
-    identity = identify(channel, timeout)
-    setup.sim = sim_state(channel, timeout)
-    optional(channel, "AT+CLIP=1", timeout, setup)
-    if identity.family in ("simcom2g", "a76xx"):
-        optional(channel, "AT+CLCC=1", timeout, setup)
-    if identity.family in ("simcom2g", "sim7600", "a76xx"):
-        optional(channel, "AT+CVHU=0", timeout, setup)    # else SIM7600 ignores ATH
-    if identity.family == "huawei":
-        optional(channel, "AT^CURC=0", timeout, setup)    # mute ^RSSI, ^BOOT, ^MODE ...
-    if identity.family == "quectel":
-        optional(channel, 'AT+QINDCFG="smsfull",1', timeout, setup)
-    optional(channel, "AT+CSSN=0,1", timeout, setup)     # +CSSU: 0 for forwarded calls
-    optional(channel, "AT+COPS=3,0", timeout, setup)     # operator as a name
-    if setup.sim == "ready":
-        _configure_sms(channel, timeout, setup)
-    return identity, setup
-
-
-def _configure_sms(channel, timeout: float, setup: Setup) -> None:
-    optional(channel, "AT+CMGF=0", timeout, setup)
-    for mode in NEW_MESSAGE_MODES:
-        if channel.command(mode, timeout).ok:
-            setup.new_message_mode = mode
-            break
-    else:
-        setup.problems.append("the modem accepts no AT+CNMI mode: new texts found by sweeps only")
-    setup.memories = readable_memories(channel, timeout)
-    if "SM" in setup.memories:
-        if not channel.command('AT+CPMS="SM","SM","SM"', timeout).ok:
-            optional(channel, 'AT+CPMS="SM"', timeout, setup)

@@ -1,19 +1,25 @@
 """`python -m appliance probe`: talk to a real modem once and say what it is and whether it will do.
 
-Opens the port, asks identity, SIM/PIN state, registration, operator, signal, SMS storage and
-the SIM's number, says from the family whether it reports the end of an unanswered call, and
-for LTE modules asks (best effort, errors tolerated) whether voice over LTE is on, because on
-LTE-only networks a module without it never sees a RING. Never raises for a modem problem: the
-report says what went wrong. Can save the AT transcript for a bug report.
+Opens the port and runs the box's own start-up (hardware/startup.py), so the report shows what
+the daemon will meet: identity, SIM/PIN state, registration, operator, signal, SMS storage, the
+SIM's number and SMS centre, the quirks start-up had to work around, the step that blocks it (if
+any), how an abandoned call will be noticed (end code, AT+CLCC, ring gap) and every line the box
+could not place (to send in). For LTE modules it asks (best effort) whether voice over LTE is
+on, because on LTE-only networks a module without it never sees a RING. `--call-test` then
+waits for a real call and reports what the modem said (hardware/call_test.py). Never raises for
+a modem problem: the report says what went wrong. Can save the AT transcript for a bug report.
 """
 from __future__ import annotations
 
 import logging
+import threading
 from pathlib import Path
 from typing import Optional
 
 from appliance.domain import ModemUnavailable
+from hardware import call_test
 from hardware import modem_init as init
+from hardware import startup
 from hardware.at_channel import ATChannel, PortLost
 from hardware.urc import split_fields, unquote
 
@@ -23,52 +29,73 @@ CALL_END_CODES = {"simcom2g": "yes (+CLCC state 6, NO CARRIER)", "sim7600": "yes
                   "a76xx": "yes (VOICE CALL: END, NO CARRIER)", "quectel": "yes (NO CARRIER)",
                   "huawei": "yes (^CEND)", "ublox": "yes (+UCALLSTAT)"}
 UNKNOWN_CALL_END = "unknown; test with a call"
+NOTICED = {"code": "at once (its end code)", "list": "within about 1 s (AT+CLCC every second)",
+           "gap": "by the ring gap only (8 s after the last ring)"}
 VOLTE_QUERIES = {"quectel": ['AT+QCFG="ims"'], "sim7600": ["AT+CEVOLTE?", "AT+CAVIMS?"],
                  "a76xx": ["AT+CEVOLTE?", "AT+CAVIMS?"], "huawei": ["AT^VOLTECFG?"]}
 
 
 def probe(port: str, baud: int = 115200, transcript_path: Optional[Path] = None,
-          timeout: float = 3.0) -> dict:
-    """A report (see format_report) about the modem on `port`; "error" says what failed."""
+          timeout: float = 3.0, call_wait: Optional[float] = None,
+          waiting: Optional[threading.Event] = None, call_quiet: float = call_test.QUIET,
+          call_late: float = call_test.LATE) -> dict:
+    """A report (see format_report) about the modem on `port`; "error" says what failed.
+    With `call_wait`, also wait that long for a test call (set `waiting` when listening); a
+    call is over `call_quiet` s after its last ring at the latest, then `call_late` s more are
+    recorded."""
     transcript: list[tuple[str, bytes]] = []
-    unsolicited: list[str] = []
+    recorder = call_test.CallRecorder()
     report: dict = {"port": port, "baud": baud, "ok": False, "error": None,
-                    "unsolicited": unsolicited}
-    channel = ATChannel(port, baud, on_event=lambda e: unsolicited.append(type(e).__name__),
-                        transcript=lambda way, data: transcript.append((way, data)))
+                    "unsolicited": recorder.names}
+
+    def on_bytes(way: str, data: bytes) -> None:
+        transcript.append((way, data))
+        if way == "rx":
+            recorder.received(data)
+    channel = ATChannel(port, baud, on_event=recorder.event, transcript=on_bytes)
     try:
         channel.open()
-        _ask(channel, report, timeout)
+        setup = _ask(channel, report, timeout)
         report["ok"] = True
+        if call_wait:
+            report["call_test"] = call_test.run(
+                channel, recorder, call_wait, setup.call_list, timeout,
+                on_waiting=waiting.set if waiting else lambda: None, quiet=call_quiet,
+                late=call_late)
     except PortLost as error:
         report["error"] = str(error)
     except ModemUnavailable as error:
         report["error"] = f"the modem stopped answering: {error}"
     finally:
         channel.close()
+        report["unknown_lines"] = recorder.unknown.seen()
         if transcript_path is not None:
             report["transcript"] = str(save_transcript(transcript, Path(transcript_path)))
     return report
 
 
-def _ask(channel: ATChannel, report: dict, timeout: float) -> None:
+def _ask(channel: ATChannel, report: dict, timeout: float) -> startup.Setup:
     init.synchronise(channel, timeout)
-    channel.command("ATE0", timeout)
-    channel.command("AT+CMEE=1", timeout)
-    identity = init.identify(channel, timeout)
+    identity, setup = startup.initialise(channel, timeout)
+    talk = startup.Talk(channel, timeout, setup)
     report.update(manufacturer=identity.manufacturer, model=identity.model,
-                  firmware=identity.firmware, imei=identity.imei, family=identity.family)
-    report["sim"] = init.sim_state(channel, timeout)
-    report["registration"] = init.registration(channel, timeout)
-    report["operator"] = init.operator(channel, timeout)
-    report["rssi"], report["signal_percent"] = init.signal(channel, timeout)
-    if report["sim"] == "ready":
-        report["sms_memories"] = init.readable_memories(channel, timeout)
-        report["sms_storage"] = init.storage(channel, timeout)
-        report["sim_number"] = init.own_number(channel, timeout)
+                  firmware=identity.firmware, imei=identity.imei, family=identity.family,
+                  sim=setup.sim, quirks=setup.quirks, smsc=setup.smsc,
+                  blocking=str(setup.blocking) if setup.blocking else None,
+                  new_message_mode=setup.new_message_mode, call_list=setup.call_list)
+    report["registration"] = init.registration(talk, timeout)
+    report["operator"] = init.operator(talk, timeout)
+    report["rssi"], report["signal_percent"] = init.signal(talk, timeout)
+    if setup.sim == "ready":
+        report["sms_memories"] = setup.memories
+        report["sms_storage"] = init.storage(talk, timeout)
+        report["sim_number"] = init.own_number(talk, timeout)
     report["reports_call_end"] = CALL_END_CODES.get(identity.family, UNKNOWN_CALL_END)
+    report["call_end_noticed"] = NOTICED["code" if identity.family in CALL_END_CODES else
+                                         "list" if setup.call_list else "gap"]
     if identity.family in init.LTE_FAMILIES:
         report["volte"] = _volte(channel, identity.family, timeout)
+    return setup
 
 
 def _volte(channel: ATChannel, family: str, timeout: float) -> dict:
@@ -127,15 +154,45 @@ def format_report(report: dict) -> str:
             f"Signal:           {_signal_text(report)}",
             f"SMS storage:      {_storage_text(report)}",
             f"SIM number:       {show(report.get('sim_number'))}",
+            f"SMS centre:       {show(report.get('smsc'))}",
             f"Reports call end: {report.get('reports_call_end', UNKNOWN_CALL_END)}",
+            f"Abandoned calls:  noticed {report.get('call_end_noticed', '-')}",
         ]
+        lines += _startup_lines(report)
     volte = report.get("volte")
     if volte:
         lines.append(f"Voice over LTE:   {volte['hint']}")
         lines += [f"{'':18}{cmd} -> {answer}" for cmd, answer in volte["answers"].items()]
+    lines += _call_test_lines(report.get("call_test"))
     if report.get("transcript"):
         lines.append(f"AT transcript:    {report['transcript']}")
     return "\n".join(lines)
+
+
+def _startup_lines(report: dict) -> list[str]:
+    lines = []
+    if report.get("blocking"):
+        lines.append(f"NOT READY:        start-up blocked at {report['blocking']}")
+    for quirk in report.get("quirks") or []:
+        lines.append(f"Quirk:            {quirk}")
+    for entry in report.get("unknown_lines") or []:
+        lines.append(f"Unknown line:     {entry['line']!r} ({entry['count']}x; please send "
+                     "it in)")
+    return lines
+
+
+def _call_test_lines(test: Optional[dict]) -> list[str]:
+    if not test:
+        return []
+    lines = [f"Call test:        {test['verdict']}"]
+    if not test.get("rang"):
+        return lines
+    lines.append(f"{'':18}rings {test['rings']}, caller ID lines {test['caller_ids']}, "
+                 f"number {test['number'] or '-'} (from {test['number_from'] or 'nowhere'}), "
+                 f"end code {test['end_code'] or 'none'}")
+    lines += [f"{'':18}{at:6.2f} s  {line}" for at, line in test["signals"]]
+    lines += [f"{'':18}{at:6.2f} s  AT+CLCC -> {answer}" for at, answer in test["call_list"]]
+    return lines
 
 
 def _sim_text(sim: Optional[str]) -> str:

@@ -5,6 +5,15 @@ supervisor retries every `reconnect_delay`; after initialising it emits ModemCon
 `health_interval` it asks signal/registration/operator (which also proves the modem answers);
 no answer twice in a row, or a lost port, means ModemLost and a fresh connection. A boot code
 while running (ModemRestarted) triggers a new initialisation once the codes have settled.
+
+Start-up never wedges (hardware/startup.py): when an essential step fails the modem stays
+`starting`, the step and the modem's answer are reported (status, ModemStartBlocked), the step
+is tried again every `blocked_retry`, and after `start_limit` the state is `error` naming it.
+
+This thread also asks the modem about ringing calls (hardware/call_watch.py). It owns the
+channel's life and is idle between health checks, whereas the service thread must stay free to
+handle the events of the very call being watched (and texts) the moment they arrive; a poll that
+waited for the channel on the service thread would hold up everything behind it.
 """
 from __future__ import annotations
 
@@ -13,26 +22,38 @@ import threading
 import time
 from typing import TYPE_CHECKING, Optional
 
-from appliance.domain import ModemConnected, ModemLost, ModemRestarted, ModemUnavailable
+from appliance.domain import (ModemConnected, ModemLost, ModemRestarted, ModemStartBlocked,
+                              ModemUnavailable, UnknownLineSeen)
 from hardware import modem_init as init
+from hardware import modem_status as status
+from hardware import startup
 from hardware.at_channel import ATChannel, ChannelBusy, PortLost
+from hardware.call_watch import CallWatch
+from hardware.unknown_lines import UnknownLines
 
 if TYPE_CHECKING:
     from hardware.modem import Modem
 
 log = logging.getLogger(__name__)
 
-SIM_STATES = {"no_sim": "no_sim", "sim_pin": "sim_pin", "sim_puk": "sim_pin"}
+BLOCKED_RETRY = 10.0        # how often a blocked start-up step is tried again
 
 
 class Supervisor:
     """The thread behind one Modem; it alone opens, replaces and drops the channel."""
 
     def __init__(self, modem: "Modem", reconnect_delay: float, health_interval: float,
-                 restart_settle: float):
+                 restart_settle: float, blocked_retry: float = BLOCKED_RETRY,
+                 start_limit: float = status.START_LIMIT, call_poll_interval: float = 1.0):
         self.modem = modem
         self.reconnect_delay, self.health_interval = reconnect_delay, health_interval
         self.restart_settle = restart_settle
+        self.blocked_retry = blocked_retry
+        self.start_clock = status.StartClock(start_limit)
+        self.calls = CallWatch(interval=call_poll_interval)
+        self.unknown = UnknownLines()
+        self._retry_at: Optional[float] = None          # a blocked start is tried again then
+        self._blocked_reported: Optional[str] = None
         self._thread: Optional[threading.Thread] = None
         self._stop = threading.Event()
         self._wake = threading.Event()
@@ -107,53 +128,62 @@ class Supervisor:
     def _initialise(self, channel: ATChannel) -> bool:
         """Initialise; emit ModemConnected. False (and the channel dropped) if it failed."""
         modem, timeout = self.modem, self.modem.command_timeout
-        self._restart_seen = None
+        self._restart_seen, self._retry_at, self.calls.enabled = None, None, False
+        self.start_clock.begin()
         try:
             with channel.session(modem._wait_for_send()):
                 init.synchronise(channel, timeout)
                 modem._set_status(state="starting")
-                identity, setup = init.initialise(channel, timeout)
-                number = init.own_number(channel, timeout) if setup.sim == "ready" else None
-            modem._setup = setup
+                identity, setup = startup.initialise(channel, timeout)
+                number = status.own_number(channel, timeout) if setup.sim == "ready" else None
+            modem._adopt(setup)
             modem._set_status(model=identity.model, manufacturer=identity.manufacturer,
                               firmware=identity.firmware, imei=identity.imei, sim_number=number,
                               reports_call_end=init.REPORTS_CALL_END.get(identity.family),
-                              last_error=None,
-                              extra={"family": identity.family, "sim": setup.sim,
-                                     "memories": setup.memories,
-                                     "new_message_mode": setup.new_message_mode,
-                                     "init_problems": setup.problems})
+                              last_error=None, extra=status.profile(identity, setup))
             self.refresh(channel, lock_timeout=modem._wait_for_send())
         except ModemUnavailable as error:
             self._drop(f"the modem does not answer: {error}")
             return False
+        self.calls.enabled = setup.call_list
         log.info("modem %s %s initialised (%s)", identity.manufacturer, identity.model,
                  modem.status.state)
+        was_blocked = self._connected and self._blocked_reported is not None
         self._connected = True
         self._missed_checks = 0
         self._next_check = time.monotonic() + self.health_interval
-        modem._emit(ModemConnected(at=modem.clock()))
+        self._report_blocking(setup.blocking)
+        if not (setup.blocking and was_blocked):     # a retry that still fails says nothing new
+            modem._emit(ModemConnected(at=modem.clock(),
+                                       announces_texts=setup.new_message_mode is not None))
         return True
+
+    def _report_blocking(self, blocking) -> None:
+        if blocking is None:
+            self._blocked_reported = None
+            return
+        self._retry_at = time.monotonic() + self.blocked_retry
+        if str(blocking) != self._blocked_reported:
+            self._blocked_reported = str(blocking)
+            log.warning("modem start-up blocked at %s", blocking)
+            self.modem._emit(ModemStartBlocked(at=self.modem.clock(), step=blocking.step,
+                                               answer=blocking.answer))
 
     def refresh(self, channel: ATChannel, lock_timeout: float) -> None:
         """SIM state, registration, signal, operator and storage into the status."""
-        modem, timeout = self.modem, self.modem.command_timeout
+        modem = self.modem
         with channel.session(lock_timeout):
-            sim = init.sim_state(channel, timeout)
-            registration = init.registration(channel, timeout)
-            rssi, percent = init.signal(channel, timeout)
-            operator = init.operator(channel, timeout)
-            storage = init.storage(channel, timeout) if sim == "ready" else {}
-        before = modem.status.extra.get("sim")
+            found = status.health(channel, modem.command_timeout, modem._setup)
+        sim, before = found["sim"], modem.status.extra.get("sim")
         if sim == "ready" and before not in ("ready", None):
             log.info("SIM ready now (was %s): initialising again for texts", before)
             self._restart_seen = time.monotonic() - self.restart_settle
-        state = "starting" if self._restart_seen is not None else _state(sim, registration)
-        problem = "the network refused the SIM (registration denied)" \
-            if state == "error" else None
-        modem._set_status(state=state, registration=registration, last_error=problem,
-                          signal_percent=percent, operator=operator,
-                          extra={"sim": sim, "rssi": rssi, "storage": storage})
+        state = "starting" if self._restart_seen is not None else \
+            status.contract_state(sim, found["registration"])
+        state, problem = self.start_clock.judge(state, sim, modem._setup.blocking)
+        modem._set_status(state=state, registration=found["registration"], last_error=problem,
+                          signal_percent=found["percent"], operator=found["operator"],
+                          extra={"sim": sim, "rssi": found["rssi"], "storage": found["storage"]})
 
     # --- watching ----------------------------------------------------------------------------
 
@@ -167,14 +197,33 @@ class Supervisor:
             log.info("modem restarted: initialising it again")
             self._initialise(channel)
             return
+        if self._retry_at is not None and now >= self._retry_at and self._restart_seen is None:
+            log.info("trying the blocked start-up step again")
+            self._initialise(channel)
+            return
+        poll_in = self.calls.due_in()
+        if poll_in == 0:
+            event = self.calls.poll(channel, min(self.modem.command_timeout, 2.0),
+                                    self.modem.clock)
+            if event is not None:
+                self.modem._emit(event)
+            return
         if now >= self._next_check and self._restart_seen is None:
             self._check(channel)
             return
-        wait = self._next_check - now
-        if self._restart_seen is not None:     # re-initialise first, check health after
-            wait = self._restart_seen + self.restart_settle - now
-        self._wake.wait(max(wait, 0.01))
+        self._wake.wait(max(self._wait(now, poll_in), 0.01))
         self._wake.clear()
+
+    def _wait(self, now: float, poll_in: Optional[float]) -> float:
+        """Seconds until the next thing to do (a wake-up comes sooner)."""
+        if self._restart_seen is not None:     # re-initialise first, check health after
+            return self._restart_seen + self.restart_settle - now
+        due = [self._next_check - now]
+        if self._retry_at is not None:
+            due.append(self._retry_at - now)
+        if poll_in is not None:
+            due.append(poll_in)
+        return min(due)
 
     def _check(self, channel: ATChannel) -> None:
         self._next_check = time.monotonic() + self.health_interval
@@ -190,10 +239,19 @@ class Supervisor:
                 self._drop(f"the modem stopped answering: {error}")
 
     def _on_event(self, event) -> None:
-        """From the reader thread: note restarts, pass everything on (the callback enqueues)."""
+        """From the reader thread: note restarts and ringing calls, pass unknown lines on once
+        per kind, pass everything else on (the callback enqueues)."""
+        if isinstance(event, UnknownLineSeen):
+            event = self.unknown.first(event)
+            self.modem._set_status(extra={"unknown_lines": self.unknown.seen()})
+            if event is None:
+                return
         if isinstance(event, ModemRestarted):
             self._restart_seen = time.monotonic()
+            self.calls.enabled = False
             self.modem._set_status(state="starting")
+            self._wake.set()
+        if self.calls.noticed(event):
             self._wake.set()
         self.modem._emit(event)
 
@@ -206,6 +264,9 @@ class Supervisor:
     def _drop(self, reason: str) -> None:
         self._no_modem(reason)               # first, so nobody sees "ready" without a channel
         self._close_channel()
+        self.calls.enabled = False
+        self.start_clock.reset()
+        self._retry_at = self._blocked_reported = None
         was_connected, self._connected = self._connected, False
         if was_connected and not self._stop.is_set():
             log.warning("modem lost: %s", reason)
@@ -215,14 +276,3 @@ class Supervisor:
         channel, self.modem._channel = self.modem._channel, None
         if channel is not None:
             channel.close()
-
-
-def _state(sim: str, registration: str) -> str:
-    """The contract's modem state from the SIM state and the registration."""
-    if sim in SIM_STATES:
-        return SIM_STATES[sim]
-    if sim != "ready":
-        return "starting"
-    if registration == "denied":
-        return "error"      # the network refuses this SIM: a person must call the carrier
-    return "ready" if registration in ("home", "roaming") else "searching"

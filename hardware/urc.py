@@ -5,7 +5,8 @@ event, `IGNORED` (a known code we do not care about, e.g. Huawei's `^RSSI`), or 
 unsolicited code: it belongs to the answer of the command in flight, or it is junk).
 Two-line codes (`+CMT: ,<len>` and `+CDS: <len>`, each followed by a PDU line) are announced by
 `two_line_start` and finished by `two_line_event`. Malformed lines are logged and skipped.
-See /work/shared/MODEMS.md for what each modem family sends.
+`kind_of` names the kind of a line nobody can place, so it is reported once per kind.
+docs/MODEMS.md has what each modem family sends.
 """
 from __future__ import annotations
 
@@ -50,6 +51,11 @@ WARNING_PREFIXES = ("UNDER-VOLTAGE", "OVER-VOLTAGE", "NORMAL POWER DOWN", "+CPIN
 
 _TWO_LINE = re.compile(r'^\+(CMT|CDS):\s*(?:"[^"]*"\s*,\s*|,\s*)?(\d+)\s*$')
 _HEX = re.compile(r"^[0-9A-Fa-f]+$")
+# A message memory is two capital letters (27.005: SM, ME, MT, SR, BM, TA); anything else in a
+# +CMTI/+CDSI is junk and must never reach an AT command.
+MEMORY_NAME = re.compile(r"^[A-Z]{2}$")
+_CODE_KIND = re.compile(r"^([+^*#$%!&@][A-Za-z][A-Za-z0-9_]{0,19})\s*(?::|=|$)")
+_WORD_KIND = re.compile(r"^([A-Za-z][A-Za-z _-]{0,23})")
 
 
 def split_fields(text: str) -> list[str]:
@@ -113,13 +119,24 @@ def _clcc(line: str, now: datetime):
 
 
 def _missed_call(line: str, now: datetime):
-    # SIM7600: "MISSED_CALL: 11:53AM 07700900123" (12-hour time, number as received)
+    # SIM7600: "MISSED_CALL: 11:53AM 07700900123" (12-hour time, number as received); a
+    # withheld caller's line carries the time alone.
     parts = _after(line, "MISSED_CALL:").split()
-    if len(parts) < 2:
+    if not parts:
         return None
-    number = parts[-1]
+    number = parts[-1] if len(parts) > 1 else None
     return CallEndSeen(at=now, code="MISSED_CALL", number=number,
-                       number_type=145 if number.startswith("+") else None)
+                       number_type=145 if number and number.startswith("+") else None)
+
+
+def _cring(line: str, now: datetime):
+    # "+CRING: VOICE"; a few modules add the caller: +CRING: VOICE,"<number>",<type>
+    fields = split_fields(_after(line, "+CRING:"))
+    number = unquote(fields[1]) if len(fields) > 1 and fields[1].startswith('"') else ""
+    if not any(ch.isdigit() for ch in number):
+        return RingSeen(at=now)
+    return RingSeen(at=now, number=number,
+                    number_type=_int(fields[2]) if len(fields) > 2 else None)
 
 
 def _ucallstat(line: str, now: datetime):
@@ -139,8 +156,10 @@ def _cssu(line: str, now: datetime):
 
 def _stored(prefix: str, kind):
     def build(line: str, now: datetime):
-        match = re.match(r'^\s*"([^"]*)"\s*,\s*(\d+)', _after(line, prefix))
-        return kind(at=now, memory=match.group(1), index=int(match.group(2))) if match else None
+        match = re.match(r'^\s*"([^"]*)"\s*,\s*(\d{1,5})(?!\d)', _after(line, prefix))
+        if not match or not MEMORY_NAME.match(match.group(1)):
+            return None
+        return kind(at=now, memory=match.group(1), index=int(match.group(2)))
     return build
 
 
@@ -158,7 +177,7 @@ def _smmemfull(line: str, now: datetime):
 
 # (prefix the line starts with, builder); first match wins, so longer prefixes come first.
 _TABLE: list[tuple[str, Callable]] = [
-    ("+CRING:", lambda line, now: RingSeen(at=now)),
+    ("+CRING:", _cring),
     ("+CLIP:", _clip),
     ("+CLCC:", _clcc),
     ("MISSED_CALL:", _missed_call),
@@ -211,6 +230,17 @@ def _build(build: Callable, line: str, now: datetime):
         log.warning("skipping malformed unsolicited line %r", line)
         return IGNORED
     return event
+
+
+def kind_of(line: str) -> str:
+    """What kind of line this is, for reporting unknown lines once per kind: its code
+    (`+XCEND:`), else its leading words (`CALL END`), else "other"."""
+    line = line.strip()
+    match = _CODE_KIND.match(line)
+    if match:
+        return match.group(1).upper() + ":"
+    match = _WORD_KIND.match(line)
+    return match.group(1).strip().upper() if match else "other"
 
 
 def two_line_start(line: str) -> Optional[str]:

@@ -94,7 +94,7 @@ def _modem_ready(base: str, token: str) -> bool:
 def _lift_caps(data: Path) -> None:
     """The daemon will be rung far more often than a shop is: the box-wide cap must not stop it."""
     from appliance.store import Store
-    from bench import lift_caps
+    from bench_calls import lift_caps
     store = Store(data)
     try:
         lift_caps(store)

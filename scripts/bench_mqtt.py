@@ -37,7 +37,7 @@ for path in (REPO, REPO / "scripts"):
     if str(path) not in sys.path:
         sys.path.insert(0, str(path))
 
-from bench import _in_stream_hit, caller  # noqa: E402
+from bench_calls import _in_stream_hit, caller  # noqa: E402
 from bench_memory import daemon_memory  # noqa: E402
 from bench_support import percentile, print_table, wait_until  # noqa: E402
 from tests.integrations.broker_support import Broker, Listener  # noqa: E402

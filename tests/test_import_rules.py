@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PURE = {"domain", "calls", "schedule", "templates", "segments", "keywords", "policy",
-        "reassembly", "relay", "health", "stats", "box_events", "countries"}
+PURE = {"domain", "modem_events", "calls", "schedule", "templates", "segments", "keywords",
+        "policy", "reassembly", "relay", "health", "stats", "box_events", "countries"}
 STDLIB = set(sys.stdlib_module_names) | {"__future__"}
 
 

@@ -1,4 +1,5 @@
-"""The setup page: the box's own number, the forwarding codes to dial, and a guided test call.
+"""The setup page: the box's own number, the forwarding codes to dial, a guided test call, and
+what the box learnt about its modem (web/setup_modem.py).
 
 The test: the owner presses "Start the test" (which only notes the time), calls the business line
 from another phone and lets it ring; static/setup.js polls /setup/test-status?since=<that time>
@@ -14,7 +15,7 @@ from datetime import datetime, timezone
 from flask import (Blueprint, abort, flash, jsonify, redirect, render_template, request,
                    url_for)
 
-from web import forwarding, setup_check
+from web import forwarding, setup_check, setup_modem
 from web.auth import login_required
 from web.pagekit import box, save_settings
 
@@ -60,7 +61,8 @@ def _page(errors=None, status=200, typed_number=None):
         carriers=forwarding.carrier_notes(number), seconds=seconds,
         choices=forwarding.NO_REPLY_SECONDS, since=since.isoformat() if since else "",
         called_from=request.values.get("from", ""), owner_phone=settings.get("owner_phone") or "",
-        demo=bool(box().demo), demo_caller=DEMO_CALLER, errors=errors or {}), status
+        demo=bool(box().demo), demo_caller=DEMO_CALLER, errors=errors or {},
+        modem=setup_modem.modem_view(box().modem_profile())), status
 
 
 @bp.get("/")

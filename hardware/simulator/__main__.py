@@ -23,6 +23,9 @@ HELP = """commands:
   report <mr> [failed]               delivery report for the text with reference <mr>
   fail [n] [code]                    the next n sends answer +CMS ERROR: <code>
   swallow                            the next send gets no answer
+  broken [memory]                    a broken stored entry (+CMGR: 0,,0 and no PDU)
+  wipe-centre                        the SIM's SMS centre is gone (sends fail with 330)
+  missed                             the module's own missed-call list (where it keeps one)
   inject <text>                      send <text> as an unsolicited line
   sent | storage                     what the box sent / what is stored
   reboot | unplug | replug | quit"""
@@ -52,6 +55,8 @@ def handle(sim: ModemSimulator, line: str, rings: int, interval: float) -> bool:
         sim.fail_next_sends(int(args[0]) if args else 1, int(args[1]) if len(args) > 1 else 500)
     elif verb == "swallow":
         sim.swallow_next_send()
+    elif verb in ("broken", "wipe-centre", "missed"):
+        _module_state(sim, verb, args)
     elif verb == "inject" and args:
         sim.inject(("\r\n" + line.split(None, 1)[1] + "\r\n").encode())
     elif verb == "sent":
@@ -66,6 +71,17 @@ def handle(sim: ModemSimulator, line: str, rings: int, interval: float) -> bool:
     else:
         print(HELP)
     return True
+
+
+def _module_state(sim: ModemSimulator, verb: str, args: list[str]) -> None:
+    """broken [memory] | wipe-centre | missed"""
+    if verb == "broken":
+        print(f"broken entry at index {sim.store_unreadable(args[0] if args else 'SM')}")
+    elif verb == "wipe-centre":
+        sim.wipe_service_centre()
+    else:
+        for entry in sim.phonebook.entries("MC"):
+            print(f"{entry.number} ({entry.number_type}) {entry.stamp()}")
 
 
 def main(argv=None) -> int:

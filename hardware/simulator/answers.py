@@ -95,16 +95,18 @@ def _extended(piece: str) -> Command:
     return Command(name, op, rest.strip() if op == "set" else "")
 
 
-def frame(text: str, tail: str = CRLF) -> bytes:
-    """One code as a modem frames it: CR LF <text> CR LF."""
-    return (CRLF + text + tail).encode("latin-1", errors="replace")
+def frame(text: str, tail: str = CRLF, indent: str = "") -> bytes:
+    """One code as a modem frames it: CR LF <text> CR LF (some firmware: CR CR LF, and
+    spaces in front)."""
+    return (CRLF + indent + text + tail).encode("latin-1", errors="replace")
 
 
-def frame_lines(lines: list[str]) -> bytes:
+def frame_lines(lines: list[str], end: str = CRLF, indent: str = "") -> bytes:
     """Information lines of one answer: one leading CR LF, each line ends CR LF."""
     if not lines:
         return b""
-    return (CRLF + CRLF.join(lines) + CRLF).encode("latin-1", errors="replace")
+    return (CRLF + "".join(indent + line + end for line in lines)).encode("latin-1",
+                                                                           errors="replace")
 
 
 @dataclass

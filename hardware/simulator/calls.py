@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Callable, Optional
@@ -26,11 +27,19 @@ class Call:
     forwarded: bool = False
     rung: int = 0                      # rings sent so far
     outcome: Optional[str] = None      # gave_up | declined | rejected | cancelled
-    over: threading.Event = field(default_factory=threading.Event)
+    ended_at: Optional[float] = None   # time.monotonic() when it ended (benchmarks measure
+    over: threading.Event = field(default_factory=threading.Event)   # from here)
 
     @property
     def ringing(self) -> bool:
         return self.rung > 0 and not self.over.is_set()
+
+    def end(self, outcome: str) -> None:
+        """The call is over (call with the simulator's lock held); the first outcome stays."""
+        if not self.over.is_set():
+            self.outcome = self.outcome or outcome
+            self.ended_at = time.monotonic()
+            self.over.set()
 
 
 class CallRunner:
@@ -64,9 +73,7 @@ class CallRunner:
     def cancel_all(self) -> None:
         """Drop every call silently (unplug, reboot, stop). Call with the lock held."""
         for call in [*self._queue, *([self.active] if self.active else [])]:
-            if not call.over.is_set():
-                call.outcome = call.outcome or "cancelled"
-                call.over.set()
+            call.end("cancelled")
         self._queue.clear()
         self._cond.notify_all()
 
@@ -90,7 +97,7 @@ class CallRunner:
             except Exception:  # thread boundary: log and go on with the next caller
                 log.exception("simulated call from %s failed", call.number)
             with self._cond:
-                call.over.set()
+                call.end(call.outcome or "cancelled")
                 self.active = None
                 self._cond.notify_all()
 
@@ -104,6 +111,5 @@ class CallRunner:
                 return
         with self._cond:
             if not call.over.is_set():
-                call.outcome = "gave_up"
-                call.over.set()
+                call.end("gave_up")
                 self._gave_up(call)

@@ -13,8 +13,9 @@ from .state import AtSettings
 
 log = logging.getLogger(__name__)
 
-CME_TEXT = {3: "operation not allowed", 10: "SIM not inserted", 16: "incorrect password",
-            50: "Incorrect parameters", 100: "unknown"}
+CME_TEXT = {3: "operation not allowed", 10: "SIM not inserted", 14: "SIM busy",
+            16: "incorrect password", 22: "not found", 50: "Incorrect parameters",
+            100: "unknown", 515: "Please wait, init or command processing in progress"}
 
 
 def cme(sim, code: int) -> Answer:
@@ -36,6 +37,11 @@ def _flag(cmd: Command, allowed=(0, 1)) -> int:
 
 def _unsupported(sim) -> Answer:
     return Answer.error(sim.dialect.not_supported)
+
+
+def still_busy(sim, cmd) -> Answer:
+    """Just powered on: the SIM is busy, everything else says "wait"."""
+    return cme(sim, 14 if cmd.name == "+CPIN" else 515)
 
 
 def at(sim, cmd):
@@ -154,6 +160,8 @@ def caller_id(sim, cmd):
 
 def list_calls(sim, cmd):
     """AT+CLCC lists the ringing call; AT+CLCC=1 (SIM800) turns on call-state reports."""
+    if cmd.op == "exec" and not sim.dialect.call_list:
+        return _unsupported(sim)
     if cmd.op == "exec":
         call = sim.calls.active
         if call is not None and call.ringing:

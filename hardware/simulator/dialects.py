@@ -1,6 +1,13 @@
-"""What each modem family says, byte for byte (see /work/shared/MODEMS.md): identity strings,
-boot codes, how a ring, a caller ID and the end of an unanswered call look, the storage-full
-code, and the small habits (index base, CVHU default, COMMAND NOT SUPPORT) that differ.
+"""What each modem family says, byte for byte (docs/MODEMS.md): identity strings, boot codes,
+how a ring, a caller ID and the end of an unanswered call look, the storage-full code, and the
+small habits (index base, CVHU default, COMMAND NOT SUPPORT) that differ.
+
+The first five are the families the box was built on. The others are behaviour profiles of
+modules outside them, each one habit that 27.007 allows and that broke a box in the field (a
+plain modem that says nothing when a caller gives up, caller ID never or only once, an end code
+nobody documents, an answer without its final code, no new-message codes, odd framing, busy
+after power-on, no call list). Their identities are generic on purpose: they describe a
+behaviour, not a vendor.
 """
 from __future__ import annotations
 
@@ -32,6 +39,24 @@ class Dialect:
     doubled_cr_rings: bool = False     # SIM7600: odd rings end \r\r\n
     smsfull_needs_config: bool = False  # Quectel: only after AT+QINDCFG="smsfull",1
     vendor: str = ""                   # "simcom" | "quectel" | "huawei" | ""
+    # habits of modules beyond the first families (the defaults are what those families do)
+    end_code: Optional[str] = None     # what a profile says when the caller gives up
+    clip_rings: str = "every"          # +CLIP on "every" ring, the "first" only, or "never"
+    clip_before_ring: bool = False     # +CLIP comes before its RING
+    call_list: bool = True             # AT+CLCC lists the current calls (False: ERROR)
+    missed_call_list: bool = False     # keeps the "MC" phonebook (AT+CPBS="MC", AT+CPBR)
+    drops_final: tuple[str, ...] = ()  # these commands answer without a final result code
+    refuses_cnmi: bool = False         # every AT+CNMI mode answers ERROR
+    busy_seconds: float = 0.0          # after power-on: +CME ERROR: 515 / SIM busy this long
+    line_end: str = "\r\n"             # some firmware ends lines \r\r\n
+    indent: str = ""                   # ... and puts spaces in front of them
+
+
+def _profile(name: str, model: str, serial: str, **habits) -> Dialect:
+    """A generic 27.007 module with one habit (its identity names the habit, not a vendor)."""
+    return Dialect(name=name, manufacturer="Generic", model=model, revision=f"{model} 1.0",
+                   imei=f"4901542000000{serial}", ati=(model,), boot=habits.pop("boot", ()),
+                   full_code=None, **habits)
 
 
 DIALECTS: dict[str, Dialect] = {d.name: d for d in (
@@ -67,6 +92,20 @@ DIALECTS: dict[str, Dialect] = {d.name: d for d in (
     Dialect(
         name="silent", manufacturer="Generic", model="GSM MODEM", revision="1.0",
         imei="490154200000055", ati=("GSM MODEM",), boot=(), full_code=None),
+    # --- behaviour profiles of modules beyond the families above --------------------------
+    _profile("plain", "PLAIN-27007", "56", missed_call_list=True),
+    _profile("noclip", "NO-CLIP", "57", clip_rings="never", end_code="NO CARRIER",
+             missed_call_list=True),
+    _profile("firstclip", "FIRST-CLIP", "58", clip_rings="first", clip_before_ring=True),
+    _profile("vendorend", "VENDOR-END", "59", end_code="+ZCEND: 1,16"),
+    _profile("nofinal", "NO-FINAL", "60", end_code="NO CARRIER",
+             drops_final=("+CGMR", "+CSQ")),
+    _profile("nocnmi", "NO-CNMI", "61", end_code="NO CARRIER", refuses_cnmi=True),
+    _profile("crlf", "CRLF-SPACES", "62", end_code="NO CARRIER", line_end="\r\r\n",
+             indent=" "),
+    _profile("busyboot", "BUSY-BOOT", "63", end_code="NO CARRIER", busy_seconds=10.0,
+             boot=("RDY",)),
+    _profile("nolist", "NO-CLCC", "64", call_list=False),
 )}
 
 
@@ -117,7 +156,7 @@ def caller_gave_up_lines(dialect: Dialect, clcc: bool, number: str, number_type:
         return ["NO CARRIER"]
     if dialect.name == "huawei":
         return ["^CEND:1,0,104,16"]
-    return []
+    return [dialect.end_code] if dialect.end_code else []
 
 
 def declined_lines(dialect: Dialect, clcc: bool, number: str, number_type: int,

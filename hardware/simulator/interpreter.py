@@ -1,7 +1,8 @@
 """The simulated modem's ear: bytes from the host become command lines (echoed while echo is
 on), commands are dispatched to handlers, answers are framed and written. Also the `> ` prompt
-state of AT+CMGS (Ctrl-Z submits, ESC cancels) and the test hook that drops bytes between a
-command's information lines and its final code.
+state of AT+CMGS (Ctrl-Z submits, ESC cancels), the test hook that drops bytes between a
+command's information lines and its final code, a modem still busy after power-on (+CME ERROR:
+515, SIM busy) and one that leaves out the final code of some information answers.
 
 Runs on the pty reader thread with the simulator's lock held.
 """
@@ -10,15 +11,16 @@ from __future__ import annotations
 import logging
 from typing import Optional
 
-from . import commands, sms_commands
-from .answers import Answer, Command, PendingSend, frame, frame_lines, split_line
+from . import commands, phonebook, sms_commands
+from .answers import Answer, Command, PendingSend, split_line
 
 log = logging.getLogger(__name__)
 
 CTRL_Z, ESC = 0x1A, 0x1B
 MAX_LINE = 556                # SIM800's command line limit
 MAX_SEND = 2 * 176 + 16       # a 176-octet PDU in hex, plus slack for stray CR/LF
-HANDLERS = {**commands.HANDLERS, **sms_commands.HANDLERS}
+HANDLERS = {**commands.HANDLERS, **sms_commands.HANDLERS, **phonebook.HANDLERS}
+ANSWERED_WHILE_BUSY = ("", "E", "V", "Q", "I", "+CMEE")
 
 
 class Interpreter:
@@ -29,6 +31,7 @@ class Interpreter:
         self.sending: Optional[PendingSend] = None
         self._line = bytearray()
         self._injections: list[tuple[str, bytes]] = []
+        self.refusals: dict[str, Optional[str]] = {}     # command name -> final (None: silence)
 
     def reset(self) -> None:
         """Forget a half-typed line and an open prompt (restart, unplug)."""
@@ -109,7 +112,7 @@ class Interpreter:
         info, after, final = b"", [], "OK"
         for position, command in enumerate(parsed):
             answer = self._dispatch(command)
-            info += frame_lines(answer.lines)     # each command frames its own lines
+            info += self.sim.frame_lines(answer.lines)   # each command frames its own lines
             after += answer.after
             if answer.prompt is not None and position == len(parsed) - 1:
                 answer.prompt.inject = inject
@@ -119,9 +122,15 @@ class Interpreter:
             if answer.prompt is not None or answer.final != "OK":
                 final = answer.final if answer.prompt is None else "ERROR"
                 break
+        if info and len(parsed) == 1 and parsed[0].name in self.sim.dialect.drops_final:
+            final = None                          # old firmware: the answer, and no OK
         self._write_answer(info, final, after, inject)
 
     def _dispatch(self, command: Command) -> Answer:
+        if command.name in self.refusals:
+            return Answer(final=self.refusals[command.name])
+        if self.sim.busy() and command.name not in ANSWERED_WHILE_BUSY:
+            return commands.still_busy(self.sim, command)
         handler = HANDLERS.get(command.name)
         if handler is None:
             extended = command.name[:1] in "+^*$#%" and command.name != ""
@@ -139,7 +148,7 @@ class Interpreter:
         if inject:
             self.sim._write(inject)
         if final is not None:
-            self.sim._write(frame(final))
+            self.sim._write(self.sim.frame(final))
         for item in after:
             if callable(item):
                 item()
@@ -147,4 +156,5 @@ class Interpreter:
                 self.sim._emit(item)
 
     def _answer(self, answer: Answer, inject: Optional[bytes]) -> None:
-        self._write_answer(frame_lines(answer.lines), answer.final, answer.after, inject)
+        self._write_answer(self.sim.frame_lines(answer.lines), answer.final, answer.after,
+                           inject)

@@ -19,29 +19,35 @@ from functools import partial
 from pathlib import Path
 from typing import Callable, Optional
 
-from . import delivery, dialects, ringing
-from .answers import frame
+from . import dialects, ringing
+from .answers import frame, frame_lines
 from .calls import Call, CallRunner
 from .interpreter import Interpreter
+from .phonebook import CallBook
 from .pty_link import PtyLink
 from .sms_store import SmsStore
 from .state import AtSettings, Network, SentText
+from .texts_side import TextsSide
 
 log = logging.getLogger(__name__)
 
 TRANSCRIPT_LIMIT = 20000
 
 
-class ModemSimulator:
+class ModemSimulator(TextsSide):
     """A simulated modem. See hardware/simulator/__init__.py for the whole public API."""
 
     def __init__(self, dialect: str = "sim800", link_path: Optional[Path] = None,
                  own_number: str = "+15550000000", *, sm_capacity: int = 10,
                  me_capacity: int = 10, smsc: str = "+15550009999",
-                 clock: Optional[Callable[[], datetime]] = None):
+                 clock: Optional[Callable[[], datetime]] = None,
+                 busy_seconds: Optional[float] = None):
         self.dialect = dialects.get(dialect)
+        # how long this module stays busy after power-on (tests shorten the profile's 10 s)
+        self.busy_seconds = self.dialect.busy_seconds if busy_seconds is None else busy_seconds
         self.own_number = own_number
-        self.smsc = smsc
+        self.smsc = smsc                   # the network's centre (in the PDUs delivered)
+        self.service_centre = smsc         # the SIM's setting (AT+CSCA), needed to send
         self.clock = clock or (lambda: datetime.now(timezone.utc))
         self._link_path = Path(link_path) if link_path else None
         self._temp_dir: Optional[str] = None
@@ -50,6 +56,8 @@ class ModemSimulator:
         self.settings = AtSettings.power_up(self.dialect)
         self.network = Network()
         self.store = SmsStore({"SM": sm_capacity, "ME": me_capacity}, self.dialect.first_index)
+        self.phonebook = CallBook(self.dialect.missed_call_list)
+        self._powered_at = time.monotonic()
         self.calls = CallRunner(self._changed, partial(ringing.ring_once, self),
                                 partial(ringing.caller_gave_up, self))
         self._interpreter = Interpreter(self)
@@ -82,6 +90,8 @@ class ModemSimulator:
             self._link_path = Path(self._temp_dir) / "modem"
         if self._link is None:
             self._link = PtyLink(self._link_path, self._on_bytes)
+        with self._lock:
+            self._powered_at = time.monotonic()
         self._link.plug()
         return self
 
@@ -111,6 +121,7 @@ class ModemSimulator:
             self.settings = AtSettings.power_up(self.dialect)
             self._interpreter.reset()
             self._awaiting_ack = 0
+            self._powered_at = time.monotonic()
         link.plug()
 
     def _started_link(self) -> PtyLink:
@@ -125,6 +136,7 @@ class ModemSimulator:
             self._interpreter.reset()
             self.settings = AtSettings.power_up(self.dialect)
             self._awaiting_ack = 0
+            self._powered_at = time.monotonic()
             for code in self.dialect.boot:
                 self._emit(code.format(rssi=self.network.rssi))
         log.info("%s simulator rebooted", self.dialect.name)
@@ -163,97 +175,6 @@ class ModemSimulator:
         with self._lock:
             return self._rejected_calls
 
-    # --- texts --------------------------------------------------------------------------------
-
-    def receive_text(self, sender: str, text: str, memory: str = "SM", order=None,
-                     drop_part: Optional[int] = None, sender_type: Optional[int] = None,
-                     notify: bool = True, concat_bits: int = 8,
-                     sent_at: Optional[datetime] = None) -> list[str]:
-        """A customer texts the box -> the delivered PDUs (hex with SMSC prefix)."""
-        with self._lock:
-            return delivery.receive_text(self, sender, text, memory, order, drop_part,
-                                         sender_type, notify, concat_bits, sent_at)
-
-    def deliver_report(self, reference: int, delivered: bool = True, status: Optional[int] = None,
-                       memory: Optional[str] = None, recipient: Optional[str] = None) -> str:
-        """The network reports on the text sent with `reference` -> the report PDU."""
-        with self._lock:
-            return delivery.deliver_report(self, reference, delivered, status, memory, recipient)
-
-    @property
-    def sent(self) -> list[SentText]:
-        with self._lock:
-            return list(self._sent)
-
-    def wait_sent(self, count: int, timeout: float = 5.0) -> list[SentText]:
-        """Wait until `count` texts (parts) were submitted -> all sent so far."""
-        with self._changed:
-            if not self._changed.wait_for(lambda: len(self._sent) >= count, timeout):
-                raise TimeoutError(f"{len(self._sent)} of {count} texts sent after {timeout}s")
-            return list(self._sent)
-
-    def sent_texts(self) -> list[tuple[str, str]]:
-        """(number, whole text) per message, long texts joined from their parts in part order."""
-        messages: dict[tuple, dict[int, str]] = {}
-        for item in self.sent:
-            if item.concat is None:
-                messages[(item.number, "single", item.reference)] = {1: item.text}
-            else:
-                key = (item.number, item.concat.reference, item.concat.total)
-                messages.setdefault(key, {})[item.concat.part] = item.text
-        return [(key[0], "".join(parts[i] for i in sorted(parts)).encode(
-            "utf-16-be", "surrogatepass").decode("utf-16-be", "replace"))
-            for key, parts in messages.items()]
-
-    def fail_next_sends(self, n: int = 1, code: int = 500) -> None:
-        """The next `n` submissions answer `+CMS ERROR: <code>` (nothing is sent)."""
-        with self._lock:
-            self._fail_sends, self._fail_code = n, code
-
-    def swallow_next_send(self, n: int = 1) -> None:
-        """The next `n` submissions go out but get no answer at all."""
-        with self._lock:
-            self._swallow = n
-
-    @property
-    def rejected_pdus(self) -> list[tuple[str, str]]:
-        """(pdu, reason) for every submission answered +CMS ERROR: 304."""
-        with self._lock:
-            return list(self._rejected_pdus)
-
-    @property
-    def storage(self) -> dict[str, dict[int, str]]:
-        with self._lock:
-            return self.store.snapshot()
-
-    @property
-    def waiting(self) -> list[tuple[str, str]]:
-        """(memory, pdu) the network holds back until the full memory has room."""
-        with self._lock:
-            return [(w.memory, w.record.pdu) for w in self.store.waiting]
-
-    @property
-    def unacknowledged(self) -> int:
-        """Direct texts (+CMT) still waiting for AT+CNMA (only counted after AT+CSMS=1)."""
-        with self._lock:
-            return self._awaiting_ack
-
-    def _next_reference(self) -> int:
-        self._reference = (self._reference + 1) % 256
-        return self._reference
-
-    def _next_concat_reference(self, bits: int) -> int:
-        self._concat_reference = (self._concat_reference + 1) % (256 if bits == 8 else 65536)
-        return self._concat_reference
-
-    def _record_sent(self, item: SentText) -> None:
-        self._sent.append(item)
-        log.info("box sent %r to %s (mr %d)", item.text, item.number, item.reference)
-        self._changed.notify_all()
-
-    def _network_retry(self) -> list[str]:
-        return delivery.retry_waiting(self)
-
     # --- raw line -----------------------------------------------------------------------------
 
     def inject(self, raw: bytes) -> None:
@@ -266,6 +187,16 @@ class ModemSimulator:
         starting with `command_prefix` (for AT+CMGS: between `+CMGS: <mr>` and OK)."""
         with self._lock:
             self._interpreter.inject_during_next(command_prefix, bytes(raw))
+
+    def refuse(self, command: str, final: Optional[str] = "ERROR") -> None:
+        """From now on answer `command` (e.g. "+CMGF", "+CSSN") with `final` and nothing else;
+        final=None: say nothing at all, as some firmware does."""
+        with self._lock:
+            self._interpreter.refusals[command.upper()] = final
+
+    def stop_refusing(self) -> None:
+        with self._lock:
+            self._interpreter.refusals.clear()
 
     def set_network(self, **changes) -> None:
         """Change SIM/network conditions: pin ("READY"|"SIM PIN"|"absent"), pin_code,
@@ -296,8 +227,19 @@ class ModemSimulator:
             log.debug("host -> modem %r", data)
             self._interpreter.feed(data)
 
-    def _emit(self, text: str, tail: str = "\r\n") -> None:
-        self._write(frame(text, tail))
+    def busy(self) -> bool:
+        """Still starting after power-on (profiles with busy_seconds): commands say "wait"."""
+        return time.monotonic() - self._powered_at < self.busy_seconds
+
+    def frame(self, text: str, tail: Optional[str] = None) -> bytes:
+        """One line as this module frames it."""
+        return frame(text, tail or self.dialect.line_end, self.dialect.indent)
+
+    def frame_lines(self, lines: list[str]) -> bytes:
+        return frame_lines(lines, self.dialect.line_end, self.dialect.indent)
+
+    def _emit(self, text: str, tail: Optional[str] = None) -> None:
+        self._write(self.frame(text, tail))
 
     def _write(self, data: bytes) -> None:
         at = time.monotonic()

@@ -1,7 +1,9 @@
 """What the simulated modem says about an incoming call, ring by ring: +CSSU and +CLCC at the
-start, RING / +CRING and +CLIP on each ring, the family's end code when the caller gives up, and
-what ATH / AT+CHUP do (SIM7600 ignores ATH until AT+CVHU=0; SIM800 refuses calls while an
-AT+CMGS prompt is open). Called with the simulator's lock held.
+start, RING / +CRING and +CLIP on each ring (or +CLIP only with the first ring, before its RING,
+or never, as some modules do), the family's end code when the caller gives up (and an entry in
+the module's missed-call list where it keeps one), and what ATH / AT+CHUP do (SIM7600 ignores
+ATH until AT+CVHU=0; SIM800 refuses calls while an AT+CMGS prompt is open). Called with the
+simulator's lock held.
 """
 from __future__ import annotations
 
@@ -32,15 +34,28 @@ def ring_once(sim, call: Call, n: int) -> bool:
     if n == 1 and _clcc_on(sim):
         sim._emit(dialects.clcc_line(sim.dialect, call.number, call.number_type,
                                      call.validity, 4))
+    clip = _caller_id(sim, call, n)
+    if clip and sim.dialect.clip_before_ring:
+        sim._emit(clip)
     doubled = sim.dialect.doubled_cr_rings and n % 2 == 1
-    sim._emit(dialects.ring_line(sim.settings.crc), "\r\r\n" if doubled else "\r\n")
-    if sim.settings.clip:
-        sim._emit(dialects.clip_line(sim.dialect, call.number, call.number_type, call.validity))
+    sim._emit(dialects.ring_line(sim.settings.crc), "\r\r\n" if doubled else None)
+    if clip and not sim.dialect.clip_before_ring:
+        sim._emit(clip)
     return True
+
+
+def _caller_id(sim, call: Call, n: int):
+    """The +CLIP line for ring `n`, or None (not asked for, or this family does not send it)."""
+    dialect = sim.dialect
+    if not sim.settings.clip or dialect.clip_rings == "never" or \
+            (dialect.clip_rings == "first" and n > 1):
+        return None
+    return dialects.clip_line(dialect, call.number, call.number_type, call.validity)
 
 
 def caller_gave_up(sim, call: Call) -> None:
     """The caller hung up before anyone answered: the family's end code(s), if any."""
+    sim.phonebook.missed(call.number, call.number_type, call.validity, sim.clock())
     for line in dialects.caller_gave_up_lines(sim.dialect, _clcc_on(sim), call.number,
                                               call.number_type, call.validity,
                                               sim.clock().astimezone()):
@@ -55,8 +70,7 @@ def decline(sim, via_ath: bool) -> list[str]:
     if via_ath and sim.settings.cvhu == 1:
         log.info("ATH ignored: AT+CVHU=0 was not sent")
         return []
-    call.outcome = "declined"
-    call.over.set()
+    call.end("declined")
     sim._hangups += 1
     sim._changed.notify_all()
     log.info("box hung up on %s", call.number or "a withheld caller")

@@ -64,8 +64,15 @@ def service(sim, cmd):
 
 
 def service_centre(sim, cmd):
+    """AT+CSCA? reads the SIM's SMS centre ("" once wiped); AT+CSCA="<n>"[,<type>] sets it."""
     if cmd.op == "read":
-        return Answer([f'+CSCA: "{sim.smsc}",145'])
+        kind = 145 if sim.service_centre.startswith("+") else 129
+        return Answer([f'+CSCA: "{sim.service_centre}",{kind}'])
+    if cmd.op == "set":
+        number = cmd.args[0]
+        if not number.lstrip("+").isdigit():
+            raise ValueError("CSCA")
+        sim.service_centre = number
     return Answer()
 
 
@@ -74,6 +81,8 @@ def indications(sim, cmd):
         return Answer(["+CNMI: " + ",".join(map(str, sim.settings.cnmi))])
     if cmd.op == "test":
         return Answer(["+CNMI: (0-3),(0-3),(0-3),(0-2),(0,1)"])
+    if sim.dialect.refuses_cnmi:
+        return Answer.error()
     values = [cmd.int_arg(i, 0) for i in range(5)]
     limits = (3, 3, 3, 2, 1)
     if len(cmd.args) > 5 or any(not 0 <= v <= top for v, top in zip(values, limits)):
@@ -141,6 +150,8 @@ def submit(sim, pending) -> Answer:
                       number_type=pending.number_type, encoding="text mode")
     if not sim.network.registered():
         return cms(331)
+    if not sim.service_centre:
+        return cms(330)                 # SMSC address unknown: the text cannot go
     if sim._fail_sends:
         sim._fail_sends -= 1
         log.info("failing send to %s as asked (+CMS ERROR: %d)", fields["number"],
@@ -169,7 +180,7 @@ def _show(sim, index, record: Stored, listing: bool) -> list[str]:
     stat = record.status
     if sim.settings.cmgf == 0:
         head = f"+CMGL: {index},{stat},," if listing else f"+CMGR: {stat},,"
-        return [f"{head}{record.tpdu_length}", record.pdu]
+        return [f"{head}{record.tpdu_length}"] + ([record.pdu] if record.pdu else [])
     where = f"{index}," if listing else ""
     if record.kind == "status":
         return [f'+{"CMGL" if listing else "CMGR"}: {where}"{STAT_TEXT[stat]}",6,'

@@ -52,6 +52,7 @@ class AtSettings:
     cscs: str = "IRA"
     creg: int = 0
     qind_smsfull: bool = False
+    phonebook: str = "SM"               # AT+CPBS: the list AT+CPBR / AT+CPBW work on
     memories: list = field(default_factory=lambda: ["SM", "SM", "SM"])  # read, write, receive
 
     @classmethod

@@ -1,4 +1,4 @@
-"""Missed-call detection: the event sequences each modem family produces (MODEMS.md), fed to
+"""Missed-call detection: the event sequences each modem family produces (docs/MODEMS.md), fed to
 the detector, and the exact missed calls that must come out."""
 from datetime import datetime, timedelta, timezone
 

@@ -5,13 +5,16 @@ as on the box. Waiting is always on a condition (tests/helpers.wait_for), never 
 """
 from __future__ import annotations
 
+import dataclasses
 import threading
+
+import pytest
 
 from hardware.modem import Modem
 from hardware.simulator import ModemSimulator
 from tests.helpers import wait_for
 
-DIALECTS = ("sim800", "sim7600", "ec25", "huawei", "silent")
+DIALECTS = ("sim800", "sim7600", "ec25", "huawei", "silent")   # the first families
 
 
 class EventLog:
@@ -67,3 +70,24 @@ def commands_sent(sim: ModemSimulator, since: int = 0) -> list[str]:
     data = b"".join(chunk for direction, chunk in sim.transcript[since:] if direction == "in")
     lines = (line.strip().lstrip("\x1b") for line in data.decode("latin-1").split("\r"))
     return [line for line in lines if line]
+
+
+@dataclasses.dataclass
+class Rig:
+    sim: ModemSimulator
+    modem: Modem
+    events: EventLog
+
+
+@pytest.fixture
+def rig(request, tmp_path):
+    """A simulator (dialect: the test's param, default sim800) and a ready Modem on it."""
+    sim = start_simulator(tmp_path, getattr(request, "param", "sim800"))
+    events = EventLog()
+    modem = start_modem(sim.port, events)
+    try:
+        wait_state(modem, "ready")
+        yield Rig(sim, modem, events)
+    finally:
+        modem.stop()
+        sim.stop()

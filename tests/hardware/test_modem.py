@@ -1,5 +1,4 @@
 """The Modem adapter driven against the simulator of each family, through pyserial on a pty."""
-import dataclasses
 import os
 import select
 import threading
@@ -11,6 +10,7 @@ from appliance.domain import (CallEndSeen, CallerIdSeen, CallForwardedSeen, Deli
                               ModemUnavailable, RingSeen, SendFailed, SendUnconfirmed,
                               SmsPduReceived, SmsStored, StatusReportStored)
 from hardware import pdu
+from tests.hardware.modem_support import rig  # noqa: F401  (fixture)
 from tests.hardware.modem_support import (DIALECTS, EventLog, commands_sent, start_modem,
                                           start_simulator, wait_state)
 from tests.helpers import wait_for
@@ -18,27 +18,6 @@ from tests.helpers import wait_for
 CUSTOMER = "+15551234567"
 END_CODES = {"sim800": ["+CLCC", "NO CARRIER"], "sim7600": ["MISSED_CALL"],
              "ec25": ["NO CARRIER"], "huawei": ["^CEND"], "silent": []}
-
-
-@dataclasses.dataclass
-class Rig:
-    sim: object
-    modem: object
-    events: EventLog
-
-
-@pytest.fixture
-def rig(request, tmp_path):
-    dialect = getattr(request, "param", "sim800")
-    sim = start_simulator(tmp_path, dialect)
-    events = EventLog()
-    modem = start_modem(sim.port, events)
-    try:
-        wait_state(modem, "ready")
-        yield Rig(sim, modem, events)
-    finally:
-        modem.stop()
-        sim.stop()
 
 
 def all_dialects(test):
@@ -73,11 +52,12 @@ def test_initialisation_order(rig):
     first = next(chunk for way, chunk in rig.sim.transcript if way == "in")
     assert first.startswith(b"\x1b")          # out of a `> ` prompt a crash may have left
     sent = commands_sent(rig.sim)
-    assert sent[:8] == ["AT", "ATE0", "AT+CMEE=1", "AT+CGMI", "AT+CGMM", "AT+CGMR", "AT+CGSN",
-                        "AT+CPIN?"]
-    for command in ("AT+CLIP=1", "AT+CLCC=1", "AT+CVHU=0", "AT+CSSN=0,1", "AT+CMGF=0",
-                    "AT+CNMI=2,1,0,2,0", 'AT+CPMS="SM","SM","SM"', "AT+CNUM", "AT+CREG?",
-                    "AT+CSQ", "AT+COPS?"):
+    # The SIM before identity: a modem busy after power-on is waited for first.
+    assert sent[:8] == ["AT", "ATE0", "AT+CMEE=1", "AT+CPIN?", "AT+CGMI", "AT+CGMM", "AT+CGMR",
+                        "AT+CGSN"]
+    for command in ("AT+CLIP=1", "AT+CLCC=1", "AT+CVHU=0", "AT+CSSN=0,1", "AT+CLCC",
+                    "AT+CMGF=0", "AT+CNMI=2,1,0,2,0", 'AT+CPMS="SM","SM","SM"', "AT+CSCA?",
+                    "AT+CMGS=?", "AT+CNUM", "AT+CREG?", "AT+CSQ", "AT+COPS?"):
         assert command in sent
     assert sent.index("AT+CMGF=0") < sent.index("AT+CNMI=2,1,0,2,0")
 

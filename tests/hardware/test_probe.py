@@ -1,5 +1,7 @@
-"""The probe against each simulated family, a missing port and a mute one."""
+"""The probe against each simulated family, a missing port and a mute one; what it reports
+about quirks, blocking steps and unknown lines; and the call test with a simulated caller."""
 import os
+import threading
 
 import pytest
 
@@ -74,3 +76,74 @@ def test_mute_port_is_reported_not_raised():
         os.close(master)
         os.close(slave)
     assert not report["ok"] and "stopped answering" in report["error"]
+
+
+def test_probe_reports_quirks_unknown_lines_and_how_calls_are_noticed(tmp_path):
+    sim = start_simulator(tmp_path, "nofinal")
+    try:
+        sim.inject_during_next("AT+CGMM", b"\r\n+ZZTEMP: 41\r\n")
+        report = probe(sim.port, timeout=1.0)
+    finally:
+        sim.stop()
+    assert report["ok"] and report["blocking"] is None and report["call_list"] is True
+    assert "AT+CGMR: answer without a final result code (accepted)" in report["quirks"]
+    assert report["call_end_noticed"] == "within about 1 s (AT+CLCC every second)"
+    assert [e["line"] for e in report["unknown_lines"]] == ["+ZZTEMP: 41"]
+    text = format_report(report)
+    assert "Quirk:" in text and "+ZZTEMP: 41" in text and "Abandoned calls:" in text
+
+
+def test_probe_names_the_step_that_blocks_start_up(tmp_path):
+    sim = start_simulator(tmp_path, "ec25")
+    sim.refuse("+CMGF")
+    try:
+        report = probe(sim.port, timeout=1.0)
+    finally:
+        sim.stop()
+    assert report["blocking"] == "PDU mode (AT+CMGF=0): ERROR"
+    assert "NOT READY:        start-up blocked at PDU mode (AT+CMGF=0): ERROR" in \
+        format_report(report)
+
+
+CALL_TESTS = {   # dialect: (how the end is noticed, where the number comes from)
+    "sim800": ("at once (the modem says +CLCC)", "+CLIP"),
+    "vendorend": ("within about 1 s", "+CLIP"),
+    "noclip": ("at once (the modem says NO CARRIER)", "AT+CLCC"),
+    "nolist": ("only by the ring gap", "+CLIP"),
+}
+
+
+@pytest.mark.parametrize("dialect", CALL_TESTS)
+def test_call_test_reports_what_the_modem_said_and_a_verdict(tmp_path, dialect):
+    sim = start_simulator(tmp_path, dialect)
+    waiting, found = threading.Event(), {}
+    runner = threading.Thread(target=lambda: found.update(
+        probe(sim.port, timeout=1.0, call_wait=10, waiting=waiting, call_quiet=1.5,
+              call_late=0.5)))
+    runner.start()
+    try:
+        assert waiting.wait(10)
+        sim.ring("+15551234567", rings=2, interval=0.3)
+        runner.join(40)
+    finally:
+        sim.stop()
+    test = found["call_test"]
+    speed, source = CALL_TESTS[dialect]
+    assert test["rang"] and test["rings"] == 2 and test["number"] == "+15551234567"
+    assert test["number_from"] == source and speed in test["verdict"]
+    assert test["verdict"].startswith("Supported")
+    assert any(line == "RING" for _, line in test["signals"])
+    assert test["unknown"] == (["+ZCEND: 1,16"] if dialect == "vendorend" else [])
+    if dialect != "nolist":
+        assert any("+CLCC: 1,1,4" in answer for _, answer in test["call_list"])
+    assert "Call test:" in format_report(found)
+
+
+def test_call_test_without_a_call_says_what_to_check(tmp_path):
+    sim = start_simulator(tmp_path, "ec25")
+    try:
+        report = probe(sim.port, timeout=1.0, call_wait=0.3)
+    finally:
+        sim.stop()
+    assert report["call_test"]["rang"] is False
+    assert "No call arrived within 0.3 s" in format_report(report)

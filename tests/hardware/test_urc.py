@@ -1,7 +1,10 @@
-"""Unsolicited result codes -> domain events, line by line, as each modem family sends them."""
+"""Unsolicited result codes -> domain events, line by line, as each modem family sends them;
+and hypothesis over the parser: whatever a modem sends, nothing escapes it."""
 from datetime import datetime, timezone
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from appliance.domain import (CallEndSeen, CallerIdSeen, CallForwardedSeen, ModemRestarted,
                               RingSeen, SmsPduReceived, SmsStorageFull, SmsStored,
@@ -14,6 +17,9 @@ EVENTS = [
     # ringing
     ("RING", RingSeen(at=NOW)),
     ("+CRING: VOICE", RingSeen(at=NOW)),
+    ('+CRING: VOICE,"+15551234567",145', RingSeen(at=NOW, number="+15551234567",
+                                                  number_type=145)),
+    ('+CRING: VOICE,"",128', RingSeen(at=NOW)),
     # caller id: SIM800, SIM7600/Huawei, national, withheld, unavailable, no validity field
     ('+CLIP: "+15551234567",145,"",0,"",0',
      CallerIdSeen(at=NOW, number="+15551234567", number_type=145, validity=0)),
@@ -38,6 +44,8 @@ EVENTS = [
      CallEndSeen(at=NOW, code="MISSED_CALL", number="07700900123")),
     ("MISSED_CALL: 01:02PM +15551234567",
      CallEndSeen(at=NOW, code="MISSED_CALL", number="+15551234567", number_type=145)),
+    # SIM7600, withheld caller: the time alone
+    ("MISSED_CALL: 11:53AM", CallEndSeen(at=NOW, code="MISSED_CALL")),
     ("VOICE CALL: END: 000041", CallEndSeen(at=NOW, code="VOICE CALL: END")),
     ("VOICE CALL: END", CallEndSeen(at=NOW, code="VOICE CALL: END")),
     ("^CEND:1,0,104,16", CallEndSeen(at=NOW, code="^CEND")),
@@ -92,8 +100,11 @@ def test_answers_and_junk_are_not_events(line):
     assert urc.parse(line, NOW) is None
 
 
-MALFORMED = ['+CMTI: "SM"', "+CMTI: SM,x", '+CDSI: "SR"', "+CLCC: x", "MISSED_CALL: 11:53AM",
-             "+UCALLSTAT: 1", "+CSSU: x", '+CLIP: "+1555']
+MALFORMED = ['+CMTI: "SM"', "+CMTI: SM,x", '+CDSI: "SR"', "+CLCC: x", "MISSED_CALL:",
+             "+UCALLSTAT: 1", "+CSSU: x", '+CLIP: "+1555',
+             # memory names that are not memories must never reach an AT command
+             '+CMTI: "SM\";+CFUN=0;\"",3', '+CMTI: "sm",1', '+CMTI: "",2', '+CDSI: "S R",1',
+             '+CMTI: "SM",123456789']
 
 
 @pytest.mark.parametrize("line", MALFORMED)
@@ -133,3 +144,29 @@ def test_non_pdu_after_two_line_code_is_not_taken(line):
 
 def test_split_fields_keeps_commas_inside_quotes():
     assert urc.split_fields('"a,b",1,,"c"') == ['"a,b"', "1", "", '"c"']
+
+
+KINDS = [("+XCEND: 1,16", "+XCEND:"), ("#ECAM: 0,6,1,,,", "#ECAM:"), ("^DSCI:1,1,6", "^DSCI:"),
+         ("CALL END 16", "CALL END"), ("RING 2", "RING"), ("0791448720", "other"),
+         ("\ufffd\ufffdx", "other"), ("%CCALLSTAT", "%CCALLSTAT:")]
+
+
+@pytest.mark.parametrize("line,kind", KINDS)
+def test_unknown_lines_are_named_by_kind(line, kind):
+    assert urc.kind_of(line) == kind
+
+
+PREFIXES = ["+CLIP:", "+CLCC:", "MISSED_CALL:", "+CRING:", "+CMTI:", "+CDSI:", "+QIND:",
+            "^SMMEMFULL:", "+UCALLSTAT:", "+CSSU:", "+CMT:", "+CDS:", "^CEND:", "RING",
+            "VOICE CALL: END", "NO CARRIER", "+SMS FULL", "RDY", "^BOOT:", ""]
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.sampled_from(PREFIXES), st.text(max_size=80))
+def test_no_line_makes_the_parser_raise(prefix, rest):
+    """Fuzzed codes: an event, IGNORED or None, never an exception; memories stay names."""
+    event = urc.parse(prefix + rest, NOW)
+    if isinstance(event, (SmsStored, StatusReportStored)):
+        assert urc.MEMORY_NAME.match(event.memory)
+    assert isinstance(urc.kind_of(prefix + rest), str)
+    assert urc.two_line_start(prefix + rest) in (None, "CMT", "CDS")

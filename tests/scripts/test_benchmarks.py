@@ -45,7 +45,7 @@ def test_bench_measures_latency_and_daemon_memory(tmp_path):
     out = run_script("bench.py", tmp_path, "--calls", "3", "--dialects", "sim800",
                      "--memory-calls", "2", "--breakdown", "--json", str(figures))
     row = _row(out, "sim800")
-    assert row[1:3] == ["production", "3"] and float(row[3]) > 0
+    assert row[1:5] == ["code", "+CLCC", "production", "3"] and float(row[6]) > 0
     assert float(_row(out, "idle")[1]) > 0
     assert _row(out, "total")
     saved = json.loads(figures.read_text())
@@ -53,10 +53,15 @@ def test_bench_measures_latency_and_daemon_memory(tmp_path):
     assert saved["memory"]["samples"]["after 2 calls"]["VmRSS"] > 0
 
 
-def test_bench_measures_the_silent_family_after_its_ring_gap(tmp_path):
-    out = run_script("bench.py", tmp_path, "--calls", "2", "--dialects", "silent", "--no-memory")
-    assert _row(out, "silent")[4] == "gap"
+def test_bench_sorts_modems_by_how_their_calls_end(tmp_path):
+    """A modem without end code or call list is measured after its ring gap; one without an
+    end code but with a call list by AT+CLCC; both say how long they took to be ready."""
+    out = run_script("bench.py", tmp_path, "--calls", "2", "--dialects", "nolist,plain",
+                     "--no-memory")
+    gap, listed = _row(out, "nolist"), _row(out, "plain")
+    assert gap[1:3] == ["gap", "ring-gap"] and gap[7] == "gap"
     assert "ring gap (0.6 s here" in out
+    assert listed[1:3] == ["list", "AT+CLCC"] and float(listed[5]) >= 0
 
 
 def test_bench_pages_times_every_endpoint(tmp_path):

@@ -250,3 +250,28 @@ def test_caller_id_verdicts():
     assert setup_check.caller_id(CALLER, "2025550111", settings, None)["verdict"] == "replaced"
     assert setup_check.same_number("02025550143", "+12025550143")
     assert not setup_check.same_number("", "")
+
+
+def test_the_modem_section_shows_how_calls_are_noticed_quirks_and_unknown_lines(other_box):
+    the_box = other_box(demo=True, dialect="vendorend")
+    the_box.simulator.ring(CALLER, rings=2)
+    wait_for(lambda: the_box.calls(limit=1), 10, "the call recorded")
+    page = logged_in_client(the_box).get("/setup/").get_data(as_text=True)
+    section = page[page.index('data-testid="modem-card"'):page.index("</section>",
+                                                                     page.index("modem-card"))]
+    assert "Generic VENDOR-END" in section and "Within about a second" in section
+    assert "AT+CVHU=0: ERROR (skipped)" in section and "+ZCEND: 1,16" in section
+    assert 'data-testid="modem-blocking"' not in section
+
+
+def test_modem_view_phrases():
+    from web.setup_modem import modem_view
+    assert modem_view({})["known"] is False
+    slow = modem_view({"model": "X", "call_list": False, "reports_call_end": None,
+                       "blocking": "PDU mode (AT+CMGF=0): ERROR", "state": "error"})
+    assert slow["noticed_tone"] == "warn" and "8 seconds" in slow["noticed"]
+    assert slow["blocking"] == "PDU mode (AT+CMGF=0): ERROR"
+    assert "every 30 seconds" in slow["texts"]
+    fast = modem_view({"model": "SIM800", "reports_call_end": True,
+                       "new_message_mode": "AT+CNMI=2,1,0,2,0"})
+    assert fast["noticed"].startswith("At once") and "announces" in fast["texts"]
