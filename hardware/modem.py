@@ -16,7 +16,7 @@ import threading
 from datetime import datetime
 from typing import Callable, Optional
 
-from appliance.domain import (ModemMissedCall, ModemStatus, ModemUnavailable, SendFailed,
+from appliance.core.domain import (ModemMissedCall, ModemStatus, ModemUnavailable, SendFailed,
                               SendUnconfirmed)
 from hardware import missed_list, pdu
 from hardware.at_channel import ATChannel, utc_now

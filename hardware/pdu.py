@@ -18,7 +18,7 @@ from typing import Optional, Union
 
 from gsmmodem import pdu as gsm
 
-from appliance.domain import Concat, DeliveryReport, IncomingText
+from appliance.core.domain import Concat, DeliveryReport, IncomingText
 
 log = logging.getLogger(__name__)
 

@@ -22,7 +22,7 @@ import threading
 import time
 from typing import TYPE_CHECKING, Optional
 
-from appliance.domain import (ModemConnected, ModemLost, ModemRestarted, ModemStartBlocked,
+from appliance.core.domain import (ModemConnected, ModemLost, ModemRestarted, ModemStartBlocked,
                               ModemUnavailable, UnknownLineSeen)
 from hardware import modem_init as init
 from hardware import modem_status as status

@@ -15,7 +15,7 @@ import re
 from datetime import datetime
 from typing import Callable, Optional
 
-from appliance.domain import (CallEndSeen, CallerIdSeen, CallForwardedSeen, ModemRestarted,
+from appliance.core.domain import (CallEndSeen, CallerIdSeen, CallForwardedSeen, ModemRestarted,
                               RingSeen, SmsPduReceived, SmsStorageFull, SmsStored,
                               StatusReportPduReceived, StatusReportStored)
 

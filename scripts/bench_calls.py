@@ -96,7 +96,7 @@ def kind_of(end_codes: list) -> str:
 def bench_dialect(dialect: str, calls: int, busy: bool = False, breakdown: bool = False,
                   real_timers: bool = False, pages: Optional[str] = None) -> dict:
     """`calls` abandoned calls to a fresh box on `dialect` -> the figures of one table row."""
-    from appliance.main import build_box
+    from appliance.app.main import build_box
     # Production timers, except for modems with neither an end code nor a call list: fast=True
     # makes their ring gap 0.6 s instead of 8 s (and the service ticks every 20 ms, not 100).
     gap_only = not SIMULATED[dialect].call_list and not _has_end_code(dialect)
@@ -192,7 +192,7 @@ DECLINE_SETTLE = 2.5       # the box ignores the declined call's last rings this
 def bench_decline(dialect: str, calls: int) -> dict:
     """`calls` calls ringing every 3 s that the box declines after DECLINE_AFTER seconds ->
     how late the ATH came (ms after first RING + DECLINE_AFTER), production timers."""
-    from appliance.main import build_box
+    from appliance.app.main import build_box
     tmp = Path(tempfile.mkdtemp(prefix=f"bench-decline-{dialect}-"))
     late = []
     try:

@@ -66,13 +66,13 @@ class EventClock:
 
 
 def mqtt_setting(broker: Broker) -> dict:
-    from appliance.settings_connections import MQTT_DEFAULTS
+    from appliance.core.settings_connections import MQTT_DEFAULTS
     return {**MQTT_DEFAULTS, "host": "127.0.0.1", "port": broker.port}
 
 
 def latency(broker: Broker, calls: int) -> dict:
     """`calls` abandoned calls (plus a first one not counted) -> ms from AT+CMGS to event."""
-    from appliance.main import build_box
+    from appliance.app.main import build_box
     tmp = Path(tempfile.mkdtemp(prefix="bench-mqtt-"))
     box = build_box(tmp, demo=True, dialect="sim800", gpio=False)
     store = box.appliance.store
@@ -107,7 +107,7 @@ def latency(broker: Broker, calls: int) -> dict:
 def memory(broker: Broker, calls: int) -> dict:
     """The daemon's memory with MQTT on and connected."""
     from appliance.integrations.box_id import get_or_create_box_id
-    from appliance.store import Store
+    from appliance.storage.store import Store
     found = {}
 
     def prepare(data: Path) -> None:

@@ -139,7 +139,7 @@ def sample_numbers(store) -> dict:
 
 
 def run(args) -> dict:
-    from appliance.main import build_box
+    from appliance.app.main import build_box
     tmp = Path(tempfile.mkdtemp(prefix="bench-pages-"))
     try:
         started = time.monotonic()

@@ -113,7 +113,7 @@ class TimingProbe:
 
     def attach(self, app) -> None:
         """Instrument a built (not yet started) Appliance."""
-        from appliance import journal, storage
+        from appliance.storage import journal, files as storage
         app.store._lock = _TimedLock(app.store._lock, self._record)
         for owner, name, kind in ((app.textback, "handle", "handle"),
                                   (app.store, "outbox_put", "queued"),

@@ -1,6 +1,6 @@
 """The shop page and JSON API: a Flask app built around the facade object `box`.
 
-`create_app(box, config)` is the only entry point; appliance/main.py calls it and serves the app
+`create_app(box, config)` is the only entry point; appliance/app/main.py calls it and serves the app
 with waitress. Nothing happens at import time.
 """
 from __future__ import annotations

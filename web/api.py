@@ -13,8 +13,8 @@ import logging
 
 from flask import Blueprint, jsonify, request
 
-from appliance.domain import ValidationError
-from appliance.settings_connections import public as public_settings
+from appliance.core.domain import ValidationError
+from appliance.core.settings_connections import public as public_settings
 from web import export, live, phone, shop
 from web.security import json_body
 

@@ -15,8 +15,8 @@ from datetime import datetime, timezone
 from flask import (Blueprint, abort, flash, jsonify, redirect, render_template, request,
                    url_for)
 
-from appliance import templates
-from appliance.domain import ValidationError
+from appliance.core import templates
+from appliance.core.domain import ValidationError
 from web import export, formatting, phone, shop
 from web.auth import login_required
 

@@ -93,7 +93,7 @@ HEALTH = {
     "warn": ("Working, but needs a look", "warn"),
     "fault": ("Not working — callers are not being texted", "fault"),
 }
-# The headline state of /api/status health.state (appliance/health.py), same order as the light.
+# The headline state of /api/status health.state (appliance/core/health.py), same order as the light.
 HEALTH_STATES = {
     "working": HEALTH["ok"],
     "needs_look": HEALTH["warn"],

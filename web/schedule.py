@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
-from appliance.domain import ValidationError
+from appliance.core.domain import ValidationError
 from web import formatting
 from web.auth import login_required
 from web.pagekit import box, save_settings, split_key

@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 
 from flask import Flask, g, request, url_for
 
-from appliance import keywords
+from appliance.core import keywords
 from web import formatting, labels, phone, shop
 from web.auth import is_logged_in
 

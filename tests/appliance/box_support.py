@@ -6,7 +6,7 @@ import contextlib
 from pathlib import Path
 from typing import Callable, Optional
 
-from appliance.main import build_box
+from appliance.app.main import build_box
 from hardware.simulator import DIALECTS as SIMULATED
 from tests.helpers import wait_for
 

@@ -7,7 +7,7 @@ import time
 
 from gpiozero.pins.mock import MockFactory
 
-from appliance.main import build_box
+from appliance.app.main import build_box
 from tests.appliance.box_support import wait_settled
 from tests.helpers import wait_for
 
@@ -41,7 +41,7 @@ def test_a_short_press_texts_the_owner_a_status_report(tmp_path):
 
 
 def test_with_wifi_control_the_status_report_says_how_to_join_the_setup_wifi(tmp_path):
-    from appliance import secrets
+    from appliance.storage import secrets
     from hardware.wifi import DEVICES, Wifi
     from tests.hardware.recorded_nmcli import RecordedNmcli
     nmcli = RecordedNmcli().on(DEVICES, "devices-connected")

@@ -3,7 +3,7 @@ reassembled, bursts and full SIMs emptied into the store, delivery reports, and 
 relay by plain SMS."""
 from __future__ import annotations
 
-from appliance.main import build_box
+from appliance.app.main import build_box
 from tests.appliance.box_support import (CALLER, OTHER_CALLER, UK_MOBILE, running_box,
                                          wait_call, wait_settled)
 from tests.helpers import wait_for

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from appliance.journal import read_only_state
+from appliance.storage.journal import read_only_state
 from hardware.simulator import ModemSimulator
 from tests.appliance.box_support import CALLER
 from tests.helpers import wait_for
@@ -21,7 +21,7 @@ DAEMON = textwrap.dedent("""
     import logging, sys, threading
     sys.path.insert(0, {root!r})
     from pathlib import Path
-    from appliance.main import Appliance, Options
+    from appliance.app.main import Appliance, Options
     logging.basicConfig(level=logging.INFO)
     app = Appliance(Options(data_dir=Path({data!r}), port={port!r}, fast=True, gpio=False))
     app.start()

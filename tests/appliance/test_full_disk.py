@@ -10,8 +10,8 @@ from pathlib import Path
 
 from gpiozero.pins.mock import MockFactory
 
-from appliance import disk as disk_module
-from appliance.journal import decode, read_only_state
+from appliance.storage import disk as disk_module
+from appliance.storage.journal import decode, read_only_state
 from hardware.status_light import FAST_BLINK
 from tests.appliance.box_support import CALLER, OTHER_CALLER, running_box, wait_call
 from tests.helpers import wait_for

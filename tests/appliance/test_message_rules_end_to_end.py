@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from appliance import templates
+from appliance.core import templates
 from tests.appliance.box_support import (CALLER, OTHER_CALLER, running_box, wait_call,
                                          wait_settled)
 from tests.helpers import wait_for

@@ -7,8 +7,8 @@ from concurrent.futures import Future
 
 import pytest
 
-from appliance import templates
-from appliance.domain import ValidationError
+from appliance.core import templates
+from appliance.core.domain import ValidationError
 from tests.appliance.box_support import (ALL_DIALECTS, CALLER, DIALECTS, OTHER_CALLER,
                                          UK_MOBILE, calls, running_box, wait_call, wait_settled)
 from tests.helpers import wait_for

@@ -37,7 +37,7 @@ class Shop:
     """A started box (appliance.main.build_box, demo, fast timers) serving its page."""
 
     def __init__(self, data_dir: Path, **options):
-        from appliance.main import build_box
+        from appliance.app.main import build_box
         self.box = build_box(data_dir, demo=True, fast=True, gpio=False,
                              listen="127.0.0.1:0", **options)
         self.box.start()

@@ -5,7 +5,7 @@ import threading
 
 import pytest
 
-from appliance.domain import (CallEndSeen, ModemRestarted, ModemUnavailable, RingSeen,
+from appliance.core.domain import (CallEndSeen, ModemRestarted, ModemUnavailable, RingSeen,
                               SendFailed, SendUnconfirmed, SmsPduReceived, SmsStored)
 from hardware.at_channel import ATChannel, ChannelBusy, CommandTimeout, PortLost
 from hardware.at_lines import Response

@@ -5,7 +5,7 @@ import threading
 
 import pytest
 
-from appliance.domain import (CallEndSeen, CallerIdSeen, CallForwardedSeen, DeliveryReport,
+from appliance.core.domain import (CallEndSeen, CallerIdSeen, CallForwardedSeen, DeliveryReport,
                               IncomingText, ModemConnected, ModemLost, ModemRestarted,
                               ModemUnavailable, RingSeen, SendFailed, SendUnconfirmed,
                               SmsPduReceived, SmsStored, StatusReportStored)

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from appliance.domain import (CallEndSeen, CallerIdSeen, CallListSeen, ModemMissedCall,
+from appliance.core.domain import (CallEndSeen, CallerIdSeen, CallListSeen, ModemMissedCall,
                               RingSeen)
 from hardware.at_channel import ATChannel
 from hardware.call_watch import CallWatch, listed_call

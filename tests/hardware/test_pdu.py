@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from gsmmodem import pdu as gsm
 
-from appliance.domain import Concat, DeliveryReport, IncomingText
+from appliance.core.domain import Concat, DeliveryReport, IncomingText
 from hardware import pdu
 
 # The GSM 03.38 default alphabet written out independently of hardware/pdu.py (0x1B = escape).

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from appliance.domain import (CallEndSeen, CallerIdSeen, CallForwardedSeen, ModemRestarted,
+from appliance.core.domain import (CallEndSeen, CallerIdSeen, CallForwardedSeen, ModemRestarted,
                               RingSeen, SmsPduReceived, SmsStorageFull, SmsStored,
                               StatusReportPduReceived, StatusReportStored)
 from hardware import urc

@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-from appliance.domain import ValidationError
+from appliance.core.domain import ValidationError
 from hardware import wifi
 from hardware.nmcli import (WifiError, _loggable, default_runner, parse_multiline, run_nmcli,
                             split_terse)

@@ -10,11 +10,11 @@ from datetime import datetime, timezone
 
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from appliance import box_events
+from appliance.core import box_events
 from appliance.integrations import ha_discovery
 from appliance.integrations.box_id import get_or_create_box_id, read_box_id
 from appliance.integrations.durable_queue import DurableQueue
-from appliance.settings_connections import MQTT_DEFAULTS
+from appliance.core.settings_connections import MQTT_DEFAULTS
 
 NOW = datetime(2026, 11, 27, 14, 30, tzinfo=timezone.utc)
 

@@ -26,7 +26,7 @@ def logged_in_client(the_box):
 @pytest.fixture
 def other_box(tmp_path):
     """Start a real box with other options (a modem dialect, or not in demo mode)."""
-    from appliance.main import build_box
+    from appliance.app.main import build_box
     started = []
 
     def _start(**options):
