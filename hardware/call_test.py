@@ -16,7 +16,7 @@ import time
 from typing import Callable, Optional
 
 from appliance.core.domain import (CallEndSeen, CallerIdSeen, ModemUnavailable, RingSeen,
-                              UnknownLineSeen)
+                                   UnknownLineSeen)
 from hardware.call_watch import RINGING, listed_call
 from hardware.unknown_lines import UnknownLines
 

@@ -19,7 +19,7 @@ import time
 from typing import Callable, Optional
 
 from appliance.core.domain import (CallEndSeen, CallerIdSeen, CallListSeen, ListedCall,
-                              ModemUnavailable, RingSeen)
+                                   ModemUnavailable, RingSeen)
 from hardware.at_channel import ChannelBusy
 from hardware.urc import split_fields, unquote
 

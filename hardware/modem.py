@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Callable, Optional
 
 from appliance.core.domain import (ModemMissedCall, ModemStatus, ModemUnavailable, SendFailed,
-                              SendUnconfirmed)
+                                   SendUnconfirmed)
 from hardware import missed_list, pdu
 from hardware.at_channel import ATChannel, utc_now
 from hardware.startup import Setup

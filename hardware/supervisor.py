@@ -23,7 +23,7 @@ import time
 from typing import TYPE_CHECKING, Optional
 
 from appliance.core.domain import (ModemConnected, ModemLost, ModemRestarted, ModemStartBlocked,
-                              ModemUnavailable, UnknownLineSeen)
+                                   ModemUnavailable, UnknownLineSeen)
 from hardware import modem_init as init
 from hardware import modem_status as status
 from hardware import startup

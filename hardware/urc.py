@@ -16,8 +16,8 @@ from datetime import datetime
 from typing import Callable, Optional
 
 from appliance.core.domain import (CallEndSeen, CallerIdSeen, CallForwardedSeen, ModemRestarted,
-                              RingSeen, SmsPduReceived, SmsStorageFull, SmsStored,
-                              StatusReportPduReceived, StatusReportStored)
+                                   RingSeen, SmsPduReceived, SmsStorageFull, SmsStored,
+                                   StatusReportPduReceived, StatusReportStored)
 
 log = logging.getLogger(__name__)
 

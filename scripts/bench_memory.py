@@ -42,8 +42,8 @@ SETTLE_SECONDS = 2.0          # after "ready": let the start-up sweep and first 
 # What the running daemon imports (holidays is only imported when the schedule page asks for
 # suggestions, so it comes last; paho-mqtt only once MQTT is configured).
 IMPORTS = ("serial", "tinydb", "phonenumbers", "gsmmodem.pdu", "gpiozero", "waitress", "flask",
-           "flask_wtf", "paho.mqtt.client", "appliance.app.main", "hardware.modem", "web.blueprints",
-           "holidays")
+           "flask_wtf", "paho.mqtt.client", "appliance.app.bootstrap", "hardware.modem",
+           "web.blueprints", "holidays")
 IMPORT_PROBE = r"""
 import importlib, json, sys
 def rss():

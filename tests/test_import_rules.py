@@ -73,8 +73,8 @@ def _layer_allowed(path: Path, name: str) -> bool:
     folder, parts = _folder(path), name.split(".")
     if parts[0] != "appliance":
         return parts[0] in STDLIB or parts[0] in LIBRARIES.get(folder, set())
-    if len(parts) == 1:
-        return True
+    if len(parts) == 1 or parts[1] not in MAY_IMPORT:
+        return True         # the package itself (appliance.VERSION)
     return parts[1] == folder or parts[1] in MAY_IMPORT.get(folder, set())
 
 

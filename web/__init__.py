@@ -16,7 +16,7 @@ log = logging.getLogger(__name__)
 
 
 def create_app(box, config: Optional[dict] = None) -> Flask:
-    """Build the Flask app for `box` (see the brief: "Facade for the web").
+    """Build the Flask app for `box`, the facade (appliance/facade/box.py).
 
     config: Flask settings to override (e.g. TESTING, SECRET_KEY, WTF_CSRF_ENABLED,
     LOGIN_MAX_FAILURES, LOGIN_WINDOW_SECONDS). BLUEPRINT_MODULES may narrow the registered

@@ -71,7 +71,7 @@ def _shorten(text: str, limit: int) -> str:
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return shop.now()
 
 
 def inbox_page(args) -> dict:

@@ -1,4 +1,4 @@
-"""Jinja filters and globals shared by every template (ours and web B's).
+"""Jinja filters and globals shared by every template.
 
 Filters:  |shop_time  |full_time  |day_label  |money (|money(whole=true) rounds)  |percent
           |phone (E.164 in the shop's national style)  |shop_date (an ISO date in the shop's style)
@@ -13,7 +13,7 @@ Every value shown comes from the facade; filters only format it. Nothing here ma
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
+from datetime import datetime
 
 from flask import Flask, g, request, url_for
 
@@ -41,7 +41,7 @@ NAV_SECONDARY = (
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return shop.now()
 
 
 def _nav(entries) -> list[dict]:

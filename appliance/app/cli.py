@@ -1,4 +1,4 @@
-"""The command line: run, demo, password, token, probe (the contract in DESIGN.md)."""
+"""The command line: run, demo, password, token, probe (the contract in README.md)."""
 from __future__ import annotations
 
 import argparse
@@ -81,28 +81,29 @@ def _fail(message: str) -> int:
 
 
 def cmd_run(args) -> int:
-    from appliance.app import main as root
+    from appliance.app import host
+    from appliance.app.bootstrap import Options, bootstrap
     if not args.port:
         return _fail("no modem port: give --port or set TEXTBACK_PORT")
-    problem = root.preflight(args.data, args.port, args.baud, args.listen)
+    problem = host.preflight(args.data, args.port, args.baud, args.listen)
     if problem:
         return _fail(problem)
-    options = root.Options(data_dir=args.data, port=args.port, baud=args.baud,
-                           rtscts=args.rtscts, listen=args.listen, led_pin=args.led_pin,
-                           unread_pin=None if args.unread_pin < 0 else args.unread_pin,
-                           button_pin=args.button_pin, gpio=not args.no_gpio,
-                           wifi=root.default_wifi())
-    return _serve(root.Appliance(options), f"TextBack Box running; page on {args.listen}")
+    options = Options(data_dir=args.data, port=args.port, baud=args.baud, rtscts=args.rtscts,
+                      listen=args.listen, led_pin=args.led_pin,
+                      unread_pin=None if args.unread_pin < 0 else args.unread_pin,
+                      button_pin=args.button_pin, gpio=not args.no_gpio,
+                      wifi=host.default_wifi())
+    return _serve(bootstrap(options), f"TextBack Box running; page on {args.listen}")
 
 
 def cmd_demo(args) -> int:
-    from appliance.app import main as root
-    problem = root.preflight(args.data, None, 0, args.listen)
+    from appliance.app import host
+    from appliance.app.bootstrap import Options, bootstrap
+    problem = host.preflight(args.data, None, 0, args.listen)
     if problem:
         return _fail(problem)
-    options = root.Options(data_dir=args.data, demo=True, dialect=args.modem,
-                           listen=args.listen, gpio=False)
-    appliance = root.Appliance(options)
+    appliance = bootstrap(Options(data_dir=args.data, demo=True, dialect=args.modem,
+                                  listen=args.listen, gpio=False))
     password = _demo_password(appliance.box, args.data)
     host, _, port = args.listen.rpartition(":")
     shown = "localhost" if host in ("127.0.0.1", "0.0.0.0", "") else host
@@ -171,12 +172,12 @@ def cmd_token(args) -> int:
 
 
 def cmd_probe(args) -> int:
-    from appliance.app import main as root
+    from appliance.app import host
     try:
         if args.call_test:
             print(f"After the modem check: call the box's SIM within {args.call_test:g} s, let "
                   "it ring a few times, then hang up.", flush=True)
-        print(root.run_probe(args.port, args.baud, args.transcript, args.call_test))
+        print(host.run_probe(args.port, args.baud, args.transcript, args.call_test))
     except OSError as error:
         return _fail(f"cannot open {args.port}: {error}")
     return 0

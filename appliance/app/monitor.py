@@ -1,8 +1,9 @@
 """The monitor: keeps the status light in step with the box's health, tells systemd when the box
 is ready, and runs the watchdog (appliance/app/watchdog.py) over every thread that must stay alive.
 
-Health is read once a second (cheap: modem status, outbox counts, settings, unread count), so the
-light follows a modem that drops off USB within a second or two.
+Health is read once a second from the status read model (facade/status.py `glance`: modem status,
+outbox counts, settings, unread count; cheap), so the light follows a modem that drops off USB
+within a second or two, and tells the same story as the page.
 """
 from __future__ import annotations
 
@@ -10,9 +11,9 @@ import logging
 import threading
 from typing import Callable, Optional
 
-from appliance.core import box_events, health, schedule
 from appliance.app import systemd
 from appliance.app.watchdog import Watchdog
+from appliance.core import box_events, health
 
 log = logging.getLogger(__name__)
 
@@ -20,10 +21,11 @@ log = logging.getLogger(__name__)
 class Monitor:
     """Status light + systemd readiness + watchdog."""
 
-    def __init__(self, box, checks: dict[str, Callable[[], bool]], light=None,
-                 interval: float = 1.0, watchdog_interval: Optional[float] = None,
+    def __init__(self, status, clock: Callable, checks: dict[str, Callable[[], bool]],
+                 light=None, interval: float = 1.0, watchdog_interval: Optional[float] = None,
                  notify: Callable[[object], None] = lambda event: None):
-        self.box = box
+        self.status = status            # facade/status.py BoxStatus
+        self.clock = clock
         self.notify = notify            # box events out (MQTT, webhooks); never blocks
         self._fault: Optional[tuple] = None
         self.light = light
@@ -56,25 +58,16 @@ class Monitor:
                 log.exception("status light update failed")
 
     def update_light(self) -> None:
-        store = self.box.store
-        settings = store.settings()
-        counts = self.box.outbox.counts()
-        status = self.box.modem.status
-        verdict = health.assess(status.state, counts.get("queued", 0), counts.get("failed", 0),
-                                unconfirmed=counts.get("unconfirmed", 0),
-                                disk_full=self.box.storage()["full"])
-        self._report_fault(verdict)
-        paused = bool(settings.get("paused"))
-        away = schedule.away_active(settings, self.box.clock())
-        unread = store.unread_total() > 0
-        wanted = (verdict.led, paused, away, unread)
+        seen = self.status.glance()
+        self._report_fault(seen.health)
+        wanted = (seen.health.led, seen.paused, seen.away, seen.unread > 0)
         if wanted == self.last_led:
             return
         self.last_led = wanted
-        systemd.notify_status(f"{status.state}; queued {counts.get('queued', 0)}")
+        systemd.notify_status(f"{seen.modem.state}; queued {seen.queued}")
         if self.light is not None:
-            self.light.show(verdict.led, paused, away)
-            self.light.set_unread(unread)
+            self.light.show(seen.health.led, seen.paused, seen.away)
+            self.light.set_unread(seen.unread > 0)
 
     def _report_fault(self, verdict: health.Health) -> None:
         """A fault event when the box starts needing a person (or a different one), and when it
@@ -84,5 +77,5 @@ class Monitor:
             raised = fault is not None
             problem, advice = fault or self._fault
             self.notify(box_events.fault_changed(raised, problem, None if not raised else advice,
-                                                 self.box.clock()))
+                                                 self.clock()))
         self._fault = fault

@@ -25,7 +25,7 @@ from datetime import datetime, timedelta
 from typing import Optional
 
 from appliance.core.domain import (CallEndSeen, CallerIdSeen, CallForwardedSeen, CallListSeen,
-                              CallMissed, RingSeen)
+                                   CallMissed, RingSeen)
 
 # How long after an episode closed a late end code (MISSED_CALL, +CLCC 6) still belongs to it.
 LATE_END_WINDOW = timedelta(minutes=2)

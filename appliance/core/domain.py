@@ -12,9 +12,9 @@ from datetime import datetime
 from typing import Optional
 
 from appliance.core.modem_events import (  # noqa: F401  (re-exported: the modem's events)
-    RingSeen, CallerIdSeen, CallEndSeen, ListedCall, CallListSeen, CallForwardedSeen, SmsStored,
-    SmsPduReceived, StatusReportStored, StatusReportPduReceived, SmsStorageFull, ModemRestarted,
-    ModemConnected, ModemStartBlocked, UnknownLineSeen, ModemLost, ModemMissedCall)
+                                         RingSeen, CallerIdSeen, CallEndSeen, ListedCall, CallListSeen, CallForwardedSeen, SmsStored,
+                                         SmsPduReceived, StatusReportStored, StatusReportPduReceived, SmsStorageFull, ModemRestarted,
+                                         ModemConnected, ModemStartBlocked, UnknownLineSeen, ModemLost, ModemMissedCall)
 
 
 # --- decoded texts ----------------------------------------------------------------------------
@@ -177,3 +177,8 @@ class ValidationError(Exception):
     def __init__(self, errors: dict):
         super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
         self.errors = errors
+
+
+class BoxBusy(Exception):
+    """The service thread could not take a request in time, so nothing was done (the page
+    answers 503: try again in a moment)."""

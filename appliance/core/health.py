@@ -50,9 +50,11 @@ class Health:
     problem: Optional[str]
     advice: Optional[str]
     state: str = "working"   # the headline: level combined with paused / away (see above)
+    detail: Optional[str] = None   # the modem's last error, shown after the problem
 
     def as_dict(self) -> dict:
-        return {"level": self.level, "problem": self.problem, "advice": self.advice,
+        problem = f"{self.problem} ({self.detail})" if self.detail else self.problem
+        return {"level": self.level, "problem": problem, "advice": self.advice,
                 "led": self.led, "state": self.state}
 
 
@@ -94,10 +96,9 @@ def _assess(modem_state: str, queued: int, failed: int, last_error: Optional[str
     if level == "ok" and queued > 5:
         return Health("ready", "warn", f"{queued} texts are waiting to be sent.",
                       "The network may be slow; they go out by themselves.")
-    if level != "ok" and last_error and modem_state in ("error", "starting"):
-        problem = f"{problem} ({last_error})"      # e.g. the start-up step that blocks it
-    return Health(led, level, problem, advice)
-
+    # e.g. the start-up step that blocks it
+    detail = last_error if level != "ok" and modem_state in ("error", "starting") else None
+    return Health(led, level, problem, advice, detail=detail or None)
 
 
 def modem_summary(modem) -> dict:

@@ -8,124 +8,63 @@ from __future__ import annotations
 
 import ipaddress
 import logging
-import time
-from datetime import date, datetime, timedelta
+from datetime import date
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Optional
 
-from appliance.core import countries, health, numbers, policy, schedule, stats, templates
+from appliance.core import countries, numbers, policy, templates
 from appliance.core import settings as settings_rules
-from appliance.facade.access import Access
 from appliance.core.domain import SendText, ValidationError
+from appliance.core.ports import DemoPhone, WifiControl
+from appliance.facade.access import Access
+from appliance.facade.results import Results
+from appliance.facade.status import BoxStatus
 
 log = logging.getLogger(__name__)
 
-VERSION = "1.0.0"
-COUNTS_TTL = 2.0
 THREAD_LIMIT = 300      # a thread shows its newest texts; years of them would not load fast
 
 
 class Box(Access):
     """Facade handed to web.create_app (passwords, sessions and the like: access.py)."""
 
-    def __init__(self, data_dir: Path, store, service, commands, outgoing, outbox, modem, clock,
-                 demo: bool = False, simulator=None, wifi=None,
-                 addresses=lambda: [], box_id: Optional[str] = None, auto_texts=None,
-                 hotspot_clients: Optional[str] = None, storage=lambda: {"full": False}):
+    def __init__(self, data_dir: Path, store, service, commands, outgoing, status: BoxStatus,
+                 results: Results, clock: Callable, wifi: Optional[WifiControl] = None,
+                 demo_phone: Optional[DemoPhone] = None, integrations=None,
+                 hotspot_clients: Optional[str] = None):
         self.data_dir = Path(data_dir)
         self.store = store
-        self.service = service
+        self.service = service          # runs changes on the service thread (`call`)
         self.commands = commands
         self.outgoing = outgoing
-        self.outbox = outbox
-        self.modem = modem
         self.clock = clock
-        self.demo = demo
-        self.simulator = simulator
-        self.wifi = wifi
-        self._addresses = addresses
-        self.box_id = box_id            # stable per data folder (integrations/box_id.py)
-        self.integrations = None        # MQTT and webhooks, set by the composition root
-        self.auto_texts = auto_texts
+        self.wifi = wifi                # None where the operating system manages Wi-Fi
+        self.demo_phone = demo_phone    # demo mode's pretend customer, else None
+        self.demo = status.demo
+        self.box_id = status.box_id     # stable per data folder (integrations/box_id.py)
+        self.integrations = integrations    # MQTT and webhooks (the Connections page)
         if hotspot_clients:
             self.hotspot_clients = ipaddress.ip_network(hotspot_clients)
-        self.storage = storage          # {"full", "waiting", "free_mb"} of the data folder
-        self._counts_cache: Optional[tuple] = None
+        self._status = status
+        self._results = results
 
     # --- status -----------------------------------------------------------------------------
 
     def status(self) -> dict:
-        modem = self.modem.status
-        counts = self.outbox.counts()
-        storage = self.storage()
-        settings = self.store.settings()
-        paused = bool(settings.get("paused"))
-        away = schedule.away_active(settings, self.clock())     # what the light shows too
-        verdict = health.assess(modem.state, counts.get("queued", 0), counts.get("failed", 0),
-                                modem.last_error, counts.get("unconfirmed", 0), paused, away,
-                                disk_full=storage["full"])
-        today, month = self._today_and_month(settings)
-        return {
-            "modem": health.modem_summary(modem),
-            "outbox": {"queued": counts.get("queued", 0), "failed": counts.get("failed", 0)},
-            "paused": paused,
-            "away": away,
-            "version": VERSION,
-            "health": verdict.as_dict(),
-            "storage": storage,
-            "unread": self.unread(),
-            "today": today,
-            "month": month,
-            "addresses": list(self._addresses()),
-            "demo": self.demo,
-            "ringing": self._ringing(),
-            "box_id": self.box_id,
-            "box_cap": self.auto_text_cap(settings),
-        }
+        """/api/status and the page's headline (facade/status.py)."""
+        return self._status.report()
 
     def auto_text_cap(self, settings: Optional[dict] = None) -> Optional[dict]:
-        """While the box-wide cap holds automatic texts back: {"window", "limit", "sent",
-        "since", "setting"} (see auto_texts.py); None while texts flow."""
-        if self.auto_texts is None:
-            return None
-        return self.auto_texts.trip(settings or self.store.settings(), self.clock())
-
-    def _ringing(self) -> Optional[dict]:
-        """The call ringing right now, if any (a snapshot; the detector's state is immutable)."""
-        ringing = self.service.detector.ringing
-        if ringing is None:
-            return None
-        return {"number": ringing.number, "withheld": ringing.withheld, "rings": ringing.rings,
-                "started_at": ringing.started_at.isoformat()}
-
-    def _today_and_month(self, settings: dict):
-        # The page polls every few seconds: the month's sums are worked out at most every 2 s.
-        now = time.monotonic()
-        if self._counts_cache and now - self._counts_cache[0] < COUNTS_TTL:
-            return self._counts_cache[1]
-        counts = self._count_today_and_month(settings)
-        self._counts_cache = (now, counts)
-        return counts
-
-    def _count_today_and_month(self, settings: dict):
-        zone = _zone(settings)
-        local = self.clock().astimezone(zone).date()
-        today = self.stats(start=local, end=local)
-        month = self.stats(start=local.replace(day=1), end=local)
-        keys = ("missed", "texted", "replied", "booked")
-        return ({k: today[k] for k in keys}, {k: month[k] for k in keys})
+        """While the box-wide cap holds automatic texts back, what it is; else None."""
+        return self._status.auto_text_cap(settings)
 
     def modem_profile(self) -> dict:
-        """What start-up learnt about the modem, for the Setup page (appliance/core/health.py)."""
-        return health.modem_profile(self.modem.status)
+        """What start-up learnt about the modem, for the Setup page (core/health.py)."""
+        return self._status.modem_profile()
 
-    def status_facts(self) -> dict:
-        """What the owner's STATUS text and the button's status report say."""
-        status = self.status()
-        return {"state": status["modem"]["state"], "signal_percent": status["modem"]["signal_percent"],
-                "operator": status["modem"]["operator"], "queued": status["outbox"]["queued"],
-                "failed": status["outbox"]["failed"], "paused": status["paused"],
-                "away": status["away"], "addresses": status["addresses"], **status["today"]}
+    def box_number(self) -> Optional[str]:
+        """The box's own number: what the SIM reports, else what the owner typed."""
+        return self._status.box_number()
 
     def unread(self) -> int:
         """Replies nobody has read yet (cheap: kept as a running total by the store)."""
@@ -218,7 +157,7 @@ class Box(Access):
 
         def apply():
             merged = settings_rules.validate_patch(self.store.settings(), patch)
-            sim = self.modem.status.sim_number
+            sim = self._status.sim_number()
             if sim and merged.get("owner_phone") == sim:
                 raise ValidationError({"owner_phone": "this is the box's own number (its SIM); "
                                                       "use your mobile"})
@@ -253,16 +192,7 @@ class Box(Access):
 
     def stats(self, days: int = 30, start: Optional[date] = None,
               end: Optional[date] = None) -> dict:
-        settings = self.store.settings()
-        zone = _zone(settings)
-        if end is None:
-            end = self.clock().astimezone(zone).date()
-        if start is None:
-            start = end - timedelta(days=max(1, int(days)) - 1)
-        result = stats.totals(self.store.day_counts(start, end), self.store.booked_contacts(),
-                              start, end, zone, settings.get("average_job_value", 400))
-        result.update(start=start.isoformat(), end=end.isoformat())
-        return result
+        return self._results.stats(days=days, start=start, end=end)
 
 
 def _summary(contact: dict) -> dict:
@@ -272,6 +202,3 @@ def _summary(contact: dict) -> dict:
             "booked": bool(contact.get("booked")), "job_value": contact.get("job_value"),
             "name": contact.get("name")}
 
-
-def _zone(settings: dict):
-    return schedule.shop_zone(settings)

@@ -71,7 +71,7 @@ class Inbox:
         if item is None:
             log.info("nothing at %s/%s (already handled)", memory, index)
             return True
-        self._handle(item, now)
+        self.take(item, now)
         self._delete(memory, index)
         return True
 
@@ -79,7 +79,7 @@ class Inbox:
         """`+CMT`: a text delivered straight to us (not on the SIM)."""
         item = self._decode(pdu)
         if item is not None:
-            self._handle(item, now)
+            self.take(item, now)
         self._acknowledge()
 
     def sweep(self, now: datetime) -> int:
@@ -91,7 +91,7 @@ class Inbox:
             log.warning("sweep skipped: %s", error)
             return 0
         for item in items:
-            self._handle(item, now)
+            self.take(item, now)
             self._delete(item.memory, item.index)
         if items:
             log.info("sweep took in %d item(s) from the SIM", len(items))
@@ -124,7 +124,8 @@ class Inbox:
             log.exception("could not decode PDU %r", pdu[:80])
             return None
 
-    def _handle(self, item, now: datetime) -> None:
+    def take(self, item, now: datetime) -> None:
+        """A decoded text or delivery report: stored, answered, forwarded (replies.py)."""
         if isinstance(item, DeliveryReport):
             self.replies.delivery_report(item, now)
         elif isinstance(item, IncomingText):

@@ -33,9 +33,10 @@ is queued, so no wider lock is needed.
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Callable, Optional
 
+from appliance.core.clock import utc_now
 from appliance.core.domain import SendText
 from appliance.storage.monthly import from_iso, to_iso
 
@@ -60,7 +61,7 @@ class Outbox:
     def __init__(self, store, clock: Optional[Callable[[], datetime]] = None,
                  backoff: tuple = BACKOFF):
         self.store = store
-        self._clock = clock or (lambda: datetime.now(timezone.utc))
+        self._clock = clock or utc_now
         self.backoff = backoff   # shorter in tests, so a retry is seen in well under a second
 
     def queue(self, command: SendText, now: datetime, message_id: Optional[str] = None) -> dict:

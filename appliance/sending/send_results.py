@@ -7,9 +7,9 @@ ever written by one thread.
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
 
 from appliance.core import box_events
+from appliance.core.clock import utc_now
 
 log = logging.getLogger(__name__)
 
@@ -21,7 +21,7 @@ class SendResults:
     """Writes a send's outcome onto the message and call, then lets the outbox item go."""
 
     def __init__(self, store, outbox, notify=lambda event: None,
-                 clock=lambda: datetime.now(timezone.utc)):
+                 clock=utc_now):
         self.store = store
         self.outbox = outbox
         self.notify = notify            # box events out (MQTT, webhooks); never blocks

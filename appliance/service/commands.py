@@ -16,7 +16,7 @@ from typing import Callable, Optional
 
 from appliance.core import relay, schedule
 from appliance.core.domain import (SendStatusReport, SendText, StartSetupHotspot, ToggleAway,
-                              ValidationError)
+                                   ValidationError)
 
 log = logging.getLogger(__name__)
 

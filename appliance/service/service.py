@@ -1,11 +1,14 @@
 """The service thread: the one place where decisions are made and state changes.
 
 Everything else (the modem reader, gpiozero callbacks, web requests) puts events or commands on
-this thread's queue. The loop takes one item at a time, dispatches it, and between items ticks
-the clocks that need no event: the ring-gap timeout, "decline after N seconds" (the loop wakes
-for that moment, so the call is declined on time, not at its next ring), the periodic SIM sweep
-(every 30 s instead of every few minutes while the modem does not announce new texts) and the
-long-text reassembly timeout.
+this thread's queue. The loop takes one item at a time, looks up its handler by type (the
+table in `_handler_table`), and between items ticks the clocks that need no event: the
+ring-gap timeout, "decline after N seconds" (the loop wakes for that moment, so the call is
+declined on time, not at its next ring), the periodic SIM sweep (every 30 s instead of every few
+minutes while the modem does not announce new texts) and the long-text reassembly timeout.
+
+After every item and tick the call ringing right now is published as an immutable snapshot
+(`ringing`), which other threads (the page) may read.
 """
 from __future__ import annotations
 
@@ -15,52 +18,65 @@ import threading
 import time
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FuturesTimeout
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Callable, Optional
 
 from appliance.core import domain as d
-from appliance.core.calls import MissedCallDetector
+from appliance.core.calls import MissedCallDetector, Ringing
+from appliance.service.modem_news import ModemNews
 
 log = logging.getLogger(__name__)
 
 DECLINE_SETTLE = timedelta(seconds=2)
 DECLINE_RETRY = timedelta(seconds=0.5)
 DECLINE_LOCK_WAIT = 0.2     # seconds; a text being sent holds the modem: try again shortly
-SWEEP_RETRY = timedelta(seconds=10)
 UNANNOUNCED_SWEEP = timedelta(seconds=30)   # texts are only found by listing: list often
-SEND_RESULTS = (d.TextSent, d.TextSendFailed, d.TextUnconfirmed, d.TextCancelled)
 CALL_EVENTS = (d.RingSeen, d.CallerIdSeen, d.CallEndSeen, d.CallForwardedSeen,
                d.CallListSeen)
 
 
+@dataclass(frozen=True)
+class Request:
+    """Run `fn(*args)` on the service thread; its result (or exception) goes to `future`."""
+    fn: Callable
+    args: tuple = ()
+    future: Future = field(default_factory=Future)
+
+
 class Service:
-    """Owns the detector and dispatches events to the text-back, inbox and command handlers."""
+    """Owns the detector and hands each event to the text-back, inbox and command handlers.
+
+    inline=True runs no thread: whatever is posted is handled at once on the poster's thread,
+    in order, and what handling posts waits until the item before it is done, as on the
+    thread (the page tests' box, tests/web/shop_box.py).
+    """
 
     def __init__(self, store, modem, textback, inbox, commands, results,
                  clock: Callable[[], datetime],
                  ring_gap: Optional[timedelta] = None,
                  sweep_every: timedelta = timedelta(minutes=5), tick_seconds: float = 0.05,
                  on_activity: Callable[[str], None] = lambda kind: None,
-                 unannounced_sweep: timedelta = UNANNOUNCED_SWEEP):
+                 unannounced_sweep: timedelta = UNANNOUNCED_SWEEP, inline: bool = False):
         self.store = store
         self.modem = modem
         self.textback = textback
-        self.inbox = inbox
         self.commands = commands
         self.results = results
         self.clock = clock
         # None: the owner's ring_gap_seconds setting decides (tests pass a short fixed gap).
         self.fixed_ring_gap = ring_gap
         self.detector = MissedCallDetector(ring_gap=ring_gap or timedelta(seconds=8))
-        self.sweep_every = sweep_every
-        self.unannounced_sweep = min(sweep_every, unannounced_sweep)
-        self._announced = True       # the modem announces new texts (+CMTI/+CMT)
+        self.news = ModemNews(store, inbox, sweep_every, min(sweep_every, unannounced_sweep))
         self.tick_seconds = tick_seconds
         self.on_activity = on_activity
+        self.inline = inline
+        self.ringing: Optional[Ringing] = None   # published after every item and tick
+        self._handlers = self._handler_table()
         self._queue: "queue.Queue" = queue.Queue()
+        self._handling = False
         self._stop = threading.Event()
         self._thread: Optional[threading.Thread] = None
-        self._next_sweep: Optional[datetime] = None
         self._declined_at: Optional[datetime] = None
         self._declined_until: Optional[datetime] = None
         self.heartbeat = time.monotonic()
@@ -70,26 +86,35 @@ class Service:
     def post(self, item) -> None:
         """Enqueue an event or command (safe from any thread, never blocks)."""
         self._queue.put(item)
+        if self.inline and not self._handling:
+            self._drain()
 
     def call(self, fn: Callable, *args, timeout: float = 10.0):
-        """Run fn(*args) on the service thread and return its result (for the web facade)."""
+        """Run fn(*args) on the service thread and return its result (for the web facade).
+        BoxBusy when the thread could not start it within `timeout` (then it never runs)."""
         if threading.current_thread() is self._thread or not self.alive():
-            return fn(*args)
-        future: Future = Future()
-        self._queue.put((fn, args, future))
+            return self._inline(fn, *args)
+        request = Request(fn, args)
+        self._queue.put(request)
         try:
-            return future.result(timeout=timeout)
+            return request.future.result(timeout=timeout)
         except FuturesTimeout:
             # Not run late behind the caller's back (a reply sent after the page gave up would
             # be sent twice when the owner presses Send again).
-            if future.cancel():
-                raise d.ValidationError({"box": "The box is busy; nothing was done. "
-                                                "Try again in a moment."}) from None
-            return future.result(timeout=timeout)
+            if request.future.cancel():
+                raise d.BoxBusy("The box is busy; nothing was done. Try again in a moment.") \
+                    from None
+            return request.future.result(timeout=timeout)
+
+    def settled(self) -> bool:
+        """Nothing waiting for the service: its queue is empty and no call is ringing."""
+        return self._queue.empty() and not self._handling and self.ringing is None
 
     # --- the thread -------------------------------------------------------------------------
 
     def start(self) -> None:
+        if self.inline:
+            return
         self._stop.clear()
         self._thread = threading.Thread(target=self._run, name="service", daemon=True)
         self._thread.start()
@@ -109,26 +134,42 @@ class Service:
 
     def _run(self) -> None:
         log.info("service started")
-        try:
-            self.inbox.recover(self.clock())
-        except Exception:  # thread boundary: a bad leftover must not keep the box from starting
-            log.exception("service: recovering the inbox failed")
+        self.news.recover(self.clock())
         while not self._stop.is_set():
             self.heartbeat = time.monotonic()
             try:
                 item = self._queue.get(timeout=self._until_next_tick())
             except queue.Empty:
                 item = None
-            try:
-                if item is not None:
-                    self._dispatch(item)
-                # Clocks tick only once the backlog is handled: rings queued while the thread
-                # was busy carry their own times and must not look like a ring gap.
-                if self._queue.empty():
-                    self._tick(self.clock())
-            except Exception:  # thread boundary: log it, keep serving
-                log.exception("service: error while handling %r", item)
+            self._inline(self._step, item)
         log.info("service stopped")
+
+    def _step(self, item) -> None:
+        try:
+            if item is not None:
+                self._handle(item)
+            # Clocks tick only once the backlog is handled: rings queued while the thread was
+            # busy carry their own times and must not look like a ring gap.
+            if self._queue.empty():
+                self._tick(self.clock())
+        except Exception:  # thread boundary: log it, keep serving
+            log.exception("service: error while handling %r", item)
+        finally:
+            self.ringing = self.detector.ringing
+
+    def _inline(self, fn: Callable, *args):
+        """Run fn now; what it posts is handled after it (as on the thread)."""
+        handling, self._handling = self._handling, True
+        try:
+            return fn(*args)
+        finally:
+            self._handling = handling
+            if self.inline and not handling:
+                self._drain()
+
+    def _drain(self) -> None:
+        while not self._queue.empty():
+            self._inline(self._step, self._queue.get())
 
     def _until_next_tick(self) -> float:
         """The queue wait: a tick, or less when a ringing call is due to be declined sooner."""
@@ -141,79 +182,58 @@ class Service:
             wait = min(wait, max(due.total_seconds(), 0.001))
         return wait
 
-    # --- dispatch ---------------------------------------------------------------------------
+    # --- handlers ---------------------------------------------------------------------------
 
-    def _dispatch(self, item) -> None:
-        if isinstance(item, tuple):
-            fn, args, future = item
-            if not future.set_running_or_notify_cancel():
-                return          # the caller gave up waiting: do nothing
-            try:
-                future.set_result(fn(*args))
-            except Exception as error:  # handed back to the calling web thread
-                future.set_exception(error)
-            return
+    def _handle(self, item) -> None:
         now = self.clock()
-        if isinstance(item, CALL_EVENTS):
-            if self._declined_until and item.at < self._declined_until:
-                return    # rings of the call we just declined, still in the queue or the air
-            # The time the modem said it, not the time we got round to it.
-            for missed in self.detector.observe(item, min(item.at, now)):
-                self._missed(missed, now)
-        elif isinstance(item, SEND_RESULTS):
-            self._send_result(item)
-        elif isinstance(item, (d.SmsStored, d.StatusReportStored)):
-            self._announced = True
-            if not self.inbox.fetch_stored(item.memory, item.index, now):
-                self._sweep_soon(now)
-        elif isinstance(item, (d.SmsPduReceived, d.StatusReportPduReceived)):
-            self.inbox.receive_direct(item.pdu, now)
-        elif isinstance(item, d.SmsStorageFull):
-            self.store.log_event("sim_full", f"SIM storage {item.memory} full: emptying it",
-                                 level="warn")
-            self.inbox.sweep(now)
-        elif isinstance(item, d.ModemConnected):
-            self._connected(item, now)
-        elif isinstance(item, (d.ModemStartBlocked, d.UnknownLineSeen)):
-            self._modem_trouble(item)
-        elif isinstance(item, d.ModemLost):
-            self.store.log_event("modem", f"Modem lost: {item.reason}", level="warn")
-        elif isinstance(item, d.ModemRestarted):
-            self.store.log_event("modem", f"Modem restarted ({item.code}); re-initialising",
-                                 level="warn")
-        else:
-            self.commands.handle(item, now)
+        if isinstance(item, CALL_EVENTS) and self._declined_until \
+                and item.at < self._declined_until:
+            return    # rings of the call we just declined, still in the queue or the air
+        self._handlers.get(type(item), self._command)(item, now)
 
-    def _connected(self, item: d.ModemConnected, now: datetime) -> None:
-        self._announced = item.announces_texts
-        self.store.log_event("modem", "Modem connected and initialised" + (
-            "" if item.announces_texts else "; it does not announce new texts, so the box "
-            f"looks for them every {self.unannounced_sweep.total_seconds():g} s"))
-        self.inbox.sweep(now)
-        self._next_sweep = now + self._sweep_interval()
+    def _handler_table(self) -> dict:
+        """Event type -> handler(item, now). Anything else is a command (commands.py)."""
+        news, results = self.news, self.results
+        return {
+            Request: self._request,
+            **dict.fromkeys(CALL_EVENTS, self._call_event),
+            d.TextSent: lambda item, now: self._sent(item),
+            d.TextSendFailed: lambda item, now: results.failed(item.item, item.reason,
+                                                               item.gave_up),
+            d.TextUnconfirmed: lambda item, now: results.unconfirmed(item.item, item.reason),
+            d.TextCancelled: lambda item, now: results.cancelled(item.item, item.reason),
+            d.SmsStored: news.text_stored,
+            d.StatusReportStored: news.text_stored,
+            d.SmsPduReceived: news.text_delivered,
+            d.StatusReportPduReceived: news.text_delivered,
+            d.IncomingText: news.text_decoded,
+            d.SmsStorageFull: news.sim_full,
+            d.ModemConnected: news.connected,
+            d.ModemStartBlocked: news.start_blocked,
+            d.UnknownLineSeen: news.unknown_line,
+            d.ModemLost: news.lost,
+            d.ModemRestarted: news.restarted,
+        }
 
-    def _modem_trouble(self, item) -> None:
-        """Logged for the installer; the modem adapter passes each kind on once."""
-        if isinstance(item, d.ModemStartBlocked):
-            self.store.log_event("modem", f"Modem start-up blocked at {item.step}: "
-                                          f"{item.answer}", level="warn")
-        else:
-            self.store.log_event("modem", f"The modem sent a line the box does not know "
-                                          f"({item.kind}): {item.line}", level="warn")
+    def _request(self, request: Request, now: datetime) -> None:
+        if not request.future.set_running_or_notify_cancel():
+            return          # the caller gave up waiting: do nothing
+        try:
+            request.future.set_result(request.fn(*request.args))
+        except Exception as error:  # handed back to the calling web thread
+            request.future.set_exception(error)
 
-    def _sweep_interval(self) -> timedelta:
-        return self.sweep_every if self._announced else self.unannounced_sweep
+    def _call_event(self, item, now: datetime) -> None:
+        # The time the modem said it, not the time we got round to it.
+        for missed in self.detector.observe(item, min(item.at, now)):
+            self._missed(missed, now)
 
-    def _send_result(self, item) -> None:
-        if isinstance(item, d.TextSent):
-            self.results.sent(item.item, item.references)
-            self.on_activity("sent")
-        elif isinstance(item, d.TextSendFailed):
-            self.results.failed(item.item, item.reason, item.gave_up)
-        elif isinstance(item, d.TextUnconfirmed):
-            self.results.unconfirmed(item.item, item.reason)
-        else:
-            self.results.cancelled(item.item, item.reason)
+    def _sent(self, item: d.TextSent) -> None:
+        self.results.sent(item.item, item.references)
+        self.on_activity("sent")
+
+    def _command(self, item, now: datetime) -> None:
+        self.commands.handle(item, now)
 
     def _missed(self, missed: d.CallMissed, now: datetime) -> None:
         self._declined_at = None
@@ -229,22 +249,7 @@ class Service:
         for missed in self.detector.tick(now):
             self._missed(missed, now)
         self._decline_if_due(now)
-        if self._next_sweep and now >= self._next_sweep:
-            self._next_sweep = now + self._sweep_interval()
-            if self.inbox.sweep(now) and self._announced:
-                # Texts found that no +CMTI announced: announcements have stopped (or were
-                # never sent). Look often until one comes again.
-                log.warning("a sweep found texts the modem never announced; looking every "
-                            "%ss", self.unannounced_sweep.total_seconds())
-                self._announced = False
-                self._next_sweep = now + self.unannounced_sweep
-        self.inbox.expire_parts(now)
-
-    def _sweep_soon(self, now: datetime) -> None:
-        """A new text could not be read now (the modem was busy sending): look again soon."""
-        soon = now + SWEEP_RETRY
-        if self._next_sweep is None or soon < self._next_sweep:
-            self._next_sweep = soon
+        self.news.tick(now)
 
     def _decline_if_due(self, now: datetime) -> None:
         ringing = self.detector.ringing

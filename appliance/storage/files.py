@@ -25,13 +25,14 @@ import logging
 import os
 import shutil
 import tempfile
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Optional
 
 from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Table
+
+from appliance.core.clock import utc_now
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +85,7 @@ def remove_stale_temp_files(path: Path) -> None:
 def move_aside(path: Path, reason: str) -> Path:
     """Rename an unreadable file to `<name>.corrupt-<timestamp>` and log it; return the new path."""
     path = Path(path)
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = utc_now().strftime("%Y%m%dT%H%M%SZ")
     aside = path.with_name(f"{path.name}.corrupt-{stamp}")
     counter = 1
     while aside.exists():

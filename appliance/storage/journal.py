@@ -31,7 +31,8 @@ import shutil
 from pathlib import Path
 from typing import Callable, Iterator
 
-from appliance.storage.journal_lines import CURRENT, PREVIOUS, decode, encode, read_only_state  # noqa: F401
+from appliance.storage.journal_lines import (  # noqa: F401  (read_only_state: re-exported)
+    CURRENT, PREVIOUS, decode, encode, read_only_state)
 from appliance.storage.files import fsync_folder
 
 log = logging.getLogger(__name__)

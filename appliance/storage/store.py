@@ -25,16 +25,17 @@ from __future__ import annotations
 
 import logging
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Callable, Optional
 
 from appliance.core import settings as settings_rules
+from appliance.core.clock import utc_now
 from appliance.storage.contacts import Contacts
 from appliance.storage.journal import Journal
 from appliance.storage.month_sums import MonthSums
-from appliance.storage.monthly import (OPEN_BYTES, MonthlyFiles, copy_record, from_iso, new_id, plain,
-                               to_iso)
+from appliance.storage.monthly import (OPEN_BYTES, MonthlyFiles, copy_record, from_iso,
+                                       new_id, plain, to_iso)
 from appliance.storage.files import open_database
 from appliance.storage.store_contacts import ContactTables
 from appliance.storage.store_queues import QueueTables, locked as _locked
@@ -54,7 +55,7 @@ class Store(QueueTables, ContactTables, ResultTables, UpkeepTables):
                  open_bytes: int = OPEN_BYTES, journal: Optional[Journal] = None):
         self.data_dir = Path(data_dir)
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        self._clock = clock or (lambda: datetime.now(timezone.utc))
+        self._clock = clock or utc_now
         self._lock = threading.RLock()
         self._open_bytes = open_bytes
         self._fingerprints: Optional[set[str]] = None

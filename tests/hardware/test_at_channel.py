@@ -6,7 +6,7 @@ import threading
 import pytest
 
 from appliance.core.domain import (CallEndSeen, ModemRestarted, ModemUnavailable, RingSeen,
-                              SendFailed, SendUnconfirmed, SmsPduReceived, SmsStored)
+                                   SendFailed, SendUnconfirmed, SmsPduReceived, SmsStored)
 from hardware.at_channel import ATChannel, ChannelBusy, CommandTimeout, PortLost
 from hardware.at_lines import Response
 from tests.hardware.modem_support import EventLog, start_simulator

@@ -6,9 +6,9 @@ import threading
 import pytest
 
 from appliance.core.domain import (CallEndSeen, CallerIdSeen, CallForwardedSeen, DeliveryReport,
-                              IncomingText, ModemConnected, ModemLost, ModemRestarted,
-                              ModemUnavailable, RingSeen, SendFailed, SendUnconfirmed,
-                              SmsPduReceived, SmsStored, StatusReportStored)
+                                   IncomingText, ModemConnected, ModemLost, ModemRestarted,
+                                   ModemUnavailable, RingSeen, SendFailed, SendUnconfirmed,
+                                   SmsPduReceived, SmsStored, StatusReportStored)
 from hardware import pdu
 from tests.hardware.modem_support import rig  # noqa: F401  (fixture)
 from tests.hardware.modem_support import (DIALECTS, EventLog, commands_sent, start_modem,

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import socket
 import threading
-from concurrent.futures import Future
 
 import pytest
 from gpiozero.pins.mock import MockFactory
 
+from appliance.service.service import Request
 from hardware.status_light import StatusLight
 from tests.appliance.box_support import running_box
 from tests.helpers import wait_for
@@ -36,12 +36,12 @@ def notify_socket(tmp_path, monkeypatch):
 
 
 def test_a_hung_service_thread_stops_the_watchdog_pings(tmp_path, notify_socket):
-    with running_box(tmp_path / "data", "sim800") as box:
+    with running_box(tmp_path / "data", "sim800") as app:
         wait_for(lambda: "READY=1" in notify_socket(), 5, "READY=1")
         wait_for(lambda: notify_socket().count("WATCHDOG=1") >= 3, 5, "watchdog pings")
-        watchdog = box.appliance.monitor.watchdog
+        watchdog = app.monitor.watchdog
         release = threading.Event()
-        box.appliance.service.post((lambda: release.wait(20), (), Future()))   # hangs
+        app.service.post(Request(lambda: release.wait(20)))   # hangs
         try:
             wait_for(lambda: watchdog.failing == ["service thread"], 10, "the hang noticed")
             pings = notify_socket().count("WATCHDOG=1")
@@ -57,11 +57,11 @@ def test_a_hung_service_thread_stops_the_watchdog_pings(tmp_path, notify_socket)
 def test_the_status_light_follows_the_modem(tmp_path):
     factory = MockFactory()
     light = StatusLight(17, pin_factory=factory)
-    with running_box(tmp_path / "data", "sim7600") as box:
-        box.appliance.monitor.light = light
+    with running_box(tmp_path / "data", "sim7600") as app:
+        app.monitor.light = light
         wait_for(lambda: light.pattern.name == "steady", 5, "steady when ready")
-        box.appliance.simulator.unplug()
+        app.simulator.unplug()
         wait_for(lambda: light.pattern.name == "fast_blink", 10, "fast blink without a modem")
-        box.appliance.simulator.replug()
+        app.simulator.replug()
         wait_for(lambda: light.pattern.name == "steady", 15, "steady again")
     light.close()

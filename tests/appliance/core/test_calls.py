@@ -6,7 +6,7 @@ import pytest
 
 from appliance.core.calls import MissedCallDetector, Ringing
 from appliance.core.domain import (CallEndSeen, CallerIdSeen, CallForwardedSeen, CallMissed,
-                              RingSeen, SmsStored)
+                                   RingSeen, SmsStored)
 
 T0 = datetime(2026, 11, 27, 15, 0, tzinfo=timezone.utc)
 A, B = "+15551234567", "+15559876543"
