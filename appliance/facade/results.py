@@ -18,9 +18,10 @@ HEADLINE = ("missed", "texted", "replied", "booked")
 class Results:
     """The Results read model over the store."""
 
-    def __init__(self, store, clock: Callable):
+    def __init__(self, store, clock: Callable, counts_ttl: float = COUNTS_TTL):
         self.store = store
         self.clock = clock
+        self.counts_ttl = counts_ttl
         self._cached: Optional[tuple] = None
 
     def stats(self, days: int = 30, start: Optional[date] = None,
@@ -40,7 +41,7 @@ class Results:
     def today_and_month(self, settings: dict) -> tuple[dict, dict]:
         """({missed, texted, replied, booked} today, the same this month), at most 2 s old."""
         now = time.monotonic()
-        if self._cached and now - self._cached[0] < COUNTS_TTL:
+        if self._cached and now - self._cached[0] < self.counts_ttl:
             return self._cached[1]
         local = self.clock().astimezone(schedule.shop_zone(settings)).date()
         today = self.stats(start=local, end=local)

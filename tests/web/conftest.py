@@ -89,12 +89,27 @@ def anon(app):
     return test_client
 
 
+@pytest.fixture(scope="session")
+def password_file(tmp_path_factory) -> str:
+    """The password file `set_password(PASSWORD)` writes, made once (scrypt takes a while)."""
+    from appliance.storage import secrets
+    folder = tmp_path_factory.mktemp("password")
+    secrets.set_password(folder, PASSWORD)
+    return (folder / secrets.PASSWORD_FILE).read_text()
+
+
 @pytest.fixture
-def client(app, box):
-    box.set_password(PASSWORD)
+def client(app, box, password_file):
+    """Logged in as the login page does it (web/auth.py start_session), with PASSWORD set;
+    logging in through the page itself is tests/web/test_auth.py's."""
+    from appliance.storage import secrets
+    secrets.write_private(box.data_dir / secrets.PASSWORD_FILE, password_file)
     test_client = app.test_client()
-    response = test_client.post("/login", data={"password": PASSWORD})
-    assert response.status_code == 302, response.get_data(as_text=True)
+    with test_client.session_transaction() as session:
+        session["sid"] = box.sessions.start(box.clock())
+        session["logged_in"] = True
+        session["password_stamp"] = box.password_stamp()
+        session.permanent = True
     return test_client
 
 

@@ -100,7 +100,7 @@ def shop_box(data_dir: Path, clock: Callable = utc_now, wifi=None,
     outbox = Outbox(store, clock=clock, backoff=FAST.outbox_backoff)
     outgoing = Outgoing(store, outbox, wake=phone.take)
     auto_texts = AutoTexts(store, outgoing)
-    results = Results(store, clock)
+    results = Results(store, clock, counts_ttl=0)    # pages see a ring's counts at once
     service_ref: list = []
     status = BoxStatus(store, outbox, lambda: modem, clock, results,
                        ringing=lambda: service_ref[0].ringing, auto_texts=auto_texts,
