@@ -26,12 +26,16 @@ from typing import Optional
 
 from appliance.core.domain import (CallEndSeen, CallerIdSeen, CallForwardedSeen, CallListSeen,
                                    CallMissed, RingSeen)
+from appliance.core.numbers import same_number
+from appliance.core.settings import DEFAULTS
 
 # How long after an episode closed a late end code (MISSED_CALL, +CLCC 6) still belongs to it.
 LATE_END_WINDOW = timedelta(minutes=2)
 RINGING_STATES = (4, 5)        # +CLCC <stat>: incoming (ringing), waiting
 RELEASED_STATE = 6
 LIST_END_CODE = "AT+CLCC"      # the end code of a call the call list showed over
+# The owner's ring_gap_seconds until the service reads the settings.
+DEFAULT_RING_GAP = timedelta(seconds=DEFAULTS["ring_gap_seconds"])
 
 
 @dataclass(frozen=True)
@@ -65,20 +69,10 @@ def _digits(number: Optional[str]) -> str:
     return "".join(ch for ch in number or "" if ch.isdigit())
 
 
-def same_caller(a: Optional[str], b: Optional[str]) -> bool:
-    """Raw numbers that name the same line: equal digits, or one is the national tail of the
-    other ("07700900123" / "+447700900123", at least 7 digits in common)."""
-    da, db = _digits(a).lstrip("0"), _digits(b).lstrip("0")
-    if not da or not db:
-        return False
-    short, long_ = sorted((da, db), key=len)
-    return da == db or (len(short) >= 7 and long_.endswith(short))
-
-
 class MissedCallDetector:
     """State machine over call events; returns the CallMissed values it concludes."""
 
-    def __init__(self, ring_gap: timedelta = timedelta(seconds=8)):
+    def __init__(self, ring_gap: timedelta = DEFAULT_RING_GAP):
         self.ring_gap = ring_gap
         self._episode: Optional[_Episode] = None
         self._closed_number: Optional[str] = None
@@ -141,7 +135,7 @@ class MissedCallDetector:
         withheld = event.validity in (1, 2) or not _digits(number)
         missed = []
         ep = self._episode
-        if ep and ep.number and not withheld and not same_caller(ep.number, number):
+        if ep and ep.number and not withheld and not same_number(ep.number, number):
             missed.append(self._close("new-caller", now))   # a different caller: a new episode
         ep = self._start(now)
         ep.caller_ids += 1
@@ -165,7 +159,7 @@ class MissedCallDetector:
             return [self._close(LIST_END_CODE, now)] if ep.listed or released else []
         listed = ringing[0]
         number = listed.number if _digits(listed.number) else None
-        if number and ep.number and not same_caller(ep.number, number):
+        if number and ep.number and not same_number(ep.number, number):
             closed = self._close(LIST_END_CODE, now)    # someone else is ringing now
             ep = self._start(now)
             ep.number, ep.number_type = number, listed.number_type
@@ -179,7 +173,7 @@ class MissedCallDetector:
     def _end(self, event: CallEndSeen, now: datetime) -> list[CallMissed]:
         ep = self._episode
         number = event.number if _digits(event.number) else None   # "" or "Unknown": no number
-        other_caller = ep and ep.number and number and not same_caller(ep.number, number)
+        other_caller = ep and ep.number and number and not same_number(ep.number, number)
         if ep is not None and not other_caller:
             if ep.number is None and number and not ep.withheld:
                 ep.number, ep.number_type = number, event.number_type
@@ -195,7 +189,7 @@ class MissedCallDetector:
     def _late_end_of_last(self, number: str, now: datetime) -> bool:
         if self._closed_at is None or now - self._closed_at > LATE_END_WINDOW:
             return False
-        return self._closed_number is None or same_caller(self._closed_number, number)
+        return self._closed_number is None or same_number(self._closed_number, number)
 
     def _close(self, end_code: str, ended_at: datetime,
                ep: Optional[_Episode] = None) -> CallMissed:

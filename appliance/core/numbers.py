@@ -108,6 +108,17 @@ def to_e164(raw: str, number_type: Optional[int], region: str) -> Optional[str]:
     return _e164(_parse_national(raw, region))
 
 
+def same_number(a: Optional[str], b: Optional[str]) -> bool:
+    """The one rule for "the same phone": equal digits once formatting and leading zeros are
+    gone, or one is the national tail of the other, at least 7 digits long ("07700 900123" and
+    "+447700900123"; a caller ID as the modem gave it and one the owner typed)."""
+    da, db = _NON_DIGITS.sub("", a or "").lstrip("0"), _NON_DIGITS.sub("", b or "").lstrip("0")
+    if not da or not db:
+        return False
+    short, long_ = sorted((da, db), key=len)
+    return da == db or (len(short) >= 7 and long_.endswith(short))
+
+
 def valid_e164(typed: str, region: str) -> Optional[str]:
     """A number typed in a setting as E.164 (read in the shop's `region` when it has no "+"),
     or None when phonenumbers does not call it valid."""

@@ -17,11 +17,12 @@ from datetime import datetime, timedelta
 from typing import Optional
 
 from appliance.core import schedule, templates
+from appliance.core.numbers import same_number
+from appliance.core.settings import setting
 
 DEFAULT_COOLDOWN_MINUTES = 720
 DEFAULT_DAILY_CAP = 3
 DEFAULT_ACTIVE_CONVERSATION_HOURS = 4
-DEFAULT_REGION = "US"
 # The box-wide cap on automatic texts. A shop rarely misses more than a dozen calls in an hour,
 # while a caller-ID faker can ring the box every 15 seconds all day.
 DEFAULT_AUTO_TEXTS_PER_HOUR = 20
@@ -67,28 +68,6 @@ class Decision:
     text: Optional[str] = None
 
 
-def _plain(number: Optional[str]) -> str:
-    """'+1 (555) 123-4567' -> '+15551234567'."""
-    number = str(number or "").strip()
-    digits = "".join(ch for ch in number if ch.isdigit())
-    return ("+" + digits) if number.startswith("+") and digits else digits
-
-
-def same_number(a: Optional[str], b: Optional[str]) -> bool:
-    """Equal once formatting is gone; a national form matches the E.164 one by its tail
-    ('07700 900123' ~ '+447700900123'), since settings may hold either."""
-    pa, pb = _plain(a), _plain(b)
-    if not pa or not pb:
-        return False
-    if pa == pb:
-        return True
-    if pa.startswith("+") == pb.startswith("+"):
-        return False
-    national = (pb if pa.startswith("+") else pa).lstrip("0")
-    full = pa if pa.startswith("+") else pb
-    return len(national) >= 7 and full.endswith(national)
-
-
 def _excluded(number: str, settings: dict, box_number: Optional[str]) -> bool:
     never = list(settings.get("exclude") or []) + [settings.get("owner_phone"), box_number]
     return any(same_number(number, other) for other in never if other)
@@ -107,7 +86,7 @@ def _within(then: Optional[datetime], now: datetime, limit: Optional[timedelta])
 
 def allowed_countries(settings: dict) -> set[str]:
     """The shop's own country and the ones the owner added: where automatic texts may go."""
-    own = settings.get("region") or DEFAULT_REGION
+    own = setting(settings, "region")
     return {own, *(settings.get("allowed_countries") or [])}
 
 

@@ -138,6 +138,13 @@ def defaults() -> dict:
     return copy.deepcopy(DEFAULTS)
 
 
+def setting(settings: dict, name: str) -> Any:
+    """`name` from a settings dict, or its default when the dict lacks it (DEFAULTS is the one
+    place defaults live; the store's settings always have every key)."""
+    value = settings.get(name)
+    return DEFAULTS[name] if value is None and not FIELD_BY_NAME[name].nullable else value
+
+
 def setting_of(error_key: str) -> str:
     """The setting an error key belongs to: "hours.mon[1]" -> "hours"."""
     return re.split(r"[.\[]", error_key, maxsplit=1)[0]

@@ -16,6 +16,8 @@ from appliance.core import countries, numbers, policy, templates
 from appliance.core import settings as settings_rules
 from appliance.core.domain import SendText, ValidationError
 from appliance.core.ports import DemoPhone, WifiControl
+from appliance.core.segments import REPLY_MAX_CHARS
+from appliance.core.settings import setting
 from appliance.facade.access import Access
 from appliance.facade.results import Results
 from appliance.facade.status import BoxStatus
@@ -133,8 +135,9 @@ class Box(Access):
     def send_reply(self, number: str, text) -> dict:
         if not isinstance(text, str) or not text.strip():
             raise ValidationError({"text": "the message is empty"})
-        if len(text) > 1000:
-            raise ValidationError({"text": "the message is too long (1000 characters at most)"})
+        if len(text) > REPLY_MAX_CHARS:
+            raise ValidationError({"text": f"the message is too long ({REPLY_MAX_CHARS} "
+                                           "characters at most)"})
         contact = self.store.contact(number)
         if not contact:
             raise ValidationError({"number": "no conversation with this number"})
@@ -185,7 +188,7 @@ class Box(Access):
     def holiday_suggestions(self, year: int) -> list:
         settings = self.store.settings()
         from appliance.core import holiday_prefill
-        return holiday_prefill.suggestions(settings.get("region", "US"),
+        return holiday_prefill.suggestions(setting(settings, "region"),
                                            settings.get("holiday_region") or None, int(year))
 
     # --- results ----------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from typing import Callable
 from appliance.core import box_events, keywords, numbers, relay
 from appliance.core.domain import DeliveryReport, SendText
 from appliance.core.reassembly import Assembled
+from appliance.core.settings import setting
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +65,7 @@ class Replies:
         if number == settings.get("owner_phone"):
             return "owner"
         if numbers.is_alphanumeric(whole.sender) or number == self.box_number() or \
-                numbers.is_short_code(whole.sender, settings.get("region", "US")):
+                numbers.is_short_code(whole.sender, setting(settings, "region")):
             return "automated"      # robots, short codes and our own SIM: never answered
         return "keyword" if keywords.classify(whole.text) else "reply"
 
@@ -131,7 +132,7 @@ class Replies:
     def _forward(self, number: str, text: str, urgent: list, settings: dict,
                  now: datetime) -> None:
         tag = self._tag_for(number)
-        shown = numbers.display(number, settings.get("region", "US"))
+        shown = numbers.display(number, setting(settings, "region"))
         self._send(settings["owner_phone"], relay.format_forward(tag, shown, text, urgent),
                    "owner_alert" if urgent else "owner_forward", now)
 
@@ -160,7 +161,7 @@ class Replies:
                 self._send(owner, f"Not sent: {number} texted STOP.", "owner", now)
                 return
             self._send(number, meaning.text, "reply", now)
-            shown = numbers.display(number, settings.get("region", "US"))
+            shown = numbers.display(number, setting(settings, "region"))
             self._send(owner, relay.format_confirmation(meaning.tag, shown), "owner", now)
         elif isinstance(meaning, relay.OwnerCommand):
             self._owner_command(meaning.name, owner, tags, now)
@@ -193,7 +194,7 @@ class Replies:
     # --- delivery reports -------------------------------------------------------------------
 
     def delivery_report(self, report: DeliveryReport, now: datetime) -> None:
-        region = self.store.settings().get("region", "US")
+        region = setting(self.store.settings(), "region")
         number = numbers.to_e164(report.recipient, None, region) if report.recipient else None
         message = self.store.find_sent_by_reference(report.reference, number,
                                                     since=now - REPORT_WINDOW)

@@ -24,6 +24,7 @@ from typing import Callable, Optional
 
 from appliance.core import domain as d
 from appliance.core.calls import MissedCallDetector, Ringing
+from appliance.core.settings import setting
 from appliance.service.modem_news import ModemNews
 
 log = logging.getLogger(__name__)
@@ -66,7 +67,7 @@ class Service:
         self.clock = clock
         # None: the owner's ring_gap_seconds setting decides (tests pass a short fixed gap).
         self.fixed_ring_gap = ring_gap
-        self.detector = MissedCallDetector(ring_gap=ring_gap or timedelta(seconds=8))
+        self.detector = MissedCallDetector(ring_gap) if ring_gap else MissedCallDetector()
         self.news = ModemNews(store, inbox, sweep_every, min(sweep_every, unannounced_sweep))
         self.tick_seconds = tick_seconds
         self.on_activity = on_activity
@@ -244,7 +245,7 @@ class Service:
 
     def _tick(self, now: datetime) -> None:
         if self.fixed_ring_gap is None and self.detector.ringing is not None:
-            seconds = self.store.settings().get("ring_gap_seconds") or 8
+            seconds = setting(self.store.settings(), "ring_gap_seconds")
             self.detector.ring_gap = timedelta(seconds=seconds)
         for missed in self.detector.tick(now):
             self._missed(missed, now)
