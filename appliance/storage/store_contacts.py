@@ -1,6 +1,5 @@
-"""The Store's contacts: one per number, with its conversation summary (see contacts.py for how
-they are kept). A mixin of `Store` (same object, same lock), kept in its own file so store.py
-stays readable.
+"""The store's contacts: one per number, with its conversation summary (contacts.py keeps them
+in shards, with an index in memory for the lists). A table of the store's `Database`.
 """
 from __future__ import annotations
 
@@ -8,7 +7,7 @@ from typing import Optional
 
 from appliance.storage.contacts import decode_cursor, encode_cursor
 from appliance.storage.monthly import copy_record, plain
-from appliance.storage.store_queues import locked
+from appliance.storage.database import Database, locked
 
 CONTACT_DEFAULTS = {"last_at": None, "last_text": None, "last_direction": None, "unread": 0,
                     "opted_out": False, "booked": False, "job_value": None, "tag": None,
@@ -17,12 +16,15 @@ CONTACT_DEFAULTS = {"last_at": None, "last_text": None, "last_direction": None, 
 TEXTBACK_DAYS_KEPT = 7
 
 
-class ContactTables:
-    """Contacts; needs self._lock, self._contacts (a contacts.Contacts) and self.journal."""
+class ContactTable:
+    """Contacts and the conversation list."""
+
+    def __init__(self, db: Database):
+        self.db = db
 
     @locked
     def contact(self, number: str) -> Optional[dict]:
-        doc = self._contacts.get(number)
+        doc = self.db.contacts.get(number)
         return copy_record(doc) if doc is not None else None
 
     @locked
@@ -33,9 +35,9 @@ class ContactTables:
         if isinstance(fields.get("textbacks_by_day"), dict):
             days = sorted(fields["textbacks_by_day"].items())[-TEXTBACK_DAYS_KEPT:]
             fields["textbacks_by_day"] = dict(days)
-        stored = self._contacts.put(number, fields, copy_record(CONTACT_DEFAULTS))
+        stored = self.db.contacts.put(number, fields, copy_record(CONTACT_DEFAULTS))
         if "opted_out" in fields:
-            self.journal.sync()     # a STOP is honoured even after a power cut
+            self.db.journal.sync()     # a STOP is honoured even after a power cut
         return copy_record(stored)
 
     @locked
@@ -45,10 +47,10 @@ class ContactTables:
         out); `search` matches number, name, tag, last text. Each one opens its contact file:
         lists should use conversation_page instead."""
         found = []
-        for summary in self._contacts.summaries(search, skip):
+        for summary in self.db.contacts.summaries(search, skip):
             if limit is not None and len(found) >= limit:
                 break
-            found.append(copy_record(self._contacts.get(summary["number"])))
+            found.append(copy_record(self.db.contacts.get(summary["number"])))
         return found
 
     @locked
@@ -60,7 +62,7 @@ class ContactTables:
         from an earlier page; ValueError when it is not one."""
         after = decode_cursor(before) if before else None
         page = []
-        for summary in self._contacts.summaries(search, skip, after):
+        for summary in self.db.contacts.summaries(search, skip, after):
             if not summary.get("last_at"):
                 break                        # the rest never had a text
             if len(page) == limit:
@@ -71,24 +73,24 @@ class ContactTables:
     @locked
     def unread_total(self) -> int:
         """Unread texts over all conversations (for the status line and the LED), cheaply."""
-        return self._contacts.unread_total()
+        return self.db.contacts.unread_total()
 
     @locked
     def booked_contacts(self) -> list[dict]:
         """The summaries (number, booked, booked_at, job_value, ...) of contacts marked booked,
         for Results; no contact file is opened."""
-        return [dict(s) for s in self._contacts.all_summaries() if s.get("booked")]
+        return [dict(s) for s in self.db.contacts.all_summaries() if s.get("booked")]
 
     @locked
     def tags(self) -> list[str]:
         """Every relay tag in use (the owner answers "K7 ..."), most recent conversation
         first; no contact file is opened."""
-        return [s["tag"] for s in self._contacts.summaries() if s.get("tag")]
+        return [s["tag"] for s in self.db.contacts.summaries() if s.get("tag")]
 
     @locked
     def contact_by_tag(self, tag: str) -> Optional[dict]:
         wanted = (tag or "").strip().lower()
-        for summary in self._contacts.all_summaries():
+        for summary in self.db.contacts.all_summaries():
             if wanted and str(summary.get("tag") or "").lower() == wanted:
-                return copy_record(self._contacts.get(summary["number"]))
+                return copy_record(self.db.contacts.get(summary["number"]))
         return None

@@ -1,6 +1,5 @@
 """The Store's Results counts: day counts for any period, closed months from their saved sums
-(month_sums.py), the rest counted from the calls and texts. A mixin of `Store` (same object,
-same lock), kept in its own file so store.py stays readable.
+(month_sums.py), the rest counted from the calls and texts. A table of the store's `Database`.
 
 Counting a month from its files holds the store's lock only while each file is read, never for
 the whole month or period, so a text-back is not kept waiting behind a year of Results.
@@ -9,10 +8,11 @@ from __future__ import annotations
 
 import ctypes
 from datetime import date, datetime, timedelta
-from typing import Optional
+from typing import Callable, Optional
 
 from appliance.core import schedule, stats
-from appliance.storage.month_sums import month_days, months_between
+from appliance.storage.database import Database
+from appliance.storage.month_sums import MonthSums, month_days, months_between
 from appliance.storage.monthly import to_iso
 
 CALL_FIELDS = ("number", "started_at", "ended_at", "outcome")
@@ -21,15 +21,21 @@ COUNTED_CALL_FIELDS = frozenset(CALL_FIELDS)
 COUNTED_MESSAGE_FIELDS = frozenset(MESSAGE_FIELDS) | {"direction"}
 
 
-class ResultTables:
-    """Needs self._lock, self._clock, self._sums (a MonthSums), self.settings(),
-    self.summary_rows() and self.journal."""
+class ResultsTable:
+    """Day counts; `rows` is the records' summary_rows, `settings` the settings table's read."""
+
+    def __init__(self, db: Database, rows: Callable[..., list], settings: Callable[[], dict]):
+        self.db = db
+        self.rows = rows
+        self.settings = settings
+        self._sums = MonthSums(db.data_dir)
+        self._generation = 0       # bumped by every change a saved month counts
 
     def day_counts(self, start: date, end: date) -> dict[date, list[int]]:
         """{day: [missed, texted, replied]} for the shop-local days start..end."""
         settings = self.settings()
         zone, name = schedule.shop_zone(settings), settings.get("timezone") or ""
-        today = self._clock().astimezone(zone).date()
+        today = self.db.clock().astimezone(zone).date()
         counts: dict[date, list[int]] = {}
         for month in months_between(start, end):
             first, last = month_days(month)
@@ -41,16 +47,16 @@ class ResultTables:
         return counts
 
     def _closed_month(self, month: str, zone, name: str, today: date) -> dict:
-        with self._lock:
+        with self.db.lock:
             saved = self._sums.get(month, name)
-            generation = self._sums_generation
+            generation = self._generation
         if saved is not None:
             return saved
         first, last = month_days(month)
         counts, tail = self._count(first, last, zone)
-        with self._lock:
-            if generation == self._sums_generation:   # nothing changed while counting
-                self.journal.sync()         # saved sums never count what a power cut could lose
+        with self.db.lock:
+            if generation == self._generation:   # nothing changed while counting
+                self.db.journal.sync()         # saved sums never count what a power cut could lose
                 self._sums.put(month, name, counts, tail, today)
         _give_back_memory()
         return counts
@@ -61,8 +67,8 @@ class ResultTables:
         since = datetime.combine(first, datetime.min.time(), zone)
         until = datetime.combine(last + timedelta(days=1), datetime.min.time(), zone)
         reach = until + stats.REPLY_WINDOW
-        calls = self.summary_rows("calls", since, reach, CALL_FIELDS)
-        inbound = [m for m in self.summary_rows("messages", since, reach, MESSAGE_FIELDS,
+        calls = self.rows("calls", since, reach, CALL_FIELDS)
+        inbound = [m for m in self.rows("messages", since, reach, MESSAGE_FIELDS,
                                                 direction="in")
                    if m.get("kind") in (None, "reply")]   # keywords and robots are no reply
         counts = stats.day_counts(calls, inbound, first, last, zone)
@@ -71,7 +77,7 @@ class ResultTables:
                 and tail_from <= to_iso(c.get("ended_at") or c["started_at"]) < end}
         return counts, tail
 
-    def _results_change(self, kind: str, before: Optional[dict], fields: dict) -> None:
+    def record_changed(self, kind: str, before: Optional[dict], fields: dict) -> None:
         """Called before a call or text is stored or changed: saved months it counts in are
         forgotten first."""
         if kind == "calls":
@@ -90,7 +96,7 @@ class ResultTables:
             if stamp:
                 changes.append((stamp, record.get("number")))
         if changes:
-            self._sums_generation += 1
+            self._generation += 1
             self._sums.invalidate(changes, schedule.shop_zone(self.settings()))
 
 

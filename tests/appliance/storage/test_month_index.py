@@ -37,7 +37,7 @@ def test_an_old_month_is_laid_out_by_number_and_read_through_its_index(tmp_path)
     again = Store(tmp_path, clock=Clock(NOW))
 
     assert texts(again, A) == expected and len(expected) == 11
-    assert "messages-2026-10.json" not in again._monthly.open_names()   # never parsed whole
+    assert "messages-2026-10.json" not in again.db.monthly.open_names()   # never parsed whole
 
 
 def test_a_late_change_to_an_old_month_is_read_from_the_file_and_journal(tmp_path):

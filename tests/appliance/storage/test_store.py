@@ -149,7 +149,7 @@ def test_recent_calls_never_open_old_months(tmp_path, clock):
 
     assert len(store.calls(limit=3)) == 3
     assert (tmp_path / "calls-2026-01.json").exists()
-    names = store._monthly.open_names()      # the newest month and the one just read
+    names = store.db.monthly.open_names()    # the newest month and the one just read
     assert "calls-2026-12.json" in names and len(names) <= 2
 
     assert len(store.calls(limit=None)) == 11   # now January is read: moved aside, not fatal
