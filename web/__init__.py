@@ -1,7 +1,7 @@
 """The shop page and JSON API: a Flask app built around the facade object `box`.
 
-`create_app(box, config)` is the only entry point; appliance/app/main.py calls it and serves the app
-with waitress. Nothing happens at import time.
+`create_app(box, config)` is the only entry point; appliance/app/lifecycle.py calls it and serves
+the app with waitress. Nothing happens at import time.
 """
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Who may use the box's page: the password, login sessions, the API token, the setup hotspot.
 
-A mixin of the facade (`Box`, facade.py), kept apart so the facade stays about the shop. It
+A mixin of the facade (`Box`, box.py), kept apart so the facade stays about the shop. It
 needs the facade's data_dir, store, commands (the button's window), wifi and clock.
 
 - The first password can be set only while none is, within 10 minutes of the 10-second button

@@ -1,5 +1,5 @@
 """Adapters to the shop's other systems: the MQTT broker (with Home Assistant discovery) and
-webhooks. Built and started by the composition root (appliance/app/main.py); the service never
+webhooks. Built and started by the composition root (appliance/app/bootstrap.py); the service never
 imports this package. The places where things happen hand box events (appliance/core/box_events.py)
 to `Integrations.emit`, which only enqueues: nothing here is ever on the text-back path.
 

@@ -13,7 +13,7 @@ power cut loses at most the last few seconds of lesser changes, never in a way t
 change and drops an earlier one.
 
 A checkpoint renames the journal to `journal.prev.jsonl`, starts a fresh one, rewrites each file
-named in the old one (atomically: see storage.py) and then deletes the old one. A power cut at any
+named in the old one (atomically: see files.py) and then deletes the old one. A power cut at any
 point leaves both segments, replayed in order over whatever files were rewritten: the same result.
 
 A torn last line (a power cut mid-append) is cut off at start-up; a damaged line elsewhere (crc
