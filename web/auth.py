@@ -37,8 +37,7 @@ def _setup(state) -> None:
 
 
 def _password_stamp() -> str:
-    getter = getattr(shop.box(), "password_stamp", None)
-    return getter() if callable(getter) else ""
+    return shop.box().password_stamp()
 
 
 def _session_alive() -> bool:

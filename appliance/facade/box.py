@@ -191,6 +191,24 @@ class Box(Access):
         return holiday_prefill.suggestions(setting(settings, "region"),
                                            settings.get("holiday_region") or None, int(year))
 
+    # --- connections to the shop's other systems ----------------------------------------------
+
+    def connections(self) -> Optional[dict]:
+        """{"mqtt": the bridge's state, "results": each webhook's last delivery, "pending":
+        deliveries waiting per webhook}; None on a box without integrations."""
+        if self.integrations is None:
+            return None
+        hooks = self.integrations.webhooks
+        return {"mqtt": self.integrations.mqtt.state(), "results": hooks.results(),
+                "pending": hooks.pending()}
+
+    def test_webhook(self, url: str):
+        """Send a signed test event to the webhook at `url` now; its Attempt (ok, status,
+        error), or None on a box without integrations."""
+        if self.integrations is None:
+            return None
+        return self.integrations.webhooks.send_test(url)
+
     # --- results ----------------------------------------------------------------------------
 
     def stats(self, days: int = 30, start: Optional[date] = None,

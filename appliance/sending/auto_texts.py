@@ -22,7 +22,7 @@ from typing import Optional
 
 from appliance.core import numbers, policy, schedule
 from appliance.core.domain import SendText
-from appliance.storage.monthly import from_iso, to_iso
+from appliance.core.stamps import from_iso, to_iso
 
 log = logging.getLogger(__name__)
 

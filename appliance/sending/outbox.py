@@ -38,7 +38,7 @@ from typing import Callable, Optional
 
 from appliance.core.clock import utc_now
 from appliance.core.domain import SendText
-from appliance.storage.monthly import from_iso, to_iso
+from appliance.core.stamps import from_iso, to_iso
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Callable, Optional
 
 from appliance.core.domain import SendText
-from appliance.storage.monthly import new_id
+from appliance.core.stamps import new_id
 
 log = logging.getLogger(__name__)
 

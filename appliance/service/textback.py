@@ -16,7 +16,7 @@ from typing import Optional
 from appliance.core import box_events, numbers, policy, schedule
 from appliance.core.domain import CallMissed, SendText
 from appliance.core.settings import setting
-from appliance.storage.monthly import from_iso, new_id
+from appliance.core.stamps import from_iso, new_id
 
 log = logging.getLogger(__name__)
 

@@ -18,12 +18,13 @@ import logging
 import os
 import re
 from collections import OrderedDict
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from pathlib import Path
 from typing import Callable, Optional
 
 from tinydb import TinyDB
 
+from appliance.core.stamps import to_iso
 from appliance.storage import month_index
 from appliance.storage.files import open_database
 
@@ -201,32 +202,6 @@ class _Month:
 
 
 # --- record conventions ---------------------------------------------------------------------
-
-def new_id(prefix: str, at: datetime) -> str:
-    """A short unique id that names its month: "c-202611-3f9a1c2b7d4e"."""
-    return f"{prefix}-{at:%Y%m}-{os.urandom(6).hex()}"
-
-
-def to_iso(value) -> Optional[str]:
-    """datetime (naive = UTC), date or ISO string -> "2026-11-27T06:18:25.123456+00:00"."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    elif isinstance(value, date) and not isinstance(value, datetime):
-        value = datetime(value.year, value.month, value.day)
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc).isoformat(timespec="microseconds")
-
-
-def from_iso(value: str) -> datetime:
-    """ISO string -> aware UTC datetime (a string without offset is taken as UTC)."""
-    parsed = datetime.fromisoformat(value)
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
-    return parsed.astimezone(timezone.utc)
-
 
 def plain(value, key: Optional[str] = None):
     """A JSON-safe deep copy: datetimes become ISO strings, timestamp strings are normalised."""

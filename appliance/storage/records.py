@@ -12,7 +12,8 @@ from datetime import timedelta
 from typing import Callable, Optional
 
 from appliance.storage.database import Database, locked
-from appliance.storage.monthly import copy_record, from_iso, new_id, plain, to_iso
+from appliance.core.stamps import from_iso, new_id, to_iso
+from appliance.storage.monthly import copy_record, plain
 
 log = logging.getLogger(__name__)
 

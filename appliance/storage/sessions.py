@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Optional
 
-from appliance.storage.monthly import from_iso, to_iso
+from appliance.core.stamps import from_iso, to_iso
 from appliance.storage.secrets import write_private
 
 log = logging.getLogger(__name__)

@@ -15,7 +15,8 @@ from typing import Optional
 from tinydb import Query
 
 from appliance.storage.database import Database, locked
-from appliance.storage.monthly import copy_record, from_iso, new_id, plain, to_iso
+from appliance.core.stamps import from_iso, new_id, to_iso
+from appliance.storage.monthly import copy_record, plain
 
 log = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ from typing import Callable, Optional
 from appliance.core import schedule, stats
 from appliance.storage.database import Database
 from appliance.storage.month_sums import MonthSums, month_days, months_between
-from appliance.storage.monthly import to_iso
+from appliance.core.stamps import to_iso
 
 CALL_FIELDS = ("number", "started_at", "ended_at", "outcome")
 MESSAGE_FIELDS = ("number", "at", "kind")

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Optional
 
 from appliance.storage.database import Database, locked
-from appliance.storage.monthly import from_iso, to_iso
+from appliance.core.stamps import from_iso, to_iso
 
 log = logging.getLogger(__name__)
 
