@@ -3,11 +3,12 @@
 About 30 missed calls a day (~22k calls in two years), ~105 texts a day (~77k messages:
 text-backs, customers' replies, their forwards to the owner, the owner's answers, some by relay),
 ~5.6k contacts, a few log events a day. Records are made the way the box makes them
-(appliance/service/textback.py, outgoing.py, replies.py, sender.py) and written straight in the store's
-format as a checkpoint leaves it (TinyDB JSON: {"<table>": {"<doc id>": record}}, one file per
-kind and UTC month, contacts in contacts/<xx>.json by a hash of the number, an empty journal;
-see appliance/storage/store.py, monthly.py and contacts.py), which takes a few seconds instead of the
-minutes that 77k Store.add_message calls would. Settings go through Store.save_settings.
+(appliance/service/textback.py, appliance/sending/outgoing.py and sender.py,
+appliance/receiving/replies.py) and written straight in the store's format as a checkpoint
+leaves it (TinyDB JSON: {"<table>": {"<doc id>": record}}, one file per kind and UTC month,
+contacts in contacts/<xx>.json by a hash of the number, an empty journal; see
+appliance/storage/store.py, monthly.py and contacts.py), which takes a few seconds instead of
+the minutes that 77k Store.add_message calls would. Settings go through Store.save_settings.
 """
 from __future__ import annotations
 

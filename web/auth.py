@@ -4,10 +4,11 @@ There is no default password. Until one is set, the login page sends the owner t
 (web/passwords.py, which also has the password reset and change). Password checks are rate
 limited per client address, counted before the check (web/throttle.py).
 
-A login session is a random id kept on the box (box.sessions, appliance/storage/sessions.py): the signed
-cookie only carries it. Logging out ends it on the box, so a copied cookie stops working too;
-sessions also end after a week unused. A session also remembers a stamp of the password file
-(box.password_stamp), so a password set with `python -m appliance password` ends every session.
+A login session is a random id kept on the box (box.sessions, appliance/storage/sessions.py):
+the signed cookie only carries it. Logging out ends it on the box, so a copied cookie stops
+working too; sessions also end after a week unused. A session also remembers a stamp of the
+password file (box.password_stamp), so a password set with `python -m appliance password` ends
+every session.
 """
 from __future__ import annotations
 

@@ -93,7 +93,8 @@ HEALTH = {
     "warn": ("Working, but needs a look", "warn"),
     "fault": ("Not working — callers are not being texted", "fault"),
 }
-# The headline state of /api/status health.state (appliance/core/health.py), same order as the light.
+# The headline state of /api/status health.state (appliance/core/health.py), in the light's
+# order.
 HEALTH_STATES = {
     "working": HEALTH["ok"],
     "needs_look": HEALTH["warn"],

@@ -12,9 +12,9 @@ from datetime import datetime
 from typing import Optional
 
 from appliance.core.modem_events import (  # noqa: F401  (re-exported: the modem's events)
-                                         RingSeen, CallerIdSeen, CallEndSeen, ListedCall, CallListSeen, CallForwardedSeen, SmsStored,
-                                         SmsPduReceived, StatusReportStored, StatusReportPduReceived, SmsStorageFull, ModemRestarted,
-                                         ModemConnected, ModemStartBlocked, UnknownLineSeen, ModemLost, ModemMissedCall)
+    RingSeen, CallerIdSeen, CallEndSeen, ListedCall, CallListSeen, CallForwardedSeen, SmsStored,
+    SmsPduReceived, StatusReportStored, StatusReportPduReceived, SmsStorageFull, ModemRestarted,
+    ModemConnected, ModemStartBlocked, UnknownLineSeen, ModemLost, ModemMissedCall)
 
 
 # --- decoded texts ----------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Integrations: the box's connections to the shop's other systems, as one part for the composition root (appliance/app/bootstrap.py).
+"""Integrations: the box's connections to the shop's other systems, as one part for the
+composition root (appliance/app/bootstrap.py).
 
 `emit(event)` is the sink the places where things happen are given (text-back, send results,
 replies, the monitor): it hands the event to the MQTT thread and the webhook thread, each of

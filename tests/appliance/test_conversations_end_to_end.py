@@ -7,8 +7,8 @@ from dataclasses import replace
 from datetime import timedelta
 
 from appliance.app.timings import FAST
-from tests.appliance.box_support import (CALLER, OTHER_CALLER, UK_MOBILE, demo_box, running_box,
-                                         wait_call, wait_settled)
+from tests.appliance.box_support import (CALLER, OTHER_CALLER, UK_MOBILE, demo_box,
+                                         running_box, wait_call, wait_settled)
 from tests.helpers import wait_for
 
 OWNER = "+12125550147"
