@@ -18,15 +18,11 @@ from typing import Optional
 
 from appliance.core import schedule, templates
 from appliance.core.numbers import same_number
-from appliance.core.settings import setting
+from appliance.core.settings import DEFAULTS, setting
 
-DEFAULT_COOLDOWN_MINUTES = 720
-DEFAULT_DAILY_CAP = 3
-DEFAULT_ACTIVE_CONVERSATION_HOURS = 4
-# The box-wide cap on automatic texts. A shop rarely misses more than a dozen calls in an hour,
-# while a caller-ID faker can ring the box every 15 seconds all day.
-DEFAULT_AUTO_TEXTS_PER_HOUR = 20
-DEFAULT_AUTO_TEXTS_PER_DAY = 100
+# The limits' defaults are the settings' (core/settings_values.py). The box-wide cap on automatic
+# texts: a shop rarely misses more than a dozen calls in an hour, while a caller-ID faker can ring
+# the box every 15 seconds all day.
 # Kinds of line (appliance.numbers.line_of); only a person's phone gets automatic texts.
 PERSONAL, PREMIUM = "personal", "premium"
 
@@ -73,9 +69,9 @@ def _excluded(number: str, settings: dict, box_number: Optional[str]) -> bool:
     return any(same_number(number, other) for other in never if other)
 
 
-def _setting(settings: dict, key: str, default):
+def _setting(settings: dict, key: str):
     """Missing key -> the default; an explicit None switches the limit off."""
-    return settings[key] if key in settings else default
+    return settings[key] if key in settings else DEFAULTS[key]
 
 
 def _within(then: Optional[datetime], now: datetime, limit: Optional[timedelta]) -> bool:
@@ -106,8 +102,8 @@ def destination_reason(country: Optional[str], line: Optional[str], settings: di
 
 def cap_limits(settings: dict) -> tuple[int, int]:
     """(per hour, per day) for automatic texts from the whole box."""
-    return (int(settings.get("auto_texts_per_hour") or DEFAULT_AUTO_TEXTS_PER_HOUR),
-            int(settings.get("auto_texts_per_day") or DEFAULT_AUTO_TEXTS_PER_DAY))
+    return (int(setting(settings, "auto_texts_per_hour")),
+            int(setting(settings, "auto_texts_per_day")))
 
 
 def cap_window(sent: Optional[AutoTextCount], settings: dict) -> Optional[str]:
@@ -139,13 +135,13 @@ def _reason(call: CallFacts, settings: dict, history: NumberHistory, now: dateti
         return "opted_out"
     if settings.get("paused"):
         return "paused"
-    hours = _setting(settings, "active_conversation_hours", DEFAULT_ACTIVE_CONVERSATION_HOURS)
+    hours = _setting(settings, "active_conversation_hours")
     if _within(history.last_inbound_at, now, hours and timedelta(hours=hours)):
         return "active_conversation"
-    minutes = _setting(settings, "cooldown_minutes", DEFAULT_COOLDOWN_MINUTES)
+    minutes = _setting(settings, "cooldown_minutes")
     if _within(history.last_textback_at, now, minutes and timedelta(minutes=minutes)):
         return "cooldown"
-    cap = _setting(settings, "daily_cap", DEFAULT_DAILY_CAP)
+    cap = _setting(settings, "daily_cap")
     if cap is not None and history.textbacks_today >= cap:
         return "daily_cap"
     return "box_cap" if cap_window(sent, settings) else None

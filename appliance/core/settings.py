@@ -19,8 +19,8 @@ from typing import Any, Optional
 
 from appliance.core import settings_connections
 from appliance.core.domain import ValidationError
-from appliance.core.settings_checks import DAYS, check, region_change_problem
-from appliance.core.templates import DEFAULT_MESSAGES
+from appliance.core.settings_checks import check, region_change_problem
+from appliance.core.settings_values import Settings
 
 log = logging.getLogger(__name__)
 
@@ -28,29 +28,7 @@ MERGED_BY_KEY = ("messages", "hours")
 CAPS = ("auto_texts_per_hour", "auto_texts_per_day")
 MESSAGE_MAX_CHARS = 640
 
-DEFAULTS: dict = {
-    "business_name": "", "owner_name": "", "owner_phone": "", "emergency_number": "",
-    "booking_link": "", "box_number": "",
-    "timezone": "America/New_York", "region": "US", "holiday_region": None,
-    "hours": {**{day: [["08:00", "17:00"]] for day in DAYS[:5]}, "sat": [], "sun": []},
-    "holidays": [],
-    "messages": {**DEFAULT_MESSAGES, "direct": "", "break": ""},
-    "away": {"on": False, "until": None},
-    "paused": False, "forward_replies": True, "reject_after_seconds": None,
-    "cooldown_minutes": 720, "daily_cap": 3, "active_conversation_hours": 4,
-    "ring_gap_seconds": 8, "exclude": [],
-    "allowed_countries": [], "auto_texts_per_hour": 20, "auto_texts_per_day": 100,
-    "urgent_words": ["urgent", "emergency", "asap", "leak", "flood", "burst", "no heat",
-                     "no power", "gas", "sparking"],
-    "quick_replies": ["Here's a link to grab a time that works for you: {booking_link}",
-                      "On my way!",
-                      "I'll call you in 20 minutes.",
-                      "Can you send me a photo of the problem?",
-                      "What's the address for the job?"],
-    "average_job_value": 400,
-    # Connections to the shop's other systems (settings_connections.py).
-    "mqtt": dict(settings_connections.MQTT_DEFAULTS), "webhooks": [],
-}
+DEFAULTS: dict = Settings().as_dict()     # the defaults are Settings' (settings_values.py)
 
 
 @dataclass(frozen=True)
@@ -155,7 +133,7 @@ def validate_patch(current: dict, patch: dict) -> dict:
     if not isinstance(patch, dict):
         raise ValidationError({"settings": "must be an object of settings"})
     errors: dict[str, str] = {}
-    merged = copy.deepcopy(current)
+    merged = copy.deepcopy(dict(current))
     region = current.get("region") or DEFAULTS["region"]
     if "region" in patch:
         region = _check("region", patch["region"], region, errors) or region

@@ -29,7 +29,7 @@ _SHOWN_ONLY = {"password_set", "secret_set"}     # what public() adds; ignored w
 
 def public(settings: dict) -> dict:
     """Settings as the API shows them: secrets replaced by whether they are set."""
-    shown = copy.deepcopy(settings)
+    shown = copy.deepcopy(dict(settings))
     if isinstance(shown.get("mqtt"), dict):
         shown["mqtt"]["password_set"] = bool(shown["mqtt"].pop("password", ""))
     hooks = shown.get("webhooks")

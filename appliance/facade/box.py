@@ -17,7 +17,6 @@ from appliance.core import settings as settings_rules
 from appliance.core.domain import SendText, ValidationError
 from appliance.core.ports import DemoPhone, WifiControl
 from appliance.core.segments import REPLY_MAX_CHARS
-from appliance.core.settings import setting
 from appliance.facade.access import Access
 from appliance.facade.results import Results
 from appliance.facade.status import BoxStatus
@@ -188,7 +187,7 @@ class Box(Access):
     def holiday_suggestions(self, year: int) -> list:
         settings = self.store.settings()
         from appliance.core import holiday_prefill
-        return holiday_prefill.suggestions(setting(settings, "region"),
+        return holiday_prefill.suggestions(settings.region,
                                            settings.get("holiday_region") or None, int(year))
 
     # --- connections to the shop's other systems ----------------------------------------------

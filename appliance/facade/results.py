@@ -10,7 +10,6 @@ from datetime import date, timedelta
 from typing import Callable, Optional
 
 from appliance.core import schedule, stats
-from appliance.core.settings import setting
 
 COUNTS_TTL = 2.0       # seconds: the page polls every few seconds; a month's sums cost a little
 HEADLINE = ("missed", "texted", "replied", "booked")
@@ -35,7 +34,7 @@ class Results:
         if start is None:
             start = end - timedelta(days=max(1, int(days)) - 1)
         result = stats.totals(self.store.day_counts(start, end), self.store.booked_contacts(),
-                              start, end, zone, setting(settings, "average_job_value"))
+                              start, end, zone, settings.average_job_value)
         result.update(start=start.isoformat(), end=end.isoformat())
         return result
 

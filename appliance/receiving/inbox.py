@@ -21,7 +21,6 @@ from typing import Callable, Iterable, Optional
 
 from appliance.core import numbers, reassembly
 from appliance.core.domain import Concat, DeliveryReport, IncomingText, ModemUnavailable
-from appliance.core.settings import setting
 from appliance.receiving.replies import Replies
 
 log = logging.getLogger(__name__)
@@ -178,7 +177,7 @@ class Inbox:
         return stored is not None
 
     def _number(self, sender: str, sender_type: Optional[int]) -> str:
-        region = setting(self.store.settings(), "region")
+        region = self.store.settings().region
         if numbers.is_alphanumeric(sender):
             return sender
         return numbers.to_e164(sender, sender_type, region) or sender

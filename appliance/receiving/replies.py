@@ -194,7 +194,7 @@ class Replies:
     # --- delivery reports -------------------------------------------------------------------
 
     def delivery_report(self, report: DeliveryReport, now: datetime) -> None:
-        region = setting(self.store.settings(), "region")
+        region = self.store.settings().region
         number = numbers.to_e164(report.recipient, None, region) if report.recipient else None
         message = self.store.find_sent_by_reference(report.reference, number,
                                                     since=now - REPORT_WINDOW)

@@ -77,18 +77,14 @@ class Commands:
         return f"Setup Wi-Fi {name} key {key}." if name else f"Setup Wi-Fi key {key}."
 
     def set_away(self, on: bool, now: datetime) -> None:
-        settings = self.store.settings()
         away = {"on": bool(on), "until": None}    # the button knows no end date
-        settings["away"] = away
-        self.store.save_settings(settings)
+        self.store.save_settings({**self.store.settings(), "away": away})
         self.store.log_event("settings", "Away mode on" if on else "Away mode off")
         self._tell_owner("TextBack: away mode is ON. Callers get your away message." if on else
                          "TextBack: away mode is OFF. Normal messages again.", now)
 
     def set_paused(self, on: bool, now: datetime, confirm: bool = True) -> None:
-        settings = self.store.settings()
-        settings["paused"] = bool(on)
-        self.store.save_settings(settings)
+        self.store.save_settings({**self.store.settings(), "paused": bool(on)})
         self.store.log_event("settings", "Text-backs paused" if on else "Text-backs resumed")
         if confirm:
             self._tell_owner("TextBack: paused. Missed callers are NOT texted. Reply RESUME to "

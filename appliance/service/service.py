@@ -24,7 +24,6 @@ from typing import Callable, Optional
 
 from appliance.core import domain as d
 from appliance.core.calls import MissedCallDetector, Ringing
-from appliance.core.settings import setting
 from appliance.service.modem_news import ModemNews
 
 log = logging.getLogger(__name__)
@@ -245,7 +244,7 @@ class Service:
 
     def _tick(self, now: datetime) -> None:
         if self.fixed_ring_gap is None and self.detector.ringing is not None:
-            seconds = setting(self.store.settings(), "ring_gap_seconds")
+            seconds = self.store.settings().ring_gap_seconds
             self.detector.ring_gap = timedelta(seconds=seconds)
         for missed in self.detector.tick(now):
             self._missed(missed, now)

@@ -15,7 +15,6 @@ from typing import Optional
 
 from appliance.core import box_events, numbers, policy, schedule
 from appliance.core.domain import CallMissed, SendText
-from appliance.core.settings import setting
 from appliance.core.stamps import from_iso, new_id
 
 log = logging.getLogger(__name__)
@@ -35,7 +34,7 @@ class TextBack:
     def handle(self, missed: CallMissed, now: datetime) -> dict:
         settings = self.store.settings()
         missed = self._forwarding_known(missed)
-        facts = call_facts(missed, setting(settings, "region"))
+        facts = call_facts(missed, settings.region)
         history = self._history(facts.number, settings, now)
         decision = policy.decide(facts, settings, history, now, box_number=self.box_number(),
                                  sent=self.auto_texts.count(now))

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from appliance.core.clock import utc_now
+from appliance.core.settings_values import Settings
 from appliance.storage.database import Database
 from appliance.storage.journal import Journal
 from appliance.storage.monthly import OPEN_BYTES
@@ -73,7 +74,7 @@ class Store:
 
     # --- settings -------------------------------------------------------------------------
 
-    def settings(self) -> dict:
+    def settings(self) -> Settings:
         return self._settings.settings()
 
     def save_settings(self, settings: dict) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Optional
 
 from appliance.core import settings as settings_rules
+from appliance.core.settings_values import Settings
 from appliance.storage.database import Database, locked
 from appliance.storage.monthly import copy_record
 
@@ -23,12 +24,12 @@ class SettingsTable:
         self._settings = None
 
     @locked
-    def settings(self) -> dict:
+    def settings(self) -> Settings:
         """DEFAULTS merged with what was saved (saved values that no longer pass are skipped)."""
         if self._settings is None:
             saved = self.db.table("settings.json", "settings").get(doc_id=1) or {}
             self._settings = settings_rules.load(dict(saved))
-        return copy_record(self._settings)
+        return Settings.from_dict(self._settings)
 
     @locked
     def save_settings(self, settings: dict) -> None:

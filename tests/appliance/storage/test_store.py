@@ -304,7 +304,7 @@ def test_events_are_newest_first_across_months(store):
 
 
 def test_settings_save_only_what_differs_from_the_defaults(store, tmp_path):
-    settings = store.settings()
+    settings = store.settings().as_dict()      # the store hands out a read-only Settings
     settings["business_name"] = "Bob's"
     settings["messages"]["away"] = "Back soon. {business_name}"
     store.save_settings(settings)
@@ -312,6 +312,7 @@ def test_settings_save_only_what_differs_from_the_defaults(store, tmp_path):
     saved = read_only_state(tmp_path, "settings.json")["settings"]["1"]
     assert saved == {"business_name": "Bob's", "messages": {"away": "Back soon. {business_name}"}}
     assert store.settings() == settings
+    assert store.settings().business_name == "Bob's"
 
     store.save_settings({**store.settings(), "business_name": ""})
     assert read_only_state(tmp_path, "settings.json")["settings"]["1"] == {
