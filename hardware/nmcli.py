@@ -68,7 +68,7 @@ def run_nmcli(runner: Runner, args: Sequence[str], timeout: float) -> Result:
     try:
         done = runner(args, timeout)
     except subprocess.TimeoutExpired:
-        log.warning("nmcli timed out after %.0f s: %s", timeout, _loggable(args))
+        log.warning("nmcli timed out after %.0f s: %s", timeout, loggable(args))
         raise WifiError(f"Wi-Fi did not answer within {timeout:.0f} seconds. Try again.",
                         detail="timeout") from None
     except FileNotFoundError:
@@ -110,7 +110,7 @@ class Nmcli:
         return device
 
 
-def _loggable(args: Sequence[str]) -> str:
+def loggable(args: Sequence[str]) -> str:
     """The command for the log, with any password blanked out."""
     shown = list(args)
     for i, arg in enumerate(shown[:-1]):
