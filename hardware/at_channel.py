@@ -19,18 +19,19 @@ import logging
 import threading
 import time
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Callable, Optional
 
 import serial
 
 from appliance.core.domain import ModemUnavailable, SendFailed, SendUnconfirmed
 from hardware.at_lines import Exchange, LineSorter, Response
+from hardware.clock import utc_now
 
 log = logging.getLogger(__name__)
 
 CTRL_Z, ESC = b"\x1a", b"\x1b"
-__all__ = ["ATChannel", "Response", "PortLost", "CommandTimeout", "ChannelBusy", "utc_now"]
+__all__ = ["ATChannel", "Response", "PortLost", "CommandTimeout", "ChannelBusy"]
 
 
 class PortLost(ModemUnavailable):
@@ -43,10 +44,6 @@ class CommandTimeout(ModemUnavailable, TimeoutError):
 
 class ChannelBusy(ModemUnavailable):
     """Another command held the channel for longer than we were willing to wait."""
-
-
-def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 class ATChannel:

@@ -18,10 +18,11 @@ import logging
 import threading
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Callable, Optional
 
 from appliance.core.domain import SendStatusReport, StartSetupHotspot, ToggleAway
+from hardware.clock import utc_now
 
 log = logging.getLogger(__name__)
 
@@ -29,10 +30,6 @@ DEFAULT_BUTTON_PIN = 22
 HOLD_AWAY_SECONDS = 3.0
 HOLD_HOTSPOT_SECONDS = 10.0
 BOUNCE_SECONDS = 0.05
-
-
-def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 def gesture_for(held_seconds: float, hold_away: float = HOLD_AWAY_SECONDS,

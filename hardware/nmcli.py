@@ -8,6 +8,7 @@
 - `parse_multiline`: terse multiline output (`device show`, `connection show <id>`) prints
   `NAME:value` or `NAME[n]:value` per line and does NOT escape the value.
 - `validate_ssid` / `validate_passphrase`: what nmcli would refuse, refused first in plain words.
+- `Nmcli`: the runner, its timeout and the Wi-Fi interface, for the adapter and the hotspot.
 - `WifiError`: what went wrong in plain words, keyed by the form field it concerns ("ssid",
   "psk" or "wifi"); it is a domain ValidationError so the page can show it like any input error.
 """
@@ -67,7 +68,7 @@ def run_nmcli(runner: Runner, args: Sequence[str], timeout: float) -> Result:
     try:
         done = runner(args, timeout)
     except subprocess.TimeoutExpired:
-        log.warning("nmcli timed out after %.0f s: %s", timeout, _loggable(args))
+        log.warning("nmcli timed out after %.0f s: %s", timeout, loggable(args))
         raise WifiError(f"Wi-Fi did not answer within {timeout:.0f} seconds. Try again.",
                         detail="timeout") from None
     except FileNotFoundError:
@@ -76,7 +77,40 @@ def run_nmcli(runner: Runner, args: Sequence[str], timeout: float) -> Result:
     return Result(done.returncode, done.stdout or "", done.stderr or "")
 
 
-def _loggable(args: Sequence[str]) -> str:
+class Nmcli:
+    """nmcli through one runner with one default timeout, and the Wi-Fi adapter it drives.
+    Shared by the Wi-Fi adapter (hardware/wifi.py) and the setup hotspot (hardware/hotspot.py)."""
+
+    def __init__(self, runner: Optional[Runner] = None, timeout: float = 15.0):
+        self.runner = runner or default_runner
+        self.timeout = timeout
+
+    def run(self, args: list, what: str, timeout: Optional[float] = None,
+            check: bool = True) -> Result:
+        """Run nmcli; with `check`, a failure raises WifiError in plain words (`what` = what
+        we were doing)."""
+        result = run_nmcli(self.runner, args, timeout or self.timeout)
+        if check and result.returncode != 0:
+            raise explain(result, what)
+        return result
+
+    def wifi_device(self) -> tuple[Optional[str], str, str]:
+        """(Wi-Fi interface, its state, its connection name); interface None when there is none."""
+        rows = parse_table(self.run(DEVICES, "list network devices").stdout, 4)
+        for device, kind, state, connection in rows:
+            if kind == "wifi":
+                return device, state, connection
+        return None, "no_device", ""
+
+    def need_device(self) -> str:
+        """The Wi-Fi interface; WifiError when the box has none."""
+        device = self.wifi_device()[0]
+        if device is None:
+            raise WifiError("This box has no working Wi-Fi adapter.", detail="no wifi device")
+        return device
+
+
+def loggable(args: Sequence[str]) -> str:
     """The command for the log, with any password blanked out."""
     shown = list(args)
     for i, arg in enumerate(shown[:-1]):

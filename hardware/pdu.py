@@ -1,8 +1,9 @@
 """SMS PDUs (3GPP TS 23.040 / 23.038): build SMS-SUBMITs to send, read SMS-DELIVERs and reports.
 
 Wraps gsmmodem.pdu (python-gsmmodem-new 0.13.0) for the parts it gets right (semi-octet numbers,
-SMSC timestamps, user-data-header elements) and does the rest itself, because its high-level
-encodeSmsSubmitPdu/decodeSmsPdu are wrong for this product (tests/hardware/test_pdu.py proves each):
+SMSC timestamps, user-data-header elements) and does the rest itself, with the box's one GSM-7
+alphabet (appliance/segments.py), because its high-level encodeSmsSubmitPdu/decodeSmsPdu are
+wrong for this product (tests/hardware/test_pdu.py proves each):
 - its GSM-7 table has '`' at 0x5F where the standard has '§' (both directions), so a '`' went out
   as '§' and a received '§' read as '`';
 - an emoji raises ValueError (it writes code points, not UTF-16 units), 'ÿ' raises TypeError;
@@ -18,20 +19,24 @@ from typing import Optional, Union
 
 from gsmmodem import pdu as gsm
 
+from appliance.core import segments
 from appliance.core.domain import Concat, DeliveryReport, IncomingText
 
 log = logging.getLogger(__name__)
 
-# The GSM 03.38 default alphabet; the library's copy with 0x5F corrected to '§'.
-GSM7_BASIC = gsm.GSM7_BASIC[:0x5F] + "§" + gsm.GSM7_BASIC[0x60:]
-GSM7_EXTENSION = {"\x0c": 0x0A, "^": 0x14, "{": 0x28, "}": 0x29, "\\": 0x2F, "[": 0x3C,
-                  "~": 0x3D, "]": 0x3E, "|": 0x40, "€": 0x65}
+# The GSM 03.38 alphabet is the one in appliance/segments.py (what a text costs), not the
+# library's (0x5F is '§' there, '`' in gsmmodem.pdu). A basic character's code is its position
+# in GSM7_BASIC; an extension character follows the escape with its own code (TS 23.038
+# 6.2.1.1), given here in the order of segments.GSM7_EXTENSION.
+GSM7_BASIC = segments.GSM7_BASIC
+EXTENSION_CODES = (0x0A, 0x14, 0x28, 0x29, 0x2F, 0x3C, 0x3D, 0x3E, 0x40, 0x65)
+GSM7_EXTENSION = dict(zip(segments.GSM7_EXTENSION, EXTENSION_CODES, strict=True))
 _ESC = 0x1B
 _BASIC_CODE = {char: code for code, char in enumerate(GSM7_BASIC) if code != _ESC}
 _EXTENSION_CHAR = {code: char for char, code in GSM7_EXTENSION.items()}
 
-GSM7_SINGLE, GSM7_PART = 160, 153     # septets
-UCS2_SINGLE, UCS2_PART = 140, 134     # octets (70 / 67 UTF-16 units)
+GSM7_SINGLE, GSM7_PART = segments.GSM7_SINGLE, segments.GSM7_PART          # septets
+UCS2_SINGLE, UCS2_PART = 2 * segments.UCS2_SINGLE, 2 * segments.UCS2_PART  # octets
 TOA_INTERNATIONAL, TOA_UNKNOWN, TON_ALPHANUMERIC = 0x91, 0x81, 0x50
 
 

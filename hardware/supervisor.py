@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from typing import TYPE_CHECKING, Optional
+from typing import Callable, Optional
 
 from appliance.core.domain import (ModemConnected, ModemLost, ModemRestarted, ModemStartBlocked,
                                    ModemUnavailable, UnknownLineSeen)
@@ -29,10 +29,8 @@ from hardware import modem_status as status
 from hardware import startup
 from hardware.at_channel import ATChannel, ChannelBusy, PortLost
 from hardware.call_watch import CallWatch
+from hardware.connection import Connection
 from hardware.unknown_lines import UnknownLines
-
-if TYPE_CHECKING:
-    from hardware.modem import Modem
 
 log = logging.getLogger(__name__)
 
@@ -40,12 +38,16 @@ BLOCKED_RETRY = 10.0        # how often a blocked start-up step is tried again
 
 
 class Supervisor:
-    """The thread behind one Modem; it alone opens, replaces and drops the channel."""
+    """The thread behind one Modem's Connection; it alone opens, replaces and drops the channel.
+    `events` receives what the modem says and what the supervisor finds (it must only
+    enqueue)."""
 
-    def __init__(self, modem: "Modem", reconnect_delay: float, health_interval: float,
-                 restart_settle: float, blocked_retry: float = BLOCKED_RETRY,
-                 start_limit: float = status.START_LIMIT, call_poll_interval: float = 1.0):
-        self.modem = modem
+    def __init__(self, connection: Connection, events: Callable[[object], None],
+                 reconnect_delay: float, health_interval: float, restart_settle: float,
+                 blocked_retry: float = BLOCKED_RETRY, start_limit: float = status.START_LIMIT,
+                 call_poll_interval: float = 1.0):
+        self.connection = connection
+        self._events = events
         self.reconnect_delay, self.health_interval = reconnect_delay, health_interval
         self.restart_settle = restart_settle
         self.blocked_retry = blocked_retry
@@ -74,29 +76,30 @@ class Supervisor:
     def stop(self, timeout: float) -> None:
         self._stop.set()
         self._wake.set()
-        self.modem._set_status(state="no_modem", last_error="stopped")
-        self._close_channel()                # ends a command in flight at once
+        self.connection.update_status(state="no_modem", last_error="stopped")
+        self.connection.close()              # ends a command in flight at once
         if self._thread is not None:
             self._thread.join(timeout)
             if self._thread.is_alive():
                 log.warning("modem supervisor did not stop within %ss", timeout)
-        self._close_channel()
-        self.modem._set_status(state="no_modem", last_error="stopped")
+        self.connection.close()
+        self.connection.update_status(state="no_modem", last_error="stopped")
 
     def alive(self) -> bool:
         if self._thread is None or not self._thread.is_alive():
             return False
-        channel = self.modem._channel
+        channel = self.connection.channel
         if channel is not None and not channel.lost and not channel.reader_alive():
             return False
-        limit = 3 * self.health_interval + 20 * self.modem.command_timeout + self.reconnect_delay
+        limit = 3 * self.health_interval + 20 * self.connection.timeouts.command + \
+            self.reconnect_delay
         return time.monotonic() - self._heartbeat < limit
 
     def _run(self) -> None:
         while not self._stop.is_set():
             self._heartbeat = time.monotonic()
             try:
-                if self.modem._channel is None:
+                if self.connection.channel is None:
                     self._connect()
                 else:
                     self._watch()
@@ -108,10 +111,8 @@ class Supervisor:
     # --- connecting --------------------------------------------------------------------------
 
     def _connect(self) -> None:
-        modem = self.modem
-        channel = ATChannel(modem.port, modem.baud, on_event=self._on_event,
-                            on_lost=lambda reason: self._wake.set(), clock=modem.clock,
-                            rtscts=modem.rtscts)
+        channel = self.connection.new_channel(on_event=self._on_event,
+                                              on_lost=lambda reason: self._wake.set())
         try:
             channel.open()
         except PortLost as error:
@@ -121,42 +122,48 @@ class Supervisor:
         if self._stop.is_set():              # stop() came while we were opening
             channel.close()
             return
-        modem._channel = channel
+        self.connection.attach(channel)
         if not self._initialise(channel):
             self._stop.wait(self.reconnect_delay)
 
     def _initialise(self, channel: ATChannel) -> bool:
         """Initialise; emit ModemConnected. False (and the channel dropped) if it failed."""
-        modem, timeout = self.modem, self.modem.command_timeout
         self._restart_seen, self._retry_at, self.calls.enabled = None, None, False
         self.start_clock.begin()
         try:
-            with channel.session(modem._wait_for_send()):
-                init.synchronise(channel, timeout)
-                modem._set_status(state="starting")
-                identity, setup = startup.initialise(channel, timeout)
-                number = status.own_number(channel, timeout) if setup.sim == "ready" else None
-            modem._adopt(setup)
-            modem._set_status(model=identity.model, manufacturer=identity.manufacturer,
-                              firmware=identity.firmware, imei=identity.imei, sim_number=number,
-                              reports_call_end=init.REPORTS_CALL_END.get(identity.family),
-                              last_error=None, extra=status.profile(identity, setup))
-            self.refresh(channel, lock_timeout=modem._wait_for_send())
+            identity, setup = self._start_up(channel)
+            self.refresh(channel, lock_timeout=self.connection.timeouts.send_wait)
         except ModemUnavailable as error:
             self._drop(f"the modem does not answer: {error}")
             return False
         self.calls.enabled = setup.call_list
         log.info("modem %s %s initialised (%s)", identity.manufacturer, identity.model,
-                 modem.status.state)
+                 self.connection.status.state)
         was_blocked = self._connected and self._blocked_reported is not None
         self._connected = True
         self._missed_checks = 0
         self._next_check = time.monotonic() + self.health_interval
         self._report_blocking(setup.blocking)
         if not (setup.blocking and was_blocked):     # a retry that still fails says nothing new
-            modem._emit(ModemConnected(at=modem.clock(),
-                                       announces_texts=setup.new_message_mode is not None))
+            self._emit(ModemConnected(at=self.connection.clock(),
+                                      announces_texts=setup.new_message_mode is not None))
         return True
+
+    def _start_up(self, channel: ATChannel) -> tuple[startup.Identity, startup.Setup]:
+        """Run start-up on the channel; what it found becomes the connection's and the status's."""
+        connection, timeout = self.connection, self.connection.timeouts.command
+        with channel.session(connection.timeouts.send_wait):
+            init.synchronise(channel, timeout)
+            connection.update_status(state="starting")
+            identity, setup = startup.initialise(channel, timeout)
+            number = status.own_number(channel, timeout) if setup.sim == "ready" else None
+        connection.adopt(setup)
+        connection.update_status(model=identity.model, manufacturer=identity.manufacturer,
+                                 firmware=identity.firmware, imei=identity.imei,
+                                 sim_number=number, last_error=None,
+                                 reports_call_end=init.REPORTS_CALL_END.get(identity.family),
+                                 extra=status.profile(identity, setup))
+        return identity, setup
 
     def _report_blocking(self, blocking) -> None:
         if blocking is None:
@@ -166,29 +173,31 @@ class Supervisor:
         if str(blocking) != self._blocked_reported:
             self._blocked_reported = str(blocking)
             log.warning("modem start-up blocked at %s", blocking)
-            self.modem._emit(ModemStartBlocked(at=self.modem.clock(), step=blocking.step,
-                                               answer=blocking.answer))
+            self._emit(ModemStartBlocked(at=self.connection.clock(), step=blocking.step,
+                                         answer=blocking.answer))
 
     def refresh(self, channel: ATChannel, lock_timeout: float) -> None:
         """SIM state, registration, signal, operator and storage into the status."""
-        modem = self.modem
+        connection = self.connection
         with channel.session(lock_timeout):
-            found = status.health(channel, modem.command_timeout, modem._setup)
-        sim, before = found["sim"], modem.status.extra.get("sim")
+            found = status.health(channel, connection.timeouts.command, connection.setup)
+        sim, before = found["sim"], connection.status.extra.get("sim")
         if sim == "ready" and before not in ("ready", None):
             log.info("SIM ready now (was %s): initialising again for texts", before)
             self._restart_seen = time.monotonic() - self.restart_settle
         state = "starting" if self._restart_seen is not None else \
             status.contract_state(sim, found["registration"])
-        state, problem = self.start_clock.judge(state, sim, modem._setup.blocking)
-        modem._set_status(state=state, registration=found["registration"], last_error=problem,
-                          signal_percent=found["percent"], operator=found["operator"],
-                          extra={"sim": sim, "rssi": found["rssi"], "storage": found["storage"]})
+        state, problem = self.start_clock.judge(state, sim, connection.setup.blocking)
+        connection.update_status(state=state, registration=found["registration"],
+                                 last_error=problem, signal_percent=found["percent"],
+                                 operator=found["operator"],
+                                 extra={"sim": sim, "rssi": found["rssi"],
+                                        "storage": found["storage"]})
 
     # --- watching ----------------------------------------------------------------------------
 
     def _watch(self) -> None:
-        channel = self.modem._channel
+        channel = self.connection.channel
         if channel.lost or not channel.reader_alive():
             self._drop(f"port lost: {channel.lost or 'reader stopped'}")
             return
@@ -203,10 +212,10 @@ class Supervisor:
             return
         poll_in = self.calls.due_in()
         if poll_in == 0:
-            event = self.calls.poll(channel, min(self.modem.command_timeout, 2.0),
-                                    self.modem.clock)
+            event = self.calls.poll(channel, min(self.connection.timeouts.command, 2.0),
+                                    self.connection.clock)
             if event is not None:
-                self.modem._emit(event)
+                self._emit(event)
             return
         if now >= self._next_check and self._restart_seen is None:
             self._check(channel)
@@ -243,36 +252,37 @@ class Supervisor:
         per kind, pass everything else on (the callback enqueues)."""
         if isinstance(event, UnknownLineSeen):
             event = self.unknown.first(event)
-            self.modem._set_status(extra={"unknown_lines": self.unknown.seen()})
+            self.connection.update_status(extra={"unknown_lines": self.unknown.seen()})
             if event is None:
                 return
         if isinstance(event, ModemRestarted):
             self._restart_seen = time.monotonic()
             self.calls.enabled = False
-            self.modem._set_status(state="starting")
+            self.connection.update_status(state="starting")
             self._wake.set()
         if self.calls.noticed(event):
             self._wake.set()
-        self.modem._emit(event)
+        self._emit(event)
+
+    def _emit(self, event) -> None:
+        try:
+            self._events(event)
+        except Exception:  # the callback only enqueues; its failure must not stop the modem
+            log.exception("modem events callback failed for %r", event)
 
     def _no_modem(self, reason: str) -> None:
         """State no_modem; logged once per new reason, not on every retry for months."""
-        if self.modem.status.last_error != reason:
-            log.warning("no modem on %s: %s", self.modem.port, reason)
-        self.modem._set_status(state="no_modem", last_error=reason, signal_percent=None)
+        if self.connection.status.last_error != reason:
+            log.warning("no modem on %s: %s", self.connection.port, reason)
+        self.connection.update_status(state="no_modem", last_error=reason, signal_percent=None)
 
     def _drop(self, reason: str) -> None:
         self._no_modem(reason)               # first, so nobody sees "ready" without a channel
-        self._close_channel()
+        self.connection.close()
         self.calls.enabled = False
         self.start_clock.reset()
         self._retry_at = self._blocked_reported = None
         was_connected, self._connected = self._connected, False
         if was_connected and not self._stop.is_set():
             log.warning("modem lost: %s", reason)
-            self.modem._emit(ModemLost(at=self.modem.clock(), reason=reason))
-
-    def _close_channel(self) -> None:
-        channel, self.modem._channel = self.modem._channel, None
-        if channel is not None:
-            channel.close()
+            self._emit(ModemLost(at=self.connection.clock(), reason=reason))

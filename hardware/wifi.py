@@ -7,7 +7,8 @@ One radio cannot scan well while it hosts the setup hotspot, so `scan()` keeps t
 list and `start_hotspot()` scans first: the setup page still has networks to offer.
 The hotspot uses NetworkManager's "shared" mode, so the box is HOTSPOT_ADDRESS on it.
 
-The setup hotspot itself (always WPA2 with the box's own key) is in hotspot.py.
+The setup hotspot itself (always WPA2 with the box's own key) is hardware/hotspot.py; the
+adapter holds one and offers its methods under the names the rest of the box uses.
 """
 from __future__ import annotations
 
@@ -19,9 +20,8 @@ from typing import Callable, Optional
 from appliance.core.domain import ValidationError
 from hardware.hotspot import HOTSPOT_ADDRESS, HOTSPOT_CONNECTION, SetupHotspot
 from hardware.nmcli import (ACTIVE, DEVICES, LIST, NMCLI, PROFILES, RESCAN, WIFI_TYPE, Network,
-                            Result, Runner, WifiError, default_runner, explain, parse_multiline,
-                            parse_scan, parse_table, run_nmcli, validate_passphrase,
-                            validate_ssid)
+                            Nmcli, Runner, WifiError, explain, parse_multiline, parse_scan,
+                            parse_table, validate_passphrase, validate_ssid)
 
 __all__ = ["Wifi", "WifiStatus", "Network", "WifiError", "HOTSPOT_ADDRESS", "HOTSPOT_CONNECTION",
            "validate_ssid", "validate_passphrase", "parse_scan", "ACTIVE", "DEVICES", "LIST",
@@ -49,44 +49,51 @@ class WifiStatus:
         return dict(asdict(self), addresses=list(self.addresses), connected=self.connected)
 
 
-class Wifi(SetupHotspot):
+class Wifi:
     """NetworkManager adapter. Every method may raise WifiError (a ValidationError)."""
 
     def __init__(self, runner: Runner = None, *, timeout: float = 15.0,
                  hotspot_connection: str = HOTSPOT_CONNECTION,
                  hotspot_key: Optional[Callable[[], str]] = None):
-        self._runner = runner or default_runner
-        self._timeout = timeout
-        self._hotspot_connection = hotspot_connection
-        self._hotspot_key = hotspot_key
-        self._default_ssid: Optional[str] = None
+        self._nmcli = Nmcli(runner, timeout)
+        self._hotspot = SetupHotspot(self._nmcli, hotspot_connection, hotspot_key)
         self._lock = threading.Lock()
         self._networks: list[Network] = []
-        self._hosting = False
-        self.hotspot_ssid: Optional[str] = None
-        self._hotspot_password = ""
 
-    # --- plumbing -----------------------------------------------------------------------------
+    def _run(self, args: list, what: str, timeout: float = None, check: bool = True):
+        return self._nmcli.run(args, what, timeout, check)
 
-    def _run(self, args: list, what: str, timeout: float = None, check: bool = True) -> Result:
-        result = run_nmcli(self._runner, args, timeout or self._timeout)
-        if check and result.returncode != 0:
-            raise explain(result, what)
-        return result
+    # --- the setup hotspot (hardware/hotspot.py) ----------------------------------------------
 
-    def _device(self) -> tuple[Optional[str], str, str]:
-        """(Wi-Fi interface, its state, its connection name); interface None when there is none."""
-        rows = parse_table(self._run(DEVICES, "list network devices").stdout, 4)
-        for device, kind, state, connection in rows:
-            if kind == "wifi":
-                return device, state, connection
-        return None, "no_device", ""
+    def use_hotspot_key(self, hotspot_key: Callable[[], str]) -> None:
+        """Where the hotspot's WPA2 key comes from (the composition root sets it)."""
+        self._hotspot.use_key(hotspot_key)
 
-    def _need_device(self) -> str:
-        device = self._device()[0]
-        if device is None:
-            raise WifiError("This box has no working Wi-Fi adapter.", detail="no wifi device")
-        return device
+    @property
+    def hotspot_ssid(self) -> Optional[str]:
+        """The name the hotspot was last opened with (None before)."""
+        return self._hotspot.ssid
+
+    def hotspot_name(self) -> str:
+        """The setup hotspot's name (for the label and the status text), up or not."""
+        return self._hotspot.name()
+
+    def start_hotspot(self, ssid: Optional[str] = None, password: Optional[str] = None) -> str:
+        """Open the setup hotspot (WPA2, `password` or the box's key); returns its name. It
+        scans first: the last chance to see other networks while the radio hosts."""
+        return self._hotspot.start(ssid, password, before=self._scan_before_hosting)
+
+    def stop_hotspot(self) -> None:
+        self._hotspot.stop()
+
+    def hotspot_active(self) -> bool:
+        return self._hotspot.active()
+
+    def _scan_before_hosting(self) -> None:
+        try:
+            self.scan()
+        except WifiError as exc:
+            log.info("wifi: scan before the hotspot failed: %s", exc.message)
 
     # --- scanning -----------------------------------------------------------------------------
 
@@ -101,12 +108,12 @@ class Wifi(SetupHotspot):
         try:
             found = parse_scan(self._run(LIST, "list networks", timeout=30.0).stdout)
         except WifiError:
-            if self._hosting:
+            if self._hotspot.hosting:
                 return self.networks()
             raise
-        found = [n for n in found if n.ssid != self.hotspot_ssid]
+        found = [n for n in found if n.ssid != self._hotspot.ssid]
         with self._lock:
-            if found or not self._hosting:
+            if found or not self._hotspot.hosting:
                 self._networks = found
             return list(self._networks)
 
@@ -118,7 +125,7 @@ class Wifi(SetupHotspot):
     # --- status -------------------------------------------------------------------------------
 
     def status(self) -> WifiStatus:
-        device, state, connection = self._device()
+        device, state, connection = self._nmcli.wifi_device()
         if device is None:
             return WifiStatus(None, "no_device")
         if not state.startswith("connected"):
@@ -164,21 +171,21 @@ class Wifi(SetupHotspot):
                                            "the box can only join password networks."})
         if ssid in known and known[ssid].needs_password and not psk:
             raise ValidationError({"psk": "This network needs a password."})
-        device = self._need_device()
+        device = self._nmcli.need_device()
         if hidden is None:
             hidden = ssid not in known
         args = [NMCLI, "--wait", str(CONNECT_WAIT), "device", "wifi", "connect", ssid]
         args += ["password", psk] if psk else []
         args += ["ifname", device] + (["hidden", "yes"] if hidden else [])
         log.info("wifi: joining %r", ssid)
-        was_hosting = self._hosting
+        was_hosting = self._hotspot.hosting
         try:
             self._run(args, f"join {ssid}", timeout=CONNECT_WAIT + 15)
         except WifiError:
             if was_hosting and fall_back:
-                self._restart_hotspot()
+                self._hotspot.restart()
             raise
-        self._hosting = False
+        self._hotspot.hosting = False
         return self.status()
 
     def forget(self, ssid: str) -> list[str]:
@@ -186,7 +193,7 @@ class Wifi(SetupHotspot):
         ssid = validate_ssid(ssid)
         gone = []
         for name, uuid, kind in parse_table(self._run(PROFILES, "list saved networks").stdout, 3):
-            if kind != WIFI_TYPE or name == self._hotspot_connection:
+            if kind != WIFI_TYPE or name == self._hotspot.connection:
                 continue
             saved_ssid, mode = self._profile_ssid(uuid)
             if mode != "ap" and ssid in (saved_ssid, name):

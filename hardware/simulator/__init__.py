@@ -23,12 +23,13 @@ The test's side (all thread-safe, none blocks without a timeout):
     busy_seconds (ModemSimulator(..., busy_seconds=) shortens a busy-after-power-on profile);
     transcript;  timed_transcript;  port;  start();  stop()
 
-Modules: pty_link (pty + stable symlink), dialects (per-family bytes), gsm7 / sms_fields /
-sms_codec (an independent SMS-SUBMIT decoder and SMS-DELIVER / STATUS-REPORT encoder),
-interpreter / answers / commands / sms_commands / phonebook (the AT command set), calls /
-ringing (simulated callers), delivery (texts and reports from the network), sms_store
-(memories), state (settings, network conditions, SentText), modem and texts_side (the
-façade). `python -m hardware.simulator --help` runs one for a human at a terminal.
+Modules: pty_link / host_line (pty + stable symlink, the transcript), dialects (per-family
+bytes), gsm7 / sms_fields / sms_codec (an independent SMS-SUBMIT decoder and SMS-DELIVER /
+STATUS-REPORT encoder), interpreter / answers / commands / sms_commands / phonebook (the AT
+command set), calls / ringing (simulated callers), delivery (texts and reports from the
+network), submissions (what the box sent, failures on demand), sms_store (memories), state
+(settings, network conditions, SentText), modem (the façade that holds the parts).
+`python -m hardware.simulator --help` runs one for a human at a terminal.
 """
 from .dialects import DIALECTS
 from .modem import ModemSimulator

@@ -30,6 +30,17 @@ class Call:
     ended_at: Optional[float] = None   # time.monotonic() when it ended (benchmarks measure
     over: threading.Event = field(default_factory=threading.Event)   # from here)
 
+    @classmethod
+    def incoming(cls, number: str, number_type: Optional[int], validity: int, rings: int,
+                 interval: float, forwarded: bool, withheld: bool) -> "Call":
+        """A call as a test asks for it: withheld is validity 1; the type of number follows
+        the number (128 when withheld, 145 with '+', else 129) unless given."""
+        if withheld:
+            validity = validity or 1
+        if number_type is None:
+            number_type = 128 if validity else (145 if number.startswith("+") else 129)
+        return cls(number, number_type, validity, rings, interval, forwarded)
+
     @property
     def ringing(self) -> bool:
         return self.rung > 0 and not self.over.is_set()
@@ -56,6 +67,8 @@ class CallRunner:
         self._queue: deque[Call] = deque()
         self._thread: Optional[threading.Thread] = None
         self.active: Optional[Call] = None
+        self.hangups = 0                 # ringing calls the box ended (ATH / AT+CHUP)
+        self.rejected = 0                # calls refused because an AT+CMGS prompt was open
 
     def enqueue(self, call: Call) -> None:
         """Queue a call; start the caller thread if it is not running."""
@@ -69,6 +82,24 @@ class CallRunner:
     def idle(self) -> bool:
         """No call ringing and none queued (call with the lock held)."""
         return self.active is None and not self._queue
+
+    def wait_idle(self, timeout: float) -> bool:
+        """Wait until no call rings or waits to ring; TimeoutError if that takes too long."""
+        with self._cond:
+            if not self._cond.wait_for(self.idle, timeout):
+                raise TimeoutError(f"a simulated call still rings after {timeout}s")
+        return True
+
+    def decline(self, call: Call) -> None:
+        """The box hung up on `call` (call with the lock held)."""
+        call.end("declined")
+        self.hangups += 1
+        self._cond.notify_all()
+
+    def reject(self, call: Call) -> None:
+        """The modem refused `call` before its first ring (call with the lock held)."""
+        call.outcome = "rejected"
+        self.rejected += 1
 
     def cancel_all(self) -> None:
         """Drop every call silently (unplug, reboot, stop). Call with the lock held."""

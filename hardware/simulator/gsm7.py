@@ -1,8 +1,9 @@
 """GSM 03.38 (3GPP TS 23.038) default alphabet, its extension table, and septet packing.
 
-Written from the standard, independently of gsmmodem.pdu and hardware/pdu.py: the simulator
-decodes what our encoder sends, so sharing tables with it would hide exactly the bugs (0x5F is
-'§', not '`') that the simulator exists to catch.
+Written from the standard, independently of the box's own alphabet (appliance/segments.py, used
+by hardware/pdu.py) and of gsmmodem.pdu, on purpose: the simulator stands for the network and
+the phone at the other end, decoding what our encoder sends. Sharing the box's table would hide
+exactly the bugs it exists to catch (0x5F is '§', not '`'; a character at the wrong code).
 """
 from __future__ import annotations
 

@@ -66,7 +66,7 @@ class Interpreter:
 
     def _flush(self, echo: bytearray) -> None:
         if echo:
-            self.sim._write(bytes(echo))
+            self.sim.write(bytes(echo))
             echo.clear()
 
     def _feed_prompt(self, byte: int, echo: bytearray) -> None:
@@ -116,7 +116,7 @@ class Interpreter:
             after += answer.after
             if answer.prompt is not None and position == len(parsed) - 1:
                 answer.prompt.inject = inject
-                self.sim._write(info + b"\r\n> ")
+                self.sim.write(info + b"\r\n> ")
                 self.sending = answer.prompt
                 return
             if answer.prompt is not None or answer.final != "OK":
@@ -144,16 +144,16 @@ class Interpreter:
     def _write_answer(self, info: bytes, final: Optional[str], after: list,
                       inject: Optional[bytes]) -> None:
         """Information lines, the test's injected bytes, the final code, then what follows."""
-        self.sim._write(info)
+        self.sim.write(info)
         if inject:
-            self.sim._write(inject)
+            self.sim.write(inject)
         if final is not None:
-            self.sim._write(self.sim.frame(final))
+            self.sim.write(self.sim.frame(final))
         for item in after:
             if callable(item):
                 item()
             else:
-                self.sim._emit(item)
+                self.sim.emit(item)
 
     def _answer(self, answer: Answer, inject: Optional[bytes]) -> None:
         self._write_answer(self.sim.frame_lines(answer.lines), answer.final, answer.after,

@@ -3,38 +3,38 @@ humans. The box talks to it through pyserial exactly as to a real modem; the tes
 other side: callers ring and give up, customers text, the network confirms delivery, the modem
 reboots, the cable is pulled.
 
-Threads: the pty reader (host bytes -> answers) and the caller thread (rings). Everything they
-and the test's calls touch is guarded by one re-entrant lock.
+Threads: the pty reader (host bytes -> answers) and the caller thread (rings); one re-entrant
+lock guards everything they and the test touch. The command handlers and the network use the
+public parts: `settings`, `network`, `store`, `phonebook`, `calls`, `submissions` (what the box
+sent), `delivery` (what the network brings), `write` / `emit` (bytes and lines to the host).
 """
 from __future__ import annotations
 
 import logging
-import shutil
-import tempfile
 import threading
 import time
-from collections import deque
-from datetime import datetime, timezone
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 from typing import Callable, Optional
 
+from hardware.clock import utc_now
+
 from . import dialects, ringing
 from .answers import frame, frame_lines
 from .calls import Call, CallRunner
+from .delivery import Delivery
+from .host_line import HostLine
 from .interpreter import Interpreter
 from .phonebook import CallBook
-from .pty_link import PtyLink
 from .sms_store import SmsStore
 from .state import AtSettings, Network, SentText
-from .texts_side import TextsSide
+from .submissions import Submissions
 
 log = logging.getLogger(__name__)
 
-TRANSCRIPT_LIMIT = 20000
 
-
-class ModemSimulator(TextsSide):
+class ModemSimulator:
     """A simulated modem. See hardware/simulator/__init__.py for the whole public API."""
 
     def __init__(self, dialect: str = "sim800", link_path: Optional[Path] = None,
@@ -48,9 +48,8 @@ class ModemSimulator(TextsSide):
         self.own_number = own_number
         self.smsc = smsc                   # the network's centre (in the PDUs delivered)
         self.service_centre = smsc         # the SIM's setting (AT+CSCA), needed to send
-        self.clock = clock or (lambda: datetime.now(timezone.utc))
-        self._link_path = Path(link_path) if link_path else None
-        self._temp_dir: Optional[str] = None
+        self.clock = clock or utc_now
+        self._line = HostLine(link_path, self._on_bytes)
         self._lock = threading.RLock()
         self._changed = threading.Condition(self._lock)
         self.settings = AtSettings.power_up(self.dialect)
@@ -60,39 +59,22 @@ class ModemSimulator(TextsSide):
         self._powered_at = time.monotonic()
         self.calls = CallRunner(self._changed, partial(ringing.ring_once, self),
                                 partial(ringing.caller_gave_up, self))
+        self.submissions = Submissions(self._changed)
+        self.delivery = Delivery(self)
         self._interpreter = Interpreter(self)
-        self._link: Optional[PtyLink] = None
-        self._sent: list[SentText] = []
-        # Bounded: the demo runs on the simulator for days. Each chunk carries the monotonic
-        # time it was written or read, for benchmarks (scripts/bench.py).
-        self._transcript: deque[tuple[float, str, bytes]] = deque(maxlen=TRANSCRIPT_LIMIT)
-        self._rejected_pdus: list[tuple[str, str]] = []
-        self._reference = -1
-        self._concat_reference = 0
-        self._fail_sends, self._fail_code, self._swallow = 0, 500, 0
-        self._awaiting_ack = 0
-        self._hangups = 0
-        self._rejected_calls = 0
 
     # --- life cycle ---------------------------------------------------------------------------
 
     @property
     def port(self) -> str:
         """The symlink the box opens; the same path across unplug/replug."""
-        if self._link_path is None:
-            raise RuntimeError("start() the simulator first")
-        return str(self._link_path)
+        return self._line.port
 
     def start(self) -> "ModemSimulator":
         """Plug the modem in (creates the pty and the symlink)."""
-        if self._link_path is None:
-            self._temp_dir = tempfile.mkdtemp(prefix="modem-sim-")
-            self._link_path = Path(self._temp_dir) / "modem"
-        if self._link is None:
-            self._link = PtyLink(self._link_path, self._on_bytes)
         with self._lock:
             self._powered_at = time.monotonic()
-        self._link.plug()
+        self._line.plug()
         return self
 
     def stop(self, timeout: float = 2.0) -> None:
@@ -100,46 +82,36 @@ class ModemSimulator(TextsSide):
         with self._lock:
             self.calls.cancel_all()
         self.calls.join(timeout)
-        if self._link is not None:
-            self._link.unplug(timeout)
-        if self._temp_dir:
-            shutil.rmtree(self._temp_dir, ignore_errors=True)
-            self._temp_dir, self._link_path = None, None
+        self._line.close(timeout)
 
     def unplug(self) -> None:
         """Pull the cable: the host's reads fail, the symlink disappears, calls are lost."""
-        link = self._started_link()
         with self._lock:
             self.calls.cancel_all()
             self._interpreter.reset()
-        link.unplug()
+        self._line.unplug()
 
     def replug(self) -> None:
         """Plug back in: a new pty behind the same symlink; the modem powered up afresh."""
-        link = self._started_link()
         with self._lock:
-            self.settings = AtSettings.power_up(self.dialect)
-            self._interpreter.reset()
-            self._awaiting_ack = 0
-            self._powered_at = time.monotonic()
-        link.plug()
-
-    def _started_link(self) -> PtyLink:
-        if self._link is None:
-            raise RuntimeError("start() the simulator first")
-        return self._link
+            self._power_up()
+        self._line.replug()
 
     def reboot(self) -> None:
         """The modem restarts: boot codes, echo back on, every AT setting lost, storage kept."""
         with self._lock:
             self.calls.cancel_all()
-            self._interpreter.reset()
-            self.settings = AtSettings.power_up(self.dialect)
-            self._awaiting_ack = 0
-            self._powered_at = time.monotonic()
+            self._power_up()
             for code in self.dialect.boot:
-                self._emit(code.format(rssi=self.network.rssi))
+                self.emit(code.format(rssi=self.network.rssi))
         log.info("%s simulator rebooted", self.dialect.name)
+
+    def _power_up(self) -> None:
+        """Every AT setting back to its power-on value; storage is kept (call with the lock)."""
+        self._interpreter.reset()
+        self.settings = AtSettings.power_up(self.dialect)
+        self.delivery.power_up()
+        self._powered_at = time.monotonic()
 
     # --- calls --------------------------------------------------------------------------------
 
@@ -148,39 +120,109 @@ class ModemSimulator(TextsSide):
              forwarded: bool = False, withheld: bool = False) -> Call:
         """A caller rings `rings` times, `interval` s apart, then gives up (the family's end
         code). Non-blocking; calls queue behind one another. withheld=True is validity 1."""
-        if withheld:
-            validity = validity or 1
-        if number_type is None:
-            number_type = 128 if validity else (145 if number.startswith("+") else 129)
-        call = Call(number, number_type, validity, rings, interval, forwarded)
+        call = Call.incoming(number, number_type, validity, rings, interval, forwarded,
+                             withheld)
         self.calls.enqueue(call)
         return call
 
     def wait_idle(self, timeout: float = 5.0) -> bool:
         """Wait until no call rings or waits to ring; TimeoutError if that takes too long."""
-        with self._changed:
-            if not self._changed.wait_for(self.calls.idle, timeout):
-                raise TimeoutError(f"a simulated call still rings after {timeout}s")
-        return True
+        return self.calls.wait_idle(timeout)
 
     @property
     def hangups(self) -> int:
         """Ringing calls the box ended with ATH / AT+CHUP."""
         with self._lock:
-            return self._hangups
+            return self.calls.hangups
 
     @property
     def rejected_calls(self) -> int:
         """Calls the SIM800 refused because an AT+CMGS prompt was open."""
         with self._lock:
-            return self._rejected_calls
+            return self.calls.rejected
+
+    # --- texts --------------------------------------------------------------------------------
+
+    def receive_text(self, sender: str, text: str, memory: str = "SM", order=None,
+                     drop_part: Optional[int] = None, sender_type: Optional[int] = None,
+                     notify: bool = True, concat_bits: int = 8,
+                     sent_at: Optional[datetime] = None) -> list[str]:
+        """A customer texts the box -> the delivered PDUs (hex with SMSC prefix)."""
+        with self._lock:
+            return self.delivery.receive_text(sender, text, memory, order, drop_part,
+                                              sender_type, notify, concat_bits, sent_at)
+
+    def deliver_report(self, reference: int, delivered: bool = True, status: Optional[int] = None,
+                       memory: Optional[str] = None, recipient: Optional[str] = None) -> str:
+        """The network reports on the text sent with `reference` -> the report PDU."""
+        with self._lock:
+            return self.delivery.deliver_report(reference, delivered, status, memory, recipient)
+
+    @property
+    def sent(self) -> list[SentText]:
+        """Every part the box submitted, as the simulated network decoded it."""
+        with self._lock:
+            return self.submissions.sent()
+
+    def wait_sent(self, count: int, timeout: float = 5.0) -> list[SentText]:
+        """Wait until `count` texts (parts) were submitted -> all sent so far."""
+        return self.submissions.wait(count, timeout)
+
+    def sent_texts(self) -> list[tuple[str, str]]:
+        """(number, whole text) per message, long texts joined from their parts in part order."""
+        with self._lock:
+            return self.submissions.whole_texts()
+
+    def fail_next_sends(self, n: int = 1, code: int = 500) -> None:
+        """The next `n` submissions answer `+CMS ERROR: <code>` (nothing is sent)."""
+        with self._lock:
+            self.submissions.fail_next(n, code)
+
+    def swallow_next_send(self, n: int = 1) -> None:
+        """The next `n` submissions go out but get no answer at all."""
+        with self._lock:
+            self.submissions.swallow_next(n)
+
+    @property
+    def rejected_pdus(self) -> list[tuple[str, str]]:
+        """(pdu, reason) for every submission answered +CMS ERROR: 304."""
+        with self._lock:
+            return self.submissions.rejected()
+
+    @property
+    def storage(self) -> dict[str, dict[int, str]]:
+        with self._lock:
+            return self.store.snapshot()
+
+    @property
+    def waiting(self) -> list[tuple[str, str]]:
+        """(memory, pdu) the network holds back until the full memory has room."""
+        with self._lock:
+            return [(w.memory, w.record.pdu) for w in self.store.waiting]
+
+    @property
+    def unacknowledged(self) -> int:
+        """Direct texts (+CMT) still waiting for AT+CNMA (only counted after AT+CSMS=1)."""
+        with self._lock:
+            return self.delivery.awaiting_ack
+
+    def store_unreadable(self, memory: str = "SM", notify: bool = True) -> int:
+        """A broken entry (seen on real SIMs): AT+CMGR shows `+CMGR: 0,,0` and no PDU.
+        -> its index; `+CMTI` announces it like any new text when `notify`."""
+        with self._lock:
+            return self.delivery.store_unreadable(memory, notify)
+
+    def wipe_service_centre(self) -> None:
+        """The SIM's SMS centre is gone (a settings command wiped it on some dongles): sends
+        answer +CMS ERROR: 330 until it is set again with AT+CSCA."""
+        with self._lock:
+            self.service_centre = ""
 
     # --- raw line -----------------------------------------------------------------------------
 
     def inject(self, raw: bytes) -> None:
         """Write raw bytes to the host now (junk, a URC, half a line ...)."""
-        with self._lock:
-            self._write(bytes(raw))
+        self.write(bytes(raw))
 
     def inject_during_next(self, command_prefix: str, raw: bytes) -> None:
         """Write `raw` between the information lines and the final code of the next command
@@ -209,22 +251,20 @@ class ModemSimulator(TextsSide):
 
     @property
     def transcript(self) -> list[tuple[str, bytes]]:
-        """("in", bytes from the host) and ("out", bytes to the host), in order (the most
-        recent TRANSCRIPT_LIMIT chunks)."""
-        with self._lock:
-            return [(direction, data) for _, direction, data in self._transcript]
+        """("in", bytes from the host) and ("out", bytes to the host), the latest in order."""
+        with self._lock:               # a write in progress has noted its bytes
+            return self._line.transcript()
 
     @property
     def timed_transcript(self) -> list[tuple[float, str, bytes]]:
         """(time.monotonic() when read from / about to be written to the host, direction, bytes)."""
         with self._lock:
-            return list(self._transcript)
+            return self._line.timed_transcript()
 
     def _on_bytes(self, data: bytes) -> None:
         at = time.monotonic()              # before the lock: the moment the bytes arrived
         with self._lock:
-            self._transcript.append((at, "in", data))
-            log.debug("host -> modem %r", data)
+            self._line.received(at, data)
             self._interpreter.feed(data)
 
     def busy(self) -> bool:
@@ -238,11 +278,22 @@ class ModemSimulator(TextsSide):
     def frame_lines(self, lines: list[str]) -> bytes:
         return frame_lines(lines, self.dialect.line_end, self.dialect.indent)
 
-    def _emit(self, text: str, tail: Optional[str] = None) -> None:
-        self._write(self.frame(text, tail))
+    @property
+    def plugged(self) -> bool:
+        """The cable is in: the host can open the port."""
+        return self._line.plugged
 
-    def _write(self, data: bytes) -> None:
-        at = time.monotonic()
-        if data and self._link is not None and self._link.write(data):
-            self._transcript.append((at, "out", data))
-            log.debug("modem -> host %r", data)
+    @property
+    def prompt_open(self) -> bool:
+        """An AT+CMGS `> ` prompt waits for the text (SIM800 refuses calls meanwhile)."""
+        with self._lock:
+            return self._interpreter.sending is not None
+
+    def emit(self, text: str, tail: Optional[str] = None) -> None:
+        """One line (an unsolicited code) to the host, framed as this module frames it."""
+        self.write(self.frame(text, tail))
+
+    def write(self, data: bytes) -> None:
+        """Bytes to the host now (dropped while unplugged)."""
+        with self._lock:
+            self._line.write(data)

@@ -21,26 +21,25 @@ def _clcc_on(sim) -> bool:
 
 def ring_once(sim, call: Call, n: int) -> bool:
     """Send ring `n` of `call`; False when the call cannot ring (unplugged, refused)."""
-    if not sim._link or not sim._link.plugged:
+    if not sim.plugged:
         call.outcome = "unreachable"
         return False
-    if n == 1 and sim.dialect.rejects_calls_while_sending and sim._interpreter.sending:
-        call.outcome = "rejected"
-        sim._rejected_calls += 1
+    if n == 1 and sim.dialect.rejects_calls_while_sending and sim.prompt_open:
+        sim.calls.reject(call)
         log.info("call from %s rejected: AT+CMGS in progress", call.number)
         return False
     if n == 1 and call.forwarded and sim.settings.cssu:
-        sim._emit("+CSSU: 0")
+        sim.emit("+CSSU: 0")
     if n == 1 and _clcc_on(sim):
-        sim._emit(dialects.clcc_line(sim.dialect, call.number, call.number_type,
+        sim.emit(dialects.clcc_line(sim.dialect, call.number, call.number_type,
                                      call.validity, 4))
     clip = _caller_id(sim, call, n)
     if clip and sim.dialect.clip_before_ring:
-        sim._emit(clip)
+        sim.emit(clip)
     doubled = sim.dialect.doubled_cr_rings and n % 2 == 1
-    sim._emit(dialects.ring_line(sim.settings.crc), "\r\r\n" if doubled else None)
+    sim.emit(dialects.ring_line(sim.settings.crc), "\r\r\n" if doubled else None)
     if clip and not sim.dialect.clip_before_ring:
-        sim._emit(clip)
+        sim.emit(clip)
     return True
 
 
@@ -59,7 +58,7 @@ def caller_gave_up(sim, call: Call) -> None:
     for line in dialects.caller_gave_up_lines(sim.dialect, _clcc_on(sim), call.number,
                                               call.number_type, call.validity,
                                               sim.clock().astimezone()):
-        sim._emit(line)
+        sim.emit(line)
 
 
 def decline(sim, via_ath: bool) -> list[str]:
@@ -70,9 +69,7 @@ def decline(sim, via_ath: bool) -> list[str]:
     if via_ath and sim.settings.cvhu == 1:
         log.info("ATH ignored: AT+CVHU=0 was not sent")
         return []
-    call.end("declined")
-    sim._hangups += 1
-    sim._changed.notify_all()
+    sim.calls.decline(call)
     log.info("box hung up on %s", call.number or "a withheld caller")
     return dialects.declined_lines(sim.dialect, _clcc_on(sim), call.number, call.number_type,
                                    call.validity)

@@ -7,7 +7,7 @@ text a phone would show and the simulator's tests (and the modem team's) catch i
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Optional
 

@@ -137,7 +137,7 @@ def submit(sim, pending) -> Answer:
             decoded = decode_submit(pdu, pending.length)
         except PduError as exc:
             log.warning("rejected PDU %r: %s", pdu, exc)
-            sim._rejected_pdus.append((pdu, str(exc)))
+            sim.submissions.reject(pdu, str(exc))
             return cms(304)
         fields = dict(number=decoded.number, text=decoded.text, pdu=pdu,
                       number_type=decoded.number_type, encoding=decoded.encoding,
@@ -152,17 +152,14 @@ def submit(sim, pending) -> Answer:
         return cms(331)
     if not sim.service_centre:
         return cms(330)                 # SMSC address unknown: the text cannot go
-    if sim._fail_sends:
-        sim._fail_sends -= 1
-        log.info("failing send to %s as asked (+CMS ERROR: %d)", fields["number"],
-                 sim._fail_code)
-        return cms(sim._fail_code)
-    reference = sim._next_reference()
-    swallowed = sim._swallow > 0
-    if swallowed:
-        sim._swallow -= 1
-    sim._record_sent(SentText(reference=reference, at=sim.clock(), unconfirmed=swallowed,
-                              **fields))
+    failure = sim.submissions.take_failure()
+    if failure is not None:
+        log.info("failing send to %s as asked (+CMS ERROR: %d)", fields["number"], failure)
+        return cms(failure)
+    reference = sim.submissions.next_reference()
+    swallowed = sim.submissions.take_swallow()
+    sim.submissions.record(SentText(reference=reference, at=sim.clock(), unconfirmed=swallowed,
+                                    **fields))
     if swallowed:
         return Answer(final=None)
     return Answer([f"+CMGS: {reference}"])
@@ -245,17 +242,14 @@ def delete(sim, cmd):
             sim.store.delete(memory, index)
     except IndexError:
         return cms(321)
-    return Answer(after=sim._network_retry())
+    return Answer(after=sim.delivery.retry_waiting())
 
 
 def acknowledge(sim, cmd):
     """AT+CNMA: acknowledge a +CMT (only expected after AT+CSMS=1)."""
     if cmd.op == "test":
         return Answer()
-    if not sim._awaiting_ack:
-        return cms(340)
-    sim._awaiting_ack -= 1
-    return Answer()
+    return Answer() if sim.delivery.acknowledge() else cms(340)
 
 
 HANDLERS = {

@@ -10,11 +10,18 @@ import threading
 
 import pytest
 
+from appliance.core.domain import SmsStored
 from hardware.modem import Modem
 from hardware.simulator import ModemSimulator
 from tests.helpers import wait_for
 
 DIALECTS = ("sim800", "sim7600", "ec25", "huawei", "silent")   # the first families
+CUSTOMER = "+15551234567"
+
+
+def all_dialects(test):
+    """Run `test` with a rig on each of the first families."""
+    return pytest.mark.parametrize("rig", DIALECTS, indirect=True)(test)
 
 
 class EventLog:
@@ -91,3 +98,10 @@ def rig(request, tmp_path):
     finally:
         modem.stop()
         sim.stop()
+
+
+def settle(rig: Rig) -> None:
+    """Every code the simulator wrote so far has been read: a marker code came back after it."""
+    marker = 900 + len(rig.events.all)
+    rig.sim.inject(f'\r\n+CMTI: "SM",{marker}\r\n'.encode())
+    rig.events.wait(SmsStored, where=lambda e: e.index == marker)

@@ -1,89 +1,16 @@
-"""The nmcli adapter against recorded nmcli output: exact argument lists, odd SSIDs, failures."""
-import logging
-import subprocess
-import sys
-
+"""The Wi-Fi adapter against recorded nmcli output: scanning, status, joining and forgetting,
+with exact argument lists, odd SSIDs and failures."""
 import pytest
 
 from appliance.core.domain import ValidationError
 from hardware import wifi
-from hardware.nmcli import (WifiError, _loggable, default_runner, parse_multiline, run_nmcli,
-                            split_terse)
+from hardware.nmcli import WifiError
 from hardware.wifi import Wifi, validate_passphrase, validate_ssid
-from tests.hardware.recorded_nmcli import RecordedNmcli, hotspot_add
-
-SHOP_UUID = "5f0c3b7e-6a2d-4c11-9d0e-2f6a1b7c8d90"
-JOES_UUID = "7a1e9c44-0b3f-4f6e-a1d2-3c4b5a697887"
-JOES_1_UUID = "3b9d2f10-5e6a-4b7c-8d9e-0f1a2b3c4d5e"
-HOTSPOT_UUID = "c2d4e6f8-1a3b-4c5d-8e7f-9a0b1c2d3e4f"
-
-
-def profile(uuid):
-    return ["nmcli", "-t", "-f", "802-11-wireless.ssid,802-11-wireless.mode",
-            "connection", "show", "uuid", uuid]
-
-
-ADDRESSES = ["nmcli", "-t", "-f", "IP4.ADDRESS,IP6.ADDRESS", "device", "show", "wlan0"]
-HWADDR = ["nmcli", "-t", "-f", "GENERAL.HWADDR", "device", "show", "wlan0"]
-DELETE_HOTSPOT = ["nmcli", "connection", "delete", "id", "textback-hotspot"]
-CONNECT_SHOP = ["nmcli", "--wait", "45", "device", "wifi", "connect", "Shop WiFi",
-                "password", "correct horse", "ifname", "wlan0"]
-BOX_KEY = "abcd-efgh-jkmn"
-HOTSPOT_ADD = hotspot_add(BOX_KEY)
-HOTSPOT_UP = ["nmcli", "--wait", "30", "connection", "up", "id", "textback-hotspot"]
-
-
-@pytest.fixture
-def nmcli():
-    return RecordedNmcli()
-
-
-def scanned(nmcli, listing="scan-list-odd-ssids"):
-    nmcli.on(wifi.RESCAN, "rescan-ok").on(wifi.LIST, listing)
-    box = Wifi(nmcli)
-    box.scan()
-    nmcli.clear_calls()
-    return box
-
-
-def connected(nmcli):
-    nmcli.on(wifi.DEVICES, "devices-connected").on(wifi.ACTIVE, "active-connected")
-    nmcli.on(profile(SHOP_UUID), "profile-shop").on(ADDRESSES, "addresses")
-
-
-def hotspot_routes(nmcli):
-    nmcli.on(wifi.DEVICES, "devices-disconnected").on(HWADDR, "hwaddr")
-    nmcli.on(wifi.RESCAN, "rescan-ok").on(wifi.LIST, "scan-list-odd-ssids")
-    nmcli.on(DELETE_HOTSPOT, "delete-hotspot-unknown")
-    nmcli.on(HOTSPOT_ADD, "hotspot-add-ok").on(HOTSPOT_UP, "connection-up-ok")
-
-
-def keyed(nmcli):
-    """The adapter as the box builds it: the hotspot key comes from the data folder."""
-    return Wifi(nmcli, hotspot_key=lambda: BOX_KEY)
-
-
-# --- nmcli's escaping ---------------------------------------------------------------------------
-
-@pytest.mark.parametrize("line,fields", [
-    ("a:b:c", ["a", "b", "c"]),
-    ("Joe's\\:Cafe:74", ["Joe's:Cafe", "74"]),
-    ("Back\\\\slash:1", ["Back\\slash", "1"]),
-    ("Ends\\\\:1", ["Ends\\", "1"]),
-    ("Colon\\::1", ["Colon:", "1"]),
-    ("::", ["", "", ""]),
-    ("\\:\\:\\::9", [":::", "9"]),
-    ("dangling\\", ["dangling\\"]),
-])
-def test_split_terse_unescapes_colons_and_backslashes(line, fields):
-    assert split_terse(line) == fields
-
-
-def test_multiline_values_are_taken_verbatim():
-    values = parse_multiline("802-11-wireless.ssid:Joe's:Cafe\nIP6.ADDRESS[1]:fd00::1/64\n"
-                             "IP6.ADDRESS[2]:fe80::1/64\n")
-    assert values == {"802-11-wireless.ssid": ["Joe's:Cafe"],
-                      "IP6.ADDRESS": ["fd00::1/64", "fe80::1/64"]}
+from tests.hardware.wifi_support import (ADDRESSES, CONNECT_SHOP, DELETE_HOTSPOT, HOTSPOT_ADD,
+                                         HOTSPOT_UP, HOTSPOT_UUID, JOES_1_UUID, JOES_UUID,
+                                         SHOP_UUID, connected, hotspot_routes, keyed, profile,
+                                         scanned)
+from tests.hardware.wifi_support import nmcli  # noqa: F401 (a fixture)
 
 
 # --- scanning -----------------------------------------------------------------------------------
@@ -324,107 +251,3 @@ def test_forgetting_an_unknown_network(nmcli):
         Wifi(nmcli).forget("Nowhere")
     assert err.value.errors == {"ssid": "No saved network called Nowhere."}
     assert nmcli.calls_to("delete") == []
-
-
-# --- the setup hotspot ----------------------------------------------------------------------------
-
-def test_the_hotspot_is_wpa2_with_the_boxs_key_and_named_after_the_box(nmcli):
-    hotspot_routes(nmcli)
-    box = keyed(nmcli)
-    assert box.start_hotspot() == "TextBack-ABCD"
-    assert nmcli.calls == [wifi.DEVICES, HWADDR, wifi.RESCAN, wifi.LIST, DELETE_HOTSPOT,
-                           HOTSPOT_ADD, HOTSPOT_UP]
-    assert box.hotspot_ssid == "TextBack-ABCD" and box.hotspot_name() == "TextBack-ABCD"
-    assert len(box.networks()) == 11                # scanned just before the radio went busy
-
-
-def test_a_key_given_to_start_hotspot_wins(nmcli):
-    hotspot_routes(nmcli)
-    nmcli.on(hotspot_add("setup-1234"), "hotspot-add-ok")
-    keyed(nmcli).start_hotspot(password="setup-1234")
-    assert nmcli.calls_to("add") == [hotspot_add("setup-1234")]
-
-
-def test_the_hotspot_is_never_opened_without_a_key(nmcli):
-    hotspot_routes(nmcli)
-    with pytest.raises(WifiError) as err:
-        Wifi(nmcli).start_hotspot()
-    assert "never opened without one" in err.value.message
-    assert nmcli.calls == []
-
-
-def test_the_name_is_known_before_the_hotspot_is_up(nmcli):
-    nmcli.on(wifi.DEVICES, "devices-connected").on(HWADDR, "hwaddr")
-    box = keyed(nmcli)
-    assert box.hotspot_name() == "TextBack-ABCD" and box.hotspot_name() == "TextBack-ABCD"
-    assert nmcli.calls_to("GENERAL.HWADDR") == [HWADDR]      # read once
-
-
-def test_the_key_goes_to_nmcli_but_never_to_the_log():
-    assert BOX_KEY not in _loggable(HOTSPOT_ADD) and "****" in _loggable(HOTSPOT_ADD)
-
-
-def test_hotspot_password_is_checked(nmcli):
-    with pytest.raises(ValidationError) as err:
-        Wifi(nmcli).start_hotspot(password="1234")
-    assert list(err.value.errors) == ["password"]
-    assert nmcli.calls == []
-
-
-def test_stop_hotspot_and_hotspot_active(nmcli):
-    nmcli.on(DELETE_HOTSPOT, "delete-hotspot-ok", "delete-hotspot-unknown")
-    nmcli.on(wifi.ACTIVE, "active-hotspot", "active-none")
-    box = Wifi(nmcli)
-    assert box.hotspot_active() is True
-    box.stop_hotspot()
-    box.stop_hotspot()                   # already gone: not an error
-    assert box.hotspot_active() is False
-    assert nmcli.calls_to("delete") == [DELETE_HOTSPOT, DELETE_HOTSPOT]
-
-
-def test_stop_hotspot_reports_a_real_failure(nmcli):
-    nmcli.on(DELETE_HOTSPOT, "nm-not-running")
-    with pytest.raises(WifiError):
-        Wifi(nmcli).stop_hotspot()
-
-
-def test_no_adapter_means_no_hotspot(nmcli):
-    nmcli.on(wifi.DEVICES, "devices-no-wifi")
-    with pytest.raises(WifiError) as err:
-        keyed(nmcli).start_hotspot()
-    assert "no working Wi-Fi adapter" in err.value.message
-
-
-# --- every call: an argument list with a timeout --------------------------------------------------
-
-def test_every_call_has_a_timeout(nmcli):
-    hotspot_routes(nmcli)
-    keyed(nmcli).start_hotspot()
-    assert all(0 < t <= 60 for t in nmcli.timeouts)
-
-
-def test_default_runner_uses_no_shell_english_utf8_and_a_timeout():
-    done = default_runner([sys.executable, "-c", "import os, sys; print(os.environ['LC_ALL'],"
-                           " sys.argv[1:])", "a b;c"], timeout=10)
-    assert done.returncode == 0
-    assert done.stdout.strip() == "C.UTF-8 ['a b;c']"
-    with pytest.raises(WifiError) as err:
-        run_nmcli(default_runner, [sys.executable, "-c", "import time; time.sleep(30)"], 0.3)
-    assert "did not answer" in err.value.message
-
-
-def test_missing_nmcli_is_said_plainly():
-    def runner(args, timeout):
-        raise FileNotFoundError(2, "No such file or directory", "nmcli")
-
-    with pytest.raises(WifiError) as err:
-        Wifi(runner).status()
-    assert "not installed" in err.value.message
-
-
-def test_recorded_runner_refuses_unknown_calls(nmcli):
-    with pytest.raises(AssertionError):
-        nmcli(["nmcli", "radio", "wifi", "off"], 5)
-    with pytest.raises(AssertionError):
-        nmcli("nmcli device status", 5)
-    assert isinstance(subprocess.TimeoutExpired(["x"], 1), Exception)
