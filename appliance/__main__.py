@@ -1,6 +1,6 @@
-"""`python -m appliance <command>`: see appliance/cli.py."""
+"""`python -m appliance <command>`: see appliance/app/cli.py."""
 import sys
 
-from appliance.cli import main
+from appliance.app.cli import main
 
 sys.exit(main())

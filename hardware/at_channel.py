@@ -24,7 +24,7 @@ from typing import Callable, Optional
 
 import serial
 
-from appliance.domain import ModemUnavailable, SendFailed, SendUnconfirmed
+from appliance.core.domain import ModemUnavailable, SendFailed, SendUnconfirmed
 from hardware.at_lines import Exchange, LineSorter, Response
 from hardware.clock import utc_now
 

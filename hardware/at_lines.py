@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Callable, Optional
 
-from appliance.domain import UnknownLineSeen
+from appliance.core.domain import UnknownLineSeen
 from hardware import urc
 
 log = logging.getLogger(__name__)

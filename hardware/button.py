@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Callable, Optional
 
-from appliance.domain import SendStatusReport, StartSetupHotspot, ToggleAway
+from appliance.core.domain import SendStatusReport, StartSetupHotspot, ToggleAway
 from hardware.clock import utc_now
 
 log = logging.getLogger(__name__)

@@ -15,8 +15,8 @@ import queue
 import time
 from typing import Callable, Optional
 
-from appliance.domain import (CallEndSeen, CallerIdSeen, ModemUnavailable, RingSeen,
-                              UnknownLineSeen)
+from appliance.core.domain import (CallEndSeen, CallerIdSeen, ModemUnavailable, RingSeen,
+                                   UnknownLineSeen)
 from hardware.call_watch import RINGING, listed_call
 from hardware.unknown_lines import UnknownLines
 

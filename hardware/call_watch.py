@@ -18,8 +18,8 @@ import threading
 import time
 from typing import Callable, Optional
 
-from appliance.domain import (CallEndSeen, CallerIdSeen, CallListSeen, ListedCall,
-                              ModemUnavailable, RingSeen)
+from appliance.core.domain import (CallEndSeen, CallerIdSeen, CallListSeen, ListedCall,
+                                   ModemUnavailable, RingSeen)
 from hardware.at_channel import ChannelBusy
 from hardware.urc import split_fields, unquote
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Callable, Optional
 
-from appliance.domain import ModemStatus, ModemUnavailable
+from appliance.core.domain import ModemStatus, ModemUnavailable
 from hardware.at_channel import ATChannel
 from hardware.clock import utc_now
 from hardware.startup import Setup

@@ -14,7 +14,7 @@ import re
 from datetime import datetime, timedelta, timezone
 from typing import Optional
 
-from appliance.domain import ModemMissedCall
+from appliance.core.domain import ModemMissedCall
 from hardware.urc import split_fields, unquote
 
 log = logging.getLogger(__name__)

@@ -17,7 +17,7 @@ import re
 from datetime import datetime
 from typing import Callable, Optional
 
-from appliance.domain import (ModemMissedCall, ModemStatus, ModemUnavailable, SendFailed,
+from appliance.core.domain import (ModemMissedCall, ModemStatus, ModemUnavailable, SendFailed,
                               SendUnconfirmed)
 from hardware import missed_list, pdu, stored_texts
 from hardware.at_channel import ATChannel

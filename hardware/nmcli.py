@@ -20,7 +20,7 @@ import subprocess
 from dataclasses import asdict, dataclass
 from typing import Callable, Optional, Sequence
 
-from appliance.domain import ValidationError
+from appliance.core.domain import ValidationError
 
 log = logging.getLogger(__name__)
 

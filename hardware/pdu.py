@@ -19,8 +19,8 @@ from typing import Optional, Union
 
 from gsmmodem import pdu as gsm
 
-from appliance import segments
-from appliance.domain import Concat, DeliveryReport, IncomingText
+from appliance.core import segments
+from appliance.core.domain import Concat, DeliveryReport, IncomingText
 
 log = logging.getLogger(__name__)
 

@@ -16,7 +16,7 @@ import threading
 from pathlib import Path
 from typing import Optional
 
-from appliance.domain import ModemUnavailable
+from appliance.core.domain import ModemUnavailable
 from hardware import call_test
 from hardware import modem_init as init
 from hardware import startup

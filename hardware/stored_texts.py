@@ -14,7 +14,7 @@ import dataclasses
 import logging
 from typing import Optional, Union
 
-from appliance.domain import UNREADABLE_SENDER, DeliveryReport, IncomingText
+from appliance.core.domain import UNREADABLE_SENDER, DeliveryReport, IncomingText
 from hardware import pdu
 from hardware.urc import MEMORY_NAME, split_fields
 

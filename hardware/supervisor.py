@@ -22,8 +22,8 @@ import threading
 import time
 from typing import Callable, Optional
 
-from appliance.domain import (ModemConnected, ModemLost, ModemRestarted, ModemStartBlocked,
-                              ModemUnavailable, UnknownLineSeen)
+from appliance.core.domain import (ModemConnected, ModemLost, ModemRestarted, ModemStartBlocked,
+                                   ModemUnavailable, UnknownLineSeen)
 from hardware import modem_init as init
 from hardware import modem_status as status
 from hardware import startup

@@ -11,7 +11,7 @@ import logging
 import threading
 from typing import Optional
 
-from appliance.domain import UnknownLineSeen
+from appliance.core.domain import UnknownLineSeen
 
 log = logging.getLogger(__name__)
 

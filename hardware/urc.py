@@ -15,9 +15,9 @@ import re
 from datetime import datetime
 from typing import Callable, Optional
 
-from appliance.domain import (CallEndSeen, CallerIdSeen, CallForwardedSeen, ModemRestarted,
-                              RingSeen, SmsPduReceived, SmsStorageFull, SmsStored,
-                              StatusReportPduReceived, StatusReportStored)
+from appliance.core.domain import (CallEndSeen, CallerIdSeen, CallForwardedSeen, ModemRestarted,
+                                   RingSeen, SmsPduReceived, SmsStorageFull, SmsStored,
+                                   StatusReportPduReceived, StatusReportStored)
 
 log = logging.getLogger(__name__)
 

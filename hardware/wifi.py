@@ -17,7 +17,7 @@ import threading
 from dataclasses import asdict, dataclass
 from typing import Callable, Optional
 
-from appliance.domain import ValidationError
+from appliance.core.domain import ValidationError
 from hardware.hotspot import HOTSPOT_ADDRESS, HOTSPOT_CONNECTION, SetupHotspot
 from hardware.nmcli import (ACTIVE, DEVICES, LIST, NMCLI, PROFILES, RESCAN, WIFI_TYPE, Network,
                             Nmcli, Runner, WifiError, explain, parse_multiline, parse_scan,

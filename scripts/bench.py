@@ -3,7 +3,7 @@
 modem takes to be ready, and how much memory the daemon holds.
 
 Latency: for each simulated modem (the first families and the profiles of modules beyond them),
-a real box (build_box, demo=True: store, service, sender, modem adapter talking AT to the
+a real box (bootstrap, demo=True: store, service, sender, modem adapter talking AT to the
 simulator over a pseudo-terminal) takes abandoned calls from different valid numbers. Measured
 on the simulator's side of the line, from the moment the simulated caller GIVES UP (the modem
 writes its end code at that moment, if it has one) to the moment the simulator RECEIVES

@@ -24,6 +24,14 @@ CALL_TIMEOUT = 30.0
 MIN_RING_GAP = 4          # the smallest ring_gap_seconds the settings accept
 
 
+def demo_appliance(data: Path, dialect: str, timings=None):
+    """A whole box on the simulated `dialect` (production timers unless given others)."""
+    from appliance.app.bootstrap import Options, bootstrap
+    from appliance.app.timings import PRODUCTION
+    return bootstrap(Options(data, demo=True, dialect=dialect, gpio=False),
+                     timings or PRODUCTION)
+
+
 def lift_caps(store) -> None:
     """A benchmark rings far more often than a shop: the box-wide cap must not stop it."""
     store.save_settings({**store.settings(), "auto_texts_per_hour": 1000,
@@ -66,14 +74,13 @@ def call_times(timed, since: float, call, gap: Optional[float]):
     return call.ended_at, cmgs
 
 
-def _settled(box, number: str) -> bool:
-    app = box.appliance
+def _settled(app, number: str) -> bool:
     latest = app.store.calls(limit=1)
     return (bool(latest) and latest[0]["number"] == number and latest[0]["outcome"] == "texted"
             and not app.outbox.items())
 
 
-def one_call(box, sim, number: str, sent_before: int, interval: float = 0.05,
+def one_call(app, sim, number: str, sent_before: int, interval: float = 0.05,
              gap: Optional[float] = None):
     """Ring once from `number`, wait for the text-back -> (call end, AT+CMGS, end code)."""
     since = time.monotonic()
@@ -81,8 +88,8 @@ def one_call(box, sim, number: str, sent_before: int, interval: float = 0.05,
     sent = sim.wait_sent(sent_before + 1, timeout=CALL_TIMEOUT)
     if sent[-1].number != number:
         raise RuntimeError(f"text went to {sent[-1].number}, expected {number}")
-    wait_until(lambda: _settled(box, number), CALL_TIMEOUT, f"call from {number} settled")
-    end_code = box.appliance.store.calls(limit=1)[0]["end_code"]
+    wait_until(lambda: _settled(app, number), CALL_TIMEOUT, f"call from {number} settled")
+    end_code = app.store.calls(limit=1)[0]["end_code"]
     return (*call_times(sim.timed_transcript, since, call, gap), end_code)
 
 
@@ -96,9 +103,9 @@ def kind_of(end_codes: list) -> str:
 def bench_dialect(dialect: str, calls: int, busy: bool = False, breakdown: bool = False,
                   real_timers: bool = False, pages: Optional[str] = None) -> dict:
     """`calls` abandoned calls to a fresh box on `dialect` -> the figures of one table row."""
-    from appliance.main import build_box
-    # Production timers, except for modems with neither an end code nor a call list: fast=True
-    # makes their ring gap 0.6 s instead of 8 s (and the service ticks every 20 ms, not 100).
+    from appliance.app.timings import FAST, PRODUCTION
+    # Production timers, except for modems with neither an end code nor a call list: the tests'
+    # timers make their ring gap 0.6 s instead of 8 s (and the service ticks every 20 ms).
     gap_only = not SIMULATED[dialect].call_list and not _has_end_code(dialect)
     fast = gap_only and not real_timers
     probe = TimingProbe() if breakdown else None
@@ -106,12 +113,12 @@ def bench_dialect(dialect: str, calls: int, busy: bool = False, breakdown: bool 
     try:
         if busy:
             load_busy_year(tmp)
-        box = build_box(tmp, demo=True, dialect=dialect, fast=fast, gpio=False)
-        lift_caps(box.appliance.store)
+        app = demo_appliance(tmp, dialect, FAST if fast else PRODUCTION)
+        lift_caps(app.store)
         if gap_only and real_timers:
-            store = box.appliance.store
+            store = app.store
             store.save_settings({**store.settings(), "ring_gap_seconds": MIN_RING_GAP})
-        found = run_calls(box, calls, probe, pages, gap_only)
+        found = run_calls(app, calls, probe, pages, gap_only)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     latencies, kind = found["latencies"], found["kind"]
@@ -131,34 +138,33 @@ def _has_end_code(dialect: str) -> bool:
     return d.name in ("sim800", "sim7600", "ec25", "huawei") or d.end_code is not None
 
 
-def start_box(box) -> float:
+def start_box(app) -> float:
     """Start it; seconds until its modem was ready (then wait for the start-up sweep)."""
-    app, started = box.appliance, time.monotonic()
-    box.start()
+    started = time.monotonic()
+    app.start()
     wait_until(lambda: app.modem.status.state == "ready", 60, "modem ready")
     ready_s = time.monotonic() - started
-    wait_until(lambda: app.service._queue.empty(), 10, "start-up sweep done")
+    wait_until(app.service.settled, 10, "start-up sweep done")
     return ready_s
 
 
-def run_calls(box, calls: int, probe: Optional[TimingProbe], pages: Optional[str],
+def run_calls(app, calls: int, probe: Optional[TimingProbe], pages: Optional[str],
               gap_only: bool) -> dict:
     """Start the box, make a first call (it tells how this modem's calls end), then `calls`
     measured ones; stop it -> ready_s, kind, gap, end_codes, first (ms), latencies (ms)."""
-    app = box.appliance
-    gap = (app.options.ring_gap or timedelta(
+    gap = (app.timings.ring_gap or timedelta(
         seconds=app.store.settings()["ring_gap_seconds"])).total_seconds() if gap_only else None
     if probe:
         probe.attach(app)
     stop_pages, loader = threading.Event(), None
     try:
-        ready_s = start_box(box)
+        ready_s = start_box(app)
         sim = app.simulator
         if pages:
-            loader = page_load(box, pages, stop_pages)
+            loader = page_load(app, pages, stop_pages)
         # The first call rings like a real one (0.5 s between rings): how it ends says whether
         # the modem's calls end by a code (short rings then) or by the call list.
-        end, cmgs, code = one_call(box, sim, caller(999), len(sim.sent), 0.5, gap)
+        end, cmgs, code = one_call(app, sim, caller(999), len(sim.sent), 0.5, gap)
         kind = kind_of([code])
         first, latencies, codes = (cmgs - end) * 1000, [], []
         if probe:
@@ -167,7 +173,7 @@ def run_calls(box, calls: int, probe: Optional[TimingProbe], pages: Optional[str
             # The call list is asked every second: rings of varied length put the hang-up
             # anywhere between two questions.
             interval = 0.15 + (i * 0.377) % 1.0 if kind == "list" else 0.05
-            end, cmgs, code = one_call(box, sim, caller(i), len(sim.sent), interval, gap)
+            end, cmgs, code = one_call(app, sim, caller(i), len(sim.sent), interval, gap)
             latencies.append((cmgs - end) * 1000)
             codes.append(code)
             if probe:
@@ -176,7 +182,7 @@ def run_calls(box, calls: int, probe: Optional[TimingProbe], pages: Optional[str
         stop_pages.set()
         if loader is not None:
             loader.join(10)
-        box.stop()
+        app.stop()
         if probe:
             probe.detach()
     return {"ready_s": round(ready_s, 2), "kind": kind_of(codes), "gap": gap,
@@ -192,33 +198,32 @@ DECLINE_SETTLE = 2.5       # the box ignores the declined call's last rings this
 def bench_decline(dialect: str, calls: int) -> dict:
     """`calls` calls ringing every 3 s that the box declines after DECLINE_AFTER seconds ->
     how late the ATH came (ms after first RING + DECLINE_AFTER), production timers."""
-    from appliance.main import build_box
     tmp = Path(tempfile.mkdtemp(prefix=f"bench-decline-{dialect}-"))
     late = []
     try:
-        box = build_box(tmp, demo=True, dialect=dialect, gpio=False)
-        lift_caps(box.appliance.store)
-        store = box.appliance.store
+        app = demo_appliance(tmp, dialect)
+        lift_caps(app.store)
+        store = app.store
         store.save_settings({**store.settings(), "reject_after_seconds": DECLINE_AFTER})
-        start_box(box)
+        start_box(app)
         try:
             for i in range(calls):
-                late.append(_declined_call(box, caller(500 + i)))
+                late.append(_declined_call(app, caller(500 + i)))
         finally:
-            box.stop()
+            app.stop()
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return {"dialect": dialect, "calls": calls, "median_ms": round(statistics.median(late), 1),
             "max_ms": round(max(late), 1)}
 
 
-def _declined_call(box, number: str) -> float:
-    sim, since = box.appliance.simulator, time.monotonic()
+def _declined_call(app, number: str) -> float:
+    sim, since = app.simulator, time.monotonic()
     call = sim.ring(number, rings=10, interval=3.0)
     wait_until(lambda: call.over.is_set(), 40, f"call from {number} declined")
     if call.outcome != "declined":
         raise RuntimeError(f"the call from {number} was not declined: {call.outcome}")
-    wait_until(lambda: _settled(box, number), CALL_TIMEOUT, f"call from {number} settled")
+    wait_until(lambda: _settled(app, number), CALL_TIMEOUT, f"call from {number} settled")
     entries = [e for e in sim.timed_transcript if e[0] >= since]
     first_ring = next(at for at, way, data in entries if way == "out" and b"RING" in data)
     hang_up = _in_stream_hit(entries, b"ATH") or _in_stream_hit(entries, b"AT+CHUP")

@@ -3,11 +3,12 @@
 About 30 missed calls a day (~22k calls in two years), ~105 texts a day (~77k messages:
 text-backs, customers' replies, their forwards to the owner, the owner's answers, some by relay),
 ~5.6k contacts, a few log events a day. Records are made the way the box makes them
-(appliance/textback.py, outgoing.py, replies.py, sender.py) and written straight in the store's
-format as a checkpoint leaves it (TinyDB JSON: {"<table>": {"<doc id>": record}}, one file per
-kind and UTC month, contacts in contacts/<xx>.json by a hash of the number, an empty journal;
-see appliance/store.py, monthly.py and contacts.py), which takes a few seconds instead of the
-minutes that 77k Store.add_message calls would. Settings go through Store.save_settings.
+(appliance/service/textback.py, appliance/sending/outgoing.py and sender.py,
+appliance/receiving/replies.py) and written straight in the store's format as a checkpoint
+leaves it (TinyDB JSON: {"<table>": {"<doc id>": record}}, one file per kind and UTC month,
+contacts in contacts/<xx>.json by a hash of the number, an empty journal; see
+appliance/storage/store.py, monthly.py and contacts.py), which takes a few seconds instead of
+the minutes that 77k Store.add_message calls would. Settings go through Store.save_settings.
 """
 from __future__ import annotations
 
@@ -51,7 +52,7 @@ class _Writer:
         return record
 
     def write(self, folder: Path) -> None:
-        from appliance import month_index
+        from appliance.storage import month_index
         for name, rows in self.files.items():
             kind = name.split("-")[0].removesuffix(".json")
             if kind == "messages":       # laid out by number with an index, as checkpoints do
@@ -191,7 +192,7 @@ class _Year:
 
 def _write_contacts(folder: Path, contacts) -> None:
     """Each contact into its file (contacts/<xx>.json), as the store keeps them."""
-    from appliance.contacts import shard_name
+    from appliance.storage.contacts import shard_name
     files: dict[str, dict] = defaultdict(dict)
     for contact in sorted(contacts, key=lambda c: c["last_at"] or ""):
         rows = files[shard_name(contact["number"])]
@@ -205,7 +206,7 @@ def load_busy_year(folder: Path, days: int = 730, calls_per_day: int = 30, conta
                    seed: int = 1, now: Optional[datetime] = None) -> dict:
     """Fill `folder` (new or empty) with `days` (default two years) of a busy shop ending now
     -> counts written."""
-    from appliance.store import Store
+    from appliance.storage.store import Store
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)

@@ -42,8 +42,8 @@ SETTLE_SECONDS = 2.0          # after "ready": let the start-up sweep and first 
 # What the running daemon imports (holidays is only imported when the schedule page asks for
 # suggestions, so it comes last; paho-mqtt only once MQTT is configured).
 IMPORTS = ("serial", "tinydb", "phonenumbers", "gsmmodem.pdu", "gpiozero", "waitress", "flask",
-           "flask_wtf", "paho.mqtt.client", "appliance.main", "hardware.modem", "web.blueprints",
-           "holidays")
+           "flask_wtf", "paho.mqtt.client", "appliance.app.bootstrap", "hardware.modem",
+           "web.blueprints", "holidays")
 IMPORT_PROBE = r"""
 import importlib, json, sys
 def rss():
@@ -93,7 +93,7 @@ def _modem_ready(base: str, token: str) -> bool:
 
 def _lift_caps(data: Path) -> None:
     """The daemon will be rung far more often than a shop is: the box-wide cap must not stop it."""
-    from appliance.store import Store
+    from appliance.storage.store import Store
     from bench_calls import lift_caps
     store = Store(data)
     try:
@@ -155,7 +155,7 @@ def start_daemon(repo: Path, data: Path, port: str, log_to, *options: str) -> tu
     """`python -m appliance run` on `data` and the simulator's `port` (GPIO as on a Pi: off
     one, it finds no pins, says so and carries on), waited for until its modem is ready ->
     (process, base URL, API token, seconds it took)."""
-    from appliance.secrets import get_or_create_token
+    from appliance.storage.secrets import get_or_create_token
     token = get_or_create_token(data)
     base = f"http://127.0.0.1:{free_port()}/"
     started = time.monotonic()
@@ -182,7 +182,7 @@ def daemon_memory(repo: Path, calls: int, caller: Callable[[int], str], busy: bo
     data loaded first) after each step of BROWSE and after `calls` text-backs -> figures.
     `prepare(data folder)` runs before the daemon starts (e.g. to save settings); `ready()` must
     be true too before the idle figure is taken (e.g. connected to an MQTT broker)."""
-    from appliance.secrets import set_password
+    from appliance.storage.secrets import set_password
     from hardware.simulator import ModemSimulator
     tmp = Path(tempfile.mkdtemp(prefix="bench-memory-"))
     sim = ModemSimulator("sim800", link_path=tmp / "modem").start()
@@ -201,16 +201,7 @@ def daemon_memory(repo: Path, calls: int, caller: Callable[[int], str], busy: bo
                 wait_until(lambda: process.poll() is not None or ready(), 30, "the daemon ready")
             if process.poll() is not None:
                 raise RuntimeError("daemon exited: " + (tmp / "daemon.log").read_text()[-2000:])
-            page_status, _ = _get(base + "login")
-            time.sleep(SETTLE_SECONDS)
-            samples = {"idle": proc_memory(process.pid)}
-            if busy:
-                _browse(base, token, process.pid, samples)
-            for i in range(calls):
-                sim.ring(caller(i), rings=2, interval=0.05)
-                sim.wait_sent(i + 1, timeout=30)
-            if calls:
-                samples[f"after {calls} calls"] = proc_memory(process.pid)
+            page_status, samples = _samples(process, base, token, sim, calls, caller, busy)
     finally:
         if process is not None:
             _stop(process)
@@ -218,6 +209,21 @@ def daemon_memory(repo: Path, calls: int, caller: Callable[[int], str], busy: bo
         shutil.rmtree(tmp, ignore_errors=True)
     return {"page_status": page_status, "start_seconds": round(seconds, 2),
             "samples": samples, "imports": import_costs(repo)}
+
+
+def _samples(process, base: str, token: str, sim, calls: int, caller, busy: bool):
+    """(the login page's status, memory samples): idle, after browsing (busy), after calls."""
+    page_status, _ = _get(base + "login")
+    time.sleep(SETTLE_SECONDS)
+    samples = {"idle": proc_memory(process.pid)}
+    if busy:
+        _browse(base, token, process.pid, samples)
+    for i in range(calls):
+        sim.ring(caller(i), rings=2, interval=0.05)
+        sim.wait_sent(i + 1, timeout=30)
+    if calls:
+        samples[f"after {calls} calls"] = proc_memory(process.pid)
+    return page_status, samples
 
 
 def import_costs(repo: Path) -> list[tuple[str, float, float]]:

@@ -2,7 +2,7 @@
 """Benchmark the box on an MQTT broker: how soon a missed call's event reaches a subscriber,
 and the daemon's memory with MQTT on.
 
-Latency: a real box (build_box, demo=True, production timers: store, service, sender, modem
+Latency: a real box (bootstrap, demo=True, production timers: store, service, sender, modem
 adapter talking AT to the simulator over a pseudo-terminal) configured for a real Mosquitto
 broker started here on a free port of 127.0.0.1 (tests/integrations/broker_support.py). A paho
 client in this process subscribes to the box's event topic. For each abandoned call: the time
@@ -66,22 +66,22 @@ class EventClock:
 
 
 def mqtt_setting(broker: Broker) -> dict:
-    from appliance.settings_connections import MQTT_DEFAULTS
+    from appliance.core.settings_connections import MQTT_DEFAULTS
     return {**MQTT_DEFAULTS, "host": "127.0.0.1", "port": broker.port}
 
 
 def latency(broker: Broker, calls: int) -> dict:
     """`calls` abandoned calls (plus a first one not counted) -> ms from AT+CMGS to event."""
-    from appliance.main import build_box
+    from appliance.app.bootstrap import Options, bootstrap
     tmp = Path(tempfile.mkdtemp(prefix="bench-mqtt-"))
-    box = build_box(tmp, demo=True, dialect="sim800", gpio=False)
-    store = box.appliance.store
+    app = bootstrap(Options(tmp, demo=True, dialect="sim800", gpio=False))
+    store = app.store
     store.save_settings({**store.settings(), "mqtt": mqtt_setting(broker)})
-    clock = EventClock(broker.port, box.box_id)
+    clock = EventClock(broker.port, app.box_id)
     figures = []
     try:
-        box.start()
-        app, sim = box.appliance, box.appliance.simulator
+        app.start()
+        sim = app.simulator
         wait_until(lambda: app.modem.status.state == "ready", 30, "modem ready")
         wait_until(lambda: app.integrations.mqtt.state()["connected"], 30, "MQTT connected")
         for i in range(calls + 1):
@@ -97,7 +97,7 @@ def latency(broker: Broker, calls: int) -> dict:
             wait_until(lambda: not app.outbox.items(), CALL_TIMEOUT, "outbox empty")
     finally:
         clock.listener.close()
-        box.stop()
+        app.stop()
         shutil.rmtree(tmp, ignore_errors=True)
     return {"calls": calls, "median_ms": round(statistics.median(figures), 1),
             "p99_ms": round(percentile(figures, 0.99), 1), "min_ms": round(min(figures), 1),
@@ -107,7 +107,7 @@ def latency(broker: Broker, calls: int) -> dict:
 def memory(broker: Broker, calls: int) -> dict:
     """The daemon's memory with MQTT on and connected."""
     from appliance.integrations.box_id import get_or_create_box_id
-    from appliance.store import Store
+    from appliance.storage.store import Store
     found = {}
 
     def prepare(data: Path) -> None:

@@ -139,21 +139,20 @@ def sample_numbers(store) -> dict:
 
 
 def run(args) -> dict:
-    from appliance.main import build_box
+    from appliance.app.bootstrap import Options, bootstrap
     tmp = Path(tempfile.mkdtemp(prefix="bench-pages-"))
     try:
         started = time.monotonic()
         counts = load_busy_year(tmp / "data", days=args.days, calls_per_day=args.calls_per_day,
                                 contacts=args.contacts)
         load_seconds = time.monotonic() - started
-        box = build_box(tmp / "data", demo=True, gpio=False, listen="127.0.0.1:0")
-        box.set_password(PASSWORD)
-        box.start()
+        app = bootstrap(Options(tmp / "data", demo=True, gpio=False, listen="127.0.0.1:0"))
+        app.box.set_password(PASSWORD)
+        app.start()
         try:
-            app = box.appliance
             wait_until(lambda: app.modem.status.state == "ready", 30, "modem ready")
             numbers = sample_numbers(app.store)
-            client = Client(app.web.address, token=box.api_token())
+            client = Client(app.web.address, token=app.box.api_token())
             client.log_in(PASSWORD)
             results = [time_endpoint(client, fill(p, numbers), False, args.requests)
                        for p in PAGES]
@@ -163,9 +162,9 @@ def run(args) -> dict:
             if args.profile:
                 for r in results:
                     if r.get("p95_ms", 0) >= args.target_ms:
-                        profiles[r["path"]] = profile_endpoint(box, r["path"], args.top)
+                        profiles[r["path"]] = profile_endpoint(app.box, r["path"], args.top)
         finally:
-            box.stop()
+            app.stop()
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return {"data": {**counts, "days": args.days, "load_seconds": round(load_seconds, 1)},

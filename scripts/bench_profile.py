@@ -78,7 +78,7 @@ def profile_endpoint(box, path: str, top: int = 10) -> dict:
         session["password_stamp"] = box.password_stamp()   # a login with today's password
     headers = {"Authorization": f"Bearer {box.api_token()}"} if path.startswith("/api/") else {}
     client.get(path, headers=headers)                      # warm-up (templates compiled)
-    timer = StoreTimer(box.appliance.store)
+    timer = StoreTimer(box.store)
     timer.attach()
     try:
         start = time.perf_counter()

@@ -2,7 +2,7 @@
 """What the store costs with two years of a busy shop's data: the size of each kind of file, what
 it costs to parse, serialise and rewrite it atomically at a checkpoint (temp file + fsync +
 rename + dir fsync), the memory its parsed form takes, and the median time of each Store call the
-text-back path and the pages make (a change is one journal line; see appliance/journal.py).
+text-back path and the pages make (a change is one journal line; see appliance/storage/journal.py).
 Explains the figures of bench.py --busy and bench_pages.py.
 
     .venv/bin/python scripts/bench_store.py
@@ -44,7 +44,7 @@ def _median_ms(fn, repeat: int) -> float:
 def file_costs(folder: Path, repeat: int) -> list[dict]:
     """Per kind of file (the newest month of the growing kinds): size, parse, serialise, write,
     and the Python memory of the parsed data."""
-    from appliance.storage import atomic_write
+    from appliance.storage.files import atomic_write
     names = sorted(os.listdir(folder))
     shards = sorted((folder / "contacts").glob("*.json"), key=lambda p: p.stat().st_size)
     picks = ["outbox.json", "inbox.json", "settings.json"] + [
@@ -78,16 +78,27 @@ def file_costs(folder: Path, repeat: int) -> list[dict]:
 
 def store_costs(folder: Path, repeat: int) -> list[dict]:
     """Median time of the Store calls made per text-back and by the pages."""
-    from appliance.store import Store
+    from appliance.storage.store import Store
     store = Store(folder)
     now = datetime.now(timezone.utc)
-    year_ago = now - timedelta(days=365)
     listed = store.conversation_page(limit=10_000)[0]
     number = listed[len(listed) // 2]["number"]
+    try:
+        rows = [{"call": name, "kind": "write", "ms": _median_ms(fn, repeat)}
+                for name, fn in _writes(store, number, now)]
+        rows += [{"call": name, "kind": "read", "ms": _median_ms(fn, repeat)}
+                 for name, fn in _reads(store, number, now)]
+    finally:
+        store.close()
+    return rows
+
+
+def _writes(store, number: str, now: datetime) -> list:
+    """(name, call) of the writes a text-back and the pages make."""
     call = store.add_call({"number": number, "started_at": now, "outcome": "texted"})
     message = store.add_message({"number": number, "direction": "out", "text": "hi", "at": now})
     item = store.outbox_put({"to": number, "text": "hi", "status": "queued"})
-    writes = [
+    return [
         ("add_call", lambda: store.add_call({"number": number, "started_at": now})),
         ("update_call", lambda: store.update_call(call["id"], outcome="queued")),
         ("add_message (+ contact summary)", lambda: store.add_message(
@@ -100,7 +111,12 @@ def store_costs(folder: Path, repeat: int) -> list[dict]:
         ("outbox_update", lambda: store.outbox_update(item["id"], status="sending")),
         ("log_event", lambda: store.log_event("bench", "a line")),
     ]
-    reads = [
+
+
+def _reads(store, number: str, now: datetime) -> list:
+    """(name, call) of the reads the pages and Results make."""
+    year_ago = now - timedelta(days=365)
+    return [
         ("settings", store.settings),
         ("contact", lambda: store.contact(number)),
         ("conversation_page (50)", lambda: store.conversation_page(limit=50)),
@@ -112,14 +128,6 @@ def store_costs(folder: Path, repeat: int) -> list[dict]:
         ("messages_for(a customer)", lambda: store.messages_for(number)),
         ("messages_for(the owner)", lambda: store.messages_for(OWNER)),
     ]
-    try:
-        rows = [{"call": name, "kind": "write", "ms": _median_ms(fn, repeat)}
-                for name, fn in writes]
-        rows += [{"call": name, "kind": "read", "ms": _median_ms(fn, repeat)}
-                 for name, fn in reads]
-    finally:
-        store.close()
-    return rows
 
 
 def main(argv=None) -> int:

@@ -113,8 +113,8 @@ class TimingProbe:
 
     def attach(self, app) -> None:
         """Instrument a built (not yet started) Appliance."""
-        from appliance import journal, storage
-        app.store._lock = _TimedLock(app.store._lock, self._record)
+        from appliance.storage import journal, files as storage
+        app.store.db.lock = _TimedLock(app.store.db.lock, self._record)
         for owner, name, kind in ((app.textback, "handle", "handle"),
                                   (app.store, "outbox_put", "queued"),
                                   (app.sender, "send_one", "send_one"),

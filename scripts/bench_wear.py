@@ -147,7 +147,7 @@ def measure_day(sim, data: Path, args) -> dict:
 
 
 def run(args) -> dict:
-    from appliance.journal import LIMIT_BYTES
+    from appliance.storage.journal import LIMIT_BYTES
     from hardware.simulator import ModemSimulator
     tmp = Path(tempfile.mkdtemp(prefix="bench-wear-"))
     sim = ModemSimulator("sim800", link_path=tmp / "modem").start()

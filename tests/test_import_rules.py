@@ -1,4 +1,10 @@
-"""The layering rules of DESIGN.md, checked on the source with ast so they stay true."""
+"""The layering of docs/ARCHITECTURE.md, checked on the source with ast so it stays true.
+
+appliance/ is split into folders that are its layers. A module may import its own folder and the
+folders listed for it in MAY_IMPORT, never one above; the libraries a folder may use are listed
+in LIBRARIES (everything else is the standard library). Only app/, the composition root, wires
+hardware/, web/ and the integrations in. The module graph has no import circles.
+"""
 import ast
 import sys
 from pathlib import Path
@@ -6,12 +12,34 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PURE = {"domain", "modem_events", "calls", "schedule", "templates", "segments", "keywords",
-        "policy", "reassembly", "relay", "health", "stats", "box_events", "countries"}
 STDLIB = set(sys.stdlib_module_names) | {"__future__"}
+
+# folder of appliance/ -> the other folders its modules may import. Sending, receiving and the
+# service are handed the store (app/bootstrap.py); they never import storage/ themselves.
+MAY_IMPORT = {
+    "core": set(),
+    "storage": {"core"},
+    "sending": {"core"},
+    "receiving": {"core"},
+    "service": {"core", "sending", "receiving"},
+    "facade": {"core", "storage"},
+    "integrations": {"core", "storage"},
+    "app": {"core", "storage", "sending", "receiving", "service", "facade", "integrations"},
+}
+# Libraries beyond the standard library, per folder. The core's are pure: no I/O, no clock.
+LIBRARIES = {
+    "core": {"phonenumbers", "holidays"},
+    "storage": {"tinydb"},
+    "integrations": {"paho"},
+    "app": {"hardware", "web", "waitress", "serial"},
+}
+# appliance/ itself holds only the package marker and the `python -m appliance` entry point.
+TOP_LEVEL = {"__init__.py", "__main__.py"}
 
 
 def _imports(path: Path) -> list[tuple[int, str]]:
+    """(line, dotted name) of every import; `from appliance.x import y` (or hardware, web) also
+    as appliance.x.y, since y may be a module."""
     tree = ast.parse(path.read_text(), filename=str(path))
     found = []
     for node in ast.walk(tree):
@@ -19,8 +47,8 @@ def _imports(path: Path) -> list[tuple[int, str]]:
             found += [(node.lineno, alias.name) for alias in node.names]
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             found.append((node.lineno, node.module))
-            if node.module == "appliance":
-                found += [(node.lineno, f"appliance.{a.name}") for a in node.names]
+            if node.module.split(".")[0] in ("appliance", "hardware", "web"):
+                found += [(node.lineno, f"{node.module}.{a.name}") for a in node.names]
     return found
 
 
@@ -32,70 +60,124 @@ def _violations(package: str, allowed, root: Path = ROOT) -> list[str]:
     bad = []
     for path in _modules(package, root):
         for line, name in _imports(path):
-            if not allowed(path, name):
+            if not allowed(path.relative_to(root), name):
                 bad.append(f"{path.relative_to(root)}:{line} imports {name}")
     return bad
 
 
-def _pure_allowed(path, name):
-    if path.stem not in PURE:
-        return True
-    top = name.split(".")[0]
-    if top == "appliance":
-        return name == "appliance" or name.split(".")[1] in PURE
-    return top in STDLIB
+def _folder(path: Path) -> str:
+    """appliance/core/calls.py -> "core"; appliance/__main__.py -> "app" (the entry point)."""
+    return path.parts[1] if len(path.parts) > 2 else "app"
 
 
-def test_the_pure_core_imports_only_the_standard_library_and_itself():
-    assert _violations("appliance", _pure_allowed) == []
+def _layer_allowed(path: Path, name: str) -> bool:
+    folder, parts = _folder(path), name.split(".")
+    if parts[0] != "appliance":
+        return parts[0] in STDLIB or parts[0] in LIBRARIES.get(folder, set())
+    if len(parts) == 1 or parts[1] not in MAY_IMPORT:
+        return True         # the package itself (appliance.VERSION)
+    return parts[1] == folder or parts[1] in MAY_IMPORT.get(folder, set())
 
 
-def test_hardware_never_imports_web_or_the_service():
-    forbidden = ("web", "appliance.service", "appliance.facade", "appliance.main",
-                 "appliance.store", "appliance.cli")
-    assert _violations("hardware", lambda p, n: not n.startswith(forbidden)) == []
+def test_every_module_lives_in_a_layer_folder():
+    strays = [str(p.relative_to(ROOT)) for p in _modules("appliance")
+              if len(p.relative_to(ROOT).parts) == 2 and p.name not in TOP_LEVEL]
+    folders = {p.name for p in (ROOT / "appliance").iterdir()
+               if p.is_dir() and not p.name.startswith("__")}
+    assert strays == []
+    assert folders == set(MAY_IMPORT)
 
 
-def test_web_never_imports_hardware():
-    assert _violations("web", lambda p, n: n.split(".")[0] != "hardware") == []
+def test_each_layer_imports_only_the_layers_below_it_and_its_libraries():
+    assert _violations("appliance", _layer_allowed) == []
 
 
-def test_only_the_composition_root_imports_hardware_in_appliance():
+def test_the_layers_form_no_circle():
+    assert circles(MAY_IMPORT) == []
+
+
+def test_hardware_uses_only_the_pure_core():
+    """Adapters translate into domain types; they never reach the service, store or web."""
     def allowed(path, name):
-        return name.split(".")[0] != "hardware" or path.name == "main.py"
-    assert _violations("appliance", allowed) == []
+        return name.split(".")[0] != "web" and (
+            not name.startswith("appliance.") or name.startswith("appliance.core"))
+    assert _violations("hardware", allowed) == []
 
 
-INTEGRATIONS = "appliance.integrations"
-# What the adapters to the shop's other systems may use: the pure core, the store's files and
-# helpers, each other, the standard library and their own libraries.
-INTEGRATIONS_MAY_USE = ("appliance.store", "appliance.storage", "appliance.monthly",
-                        INTEGRATIONS)
-INTEGRATION_LIBRARIES = {"paho"}
-
-
-def _integrations_allowed(path, name):
-    if "integrations" not in path.parts or name == "appliance":
-        return True
-    top = name.split(".")[0]
-    if top == "appliance":
-        parts = name.split(".")
-        return name.startswith(INTEGRATIONS_MAY_USE) or (len(parts) > 1 and parts[1] in PURE)
-    return top in STDLIB or top in INTEGRATION_LIBRARIES
-
-
-def test_integrations_use_only_the_pure_core_the_store_and_their_libraries():
-    assert _violations("appliance", _integrations_allowed) == []
-
-
-def test_only_the_composition_root_wires_the_integrations():
-    """The service (and everything else) hands events to an injected callable instead."""
+def test_web_uses_only_the_pure_core_and_never_hardware():
+    """The page talks to the facade object it was given (appliance/facade/) and to pure rules."""
     def allowed(path, name):
-        return not name.startswith(INTEGRATIONS) or path.name == "main.py" \
-            or "integrations" in path.parts
+        top = name.split(".")[0]
+        return top != "hardware" and (top != "appliance" or name == "appliance"
+                                      or name.startswith("appliance.core"))
+    assert _violations("web", allowed) == []
+
+
+def test_only_the_composition_root_imports_appliance_app():
+    def allowed(path, name):
+        return not name.startswith("appliance.app") or _folder(path) == "app"
     assert _violations("appliance", allowed) == []
-    assert _violations("web", lambda p, n: not n.startswith(INTEGRATIONS)) == []
-    assert _violations("hardware", lambda p, n: not n.startswith(INTEGRATIONS)) == []
+    assert _violations("web", allowed) == []
+    assert _violations("hardware", allowed) == []
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def import_graph(packages=("appliance", "hardware", "web"), root: Path = ROOT) -> dict:
+    """module -> the modules of `packages` it imports (anywhere in the file, also lazily)."""
+    modules = {_module_name(p.relative_to(root)): p for package in packages
+               for p in _modules(package, root)}
+
+    def resolve(name):
+        while name and name not in modules:
+            name = name.rpartition(".")[0]
+        return name
+    graph = {}
+    for module, path in modules.items():
+        targets = {resolve(name) for _, name in _imports(path)}
+        # A package's __init__ runs before its modules: importing it is not an arrow back.
+        graph[module] = {t for t in targets if t and t != module
+                         and not module.startswith(t + ".")}
+    return graph
+
+
+def circles(graph: dict) -> list[set]:
+    """The groups of modules that import each other, directly or round a circle (Tarjan)."""
+    index, low, stack, on_stack, found = {}, {}, [], set(), []
+
+    def visit(module):
+        index[module] = low[module] = len(index)
+        stack.append(module)
+        on_stack.add(module)
+        for other in graph.get(module, ()):
+            if other not in index:
+                visit(other)
+                low[module] = min(low[module], low[other])
+            elif other in on_stack:
+                low[module] = min(low[module], index[other])
+        if low[module] == index[module]:
+            group = set()
+            while not group or module not in group:
+                group.add(stack.pop())
+            on_stack.difference_update(group)
+            if len(group) > 1:
+                found.append(group)
+    for module in sorted(graph):
+        if module not in index:
+            visit(module)
+    return found
+
+
+# The modem and its supervisor still reach into each other; the supervisor is moving to a
+# public connection API. Remove the entry when that lands (the test then keeps it gone).
+KNOWN_CIRCLES = [{"hardware.modem", "hardware.supervisor"}]
+
+
+def test_no_import_circles():
+    assert [c for c in circles(import_graph()) if c not in KNOWN_CIRCLES] == []
 
 
 def _declares_blueprint(call: ast.Call) -> bool:
@@ -120,16 +202,26 @@ def test_nothing_starts_at_import_time(package):
     assert calls_at_top == []
 
 
-def test_the_checker_notices_forbidden_imports(tmp_path):
-    """The rules can fail: a pure module importing tinydb or the store is reported."""
-    (tmp_path / "appliance").mkdir()
-    (tmp_path / "appliance" / "calls.py").write_text(
-        "import json\nimport tinydb\nfrom appliance import store, segments\n")
-    assert _violations("appliance", _pure_allowed, tmp_path) == [
-        "appliance/calls.py:2 imports tinydb", "appliance/calls.py:3 imports appliance.store"]
-    (tmp_path / "appliance" / "integrations").mkdir()
+def test_the_checker_notices_forbidden_imports_and_circles(tmp_path):
+    """The rules can fail: a core module importing tinydb or the store, storage importing the
+    service, an integration using flask, a module outside the folders, a circle."""
+    for folder in ("core", "storage", "integrations"):
+        (tmp_path / "appliance" / folder).mkdir(parents=True)
+    (tmp_path / "appliance" / "core" / "calls.py").write_text(
+        "import json\nimport tinydb\nfrom appliance.storage import store\n"
+        "from appliance.core import segments\n")
+    (tmp_path / "appliance" / "storage" / "store.py").write_text(
+        "import tinydb\nfrom appliance.service.service import Service\n")
     (tmp_path / "appliance" / "integrations" / "hub.py").write_text(
-        "import paho.mqtt\nfrom appliance import service, domain\nimport flask\n")
-    assert _violations("appliance", _integrations_allowed, tmp_path) == [
-        "appliance/integrations/hub.py:2 imports appliance.service",
-        "appliance/integrations/hub.py:3 imports flask"]
+        "import paho.mqtt\nfrom appliance.core import domain\nimport flask\n")
+    assert _violations("appliance", _layer_allowed, tmp_path) == [
+        "appliance/core/calls.py:2 imports tinydb",
+        "appliance/core/calls.py:3 imports appliance.storage",
+        "appliance/core/calls.py:3 imports appliance.storage.store",
+        "appliance/integrations/hub.py:3 imports flask",
+        "appliance/storage/store.py:2 imports appliance.service.service",
+        "appliance/storage/store.py:2 imports appliance.service.service.Service"]
+    (tmp_path / "appliance" / "core" / "segments.py").write_text(
+        "def f():\n    from appliance.core import calls\n")
+    assert circles(import_graph(("appliance",), tmp_path)) == [
+        {"appliance.core.calls", "appliance.core.segments"}]

@@ -1,13 +1,12 @@
 """The shop page and JSON API: a Flask app built around the facade object `box`.
 
-`create_app(box, config)` is the only entry point; appliance/main.py calls it and serves the app
-with waitress. Nothing happens at import time.
+`create_app(box, config)` is the only entry point; appliance/app/lifecycle.py calls it and serves
+the app with waitress. Nothing happens at import time.
 """
 from __future__ import annotations
 
 import importlib
 import logging
-import secrets
 from typing import Optional
 
 from flask import Flask
@@ -16,18 +15,18 @@ log = logging.getLogger(__name__)
 
 
 def create_app(box, config: Optional[dict] = None) -> Flask:
-    """Build the Flask app for `box` (see the brief: "Facade for the web").
+    """Build the Flask app for `box`, the facade (appliance/facade/box.py).
 
     config: Flask settings to override (e.g. TESTING, SECRET_KEY, WTF_CSRF_ENABLED,
-    LOGIN_MAX_FAILURES, LOGIN_WINDOW_SECONDS). BLUEPRINT_MODULES may narrow the registered
-    modules (development only); by default every module in web/blueprints.py is registered.
+    LOGIN_MAX_FAILURES, LOGIN_WINDOW_SECONDS). Every module in web/blueprints.py is registered.
+    The session-signing key is the box's, kept in its data folder, so logins survive restarts.
     """
     from web import errors, security, templating
     from web.blueprints import BLUEPRINT_MODULES
 
     config = dict(config or {})
     app = Flask(__name__)
-    app.config["SECRET_KEY"] = config.pop("SECRET_KEY", None) or _secret_key(box)
+    app.config["SECRET_KEY"] = config.pop("SECRET_KEY", None) or box.secret_key()
     app.json.sort_keys = False
     app.config.update(security.CONFIG_DEFAULTS)
     app.config.update(config)
@@ -36,17 +35,9 @@ def create_app(box, config: Optional[dict] = None) -> Flask:
     security.init_app(app)
     templating.register(app)
     errors.register(app)
-    for name in app.config.get("BLUEPRINT_MODULES", BLUEPRINT_MODULES):
+    for name in BLUEPRINT_MODULES:
         module = importlib.import_module(name)
         app.register_blueprint(module.bp)
     security.exempt_api(app)
     return app
 
-
-def _secret_key(box) -> str:
-    """The box keeps a secret per data folder so logins survive restarts."""
-    getter = getattr(box, "secret_key", None)
-    if callable(getter):
-        return getter()
-    log.warning("the box has no secret_key(); sessions will not survive a restart")
-    return secrets.token_hex(32)

@@ -1,10 +1,10 @@
-"""The JSON API of DESIGN.md (/api/...), authenticated by the bearer token only.
+"""The JSON API (/api/..., documented in web/README.md), authenticated by the bearer token only.
 
 The session cookie is ignored here on purpose: a page open in the owner's browser must not be
 usable by another site to call the API, so the API is exempt from CSRF and needs
 `Authorization: Bearer <token>` (python -m appliance token). Bad input answers 400 with
-{"errors": {"field": "message"}}. The page's own live endpoints are in web/live.py (nested here so
-the blueprint list stays as the lead wrote it).
+{"errors": {"field": "message"}}; a box too busy to take a change answers 503 (web/errors.py).
+The page's own live endpoints are not the API: web/live.py, under /live/.
 """
 from __future__ import annotations
 
@@ -13,15 +13,14 @@ import logging
 
 from flask import Blueprint, jsonify, request
 
-from appliance.domain import ValidationError
-from appliance.settings_connections import public as public_settings
-from web import export, live, phone, shop
+from appliance.core.domain import ValidationError
+from appliance.core.settings_connections import public as public_settings
+from web import export, phone, shop
 from web.security import json_body
 
 log = logging.getLogger(__name__)
 
 bp = Blueprint("api", __name__)
-bp.register_blueprint(live.bp)
 
 CALL_FIELDS = ("id", "number", "started_at", "ended_at", "rings", "outcome", "message_id")
 CONVERSATION_FIELDS = ("number", "last_at", "last_text", "unread", "opted_out")
@@ -49,8 +48,6 @@ def _unauthorized(message: str, error: str):
 @bp.before_request
 def require_token():
     """Every /api/ request needs the bearer token, compared in constant time."""
-    if not request.path.startswith("/api/"):
-        return None   # the nested /live/ blueprint uses the session instead
     scheme, _, given = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not given.strip():
         return _unauthorized("Send the API token as 'Authorization: Bearer <token>'. "

@@ -4,10 +4,11 @@ There is no default password. Until one is set, the login page sends the owner t
 (web/passwords.py, which also has the password reset and change). Password checks are rate
 limited per client address, counted before the check (web/throttle.py).
 
-A login session is a random id kept on the box (box.sessions, appliance/sessions.py): the signed
-cookie only carries it. Logging out ends it on the box, so a copied cookie stops working too;
-sessions also end after a week unused. A session also remembers a stamp of the password file
-(box.password_stamp), so a password set with `python -m appliance password` ends every session.
+A login session is a random id kept on the box (box.sessions, appliance/storage/sessions.py):
+the signed cookie only carries it. Logging out ends it on the box, so a copied cookie stops
+working too; sessions also end after a week unused. A session also remembers a stamp of the
+password file (box.password_stamp), so a password set with `python -m appliance password` ends
+every session.
 """
 from __future__ import annotations
 
@@ -37,8 +38,7 @@ def _setup(state) -> None:
 
 
 def _password_stamp() -> str:
-    getter = getattr(shop.box(), "password_stamp", None)
-    return getter() if callable(getter) else ""
+    return shop.box().password_stamp()
 
 
 def _session_alive() -> bool:
@@ -151,7 +151,7 @@ def too_many(wait: float, template: str, **context):
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if not shop.box().password_is_set():
-        return redirect(url_for("auth.first_run"))
+        return redirect(url_for("passwords.first_run"))
     next_url = request.values.get("next", "")
     if request.method != "POST":
         if is_logged_in():
@@ -178,5 +178,3 @@ def logout():
     flash("You're logged out.", "info")
     return redirect(url_for("auth.login"))
 
-
-from web import passwords  # noqa: E402,F401  (its views are on this blueprint: auth.first_run ...)

@@ -1,8 +1,10 @@
 """The list of blueprint modules the app factory registers, in order. Each module defines `bp`."""
 
 BLUEPRINT_MODULES = (
-    "web.auth",        # login, logout, first-run password, change password
+    "web.auth",        # login, logout
+    "web.passwords",   # first-run password, forgotten password, change password
     "web.api",         # JSON API (bearer token)
+    "web.live",        # what the page's own scripts poll (/live/..., the session's login)
     "web.home",        # health at a glance, today's numbers
     "web.conversations",
     "web.calls",

@@ -4,7 +4,7 @@ steps out; the card goes away once every step is done.
 """
 from __future__ import annotations
 
-from appliance import templates
+from appliance.core import templates
 
 TEXTED = {"texted", "queued", "sending", "unconfirmed"}
 

@@ -23,21 +23,15 @@ bp = Blueprint("connections", __name__, url_prefix="/settings/connections")
 MQTT_FIELDS = ("host", "port", "username", "password", "tls", "prefix", "discovery_prefix")
 
 
-def _parts():
-    """The box's MQTT bridge and webhook deliveries (None on a box without them)."""
-    return getattr(box(), "integrations", None)
-
-
 def _page(mqtt_values=None, hook_rows=None, errors=None, status=200):
     settings = box().settings()
-    parts = _parts()
+    now = box().connections() or {"mqtt": None, "results": {}, "pending": {}}
     errors = errors or {}
-    rows = hook_rows or forms.hook_rows(settings, parts.webhooks.results() if parts else {},
-                                        parts.webhooks.pending() if parts else {})
+    rows = hook_rows or forms.hook_rows(settings, now["results"], now["pending"])
     return render_template(
-        "connections/index.html", box_id=getattr(box(), "box_id", None),
+        "connections/index.html", box_id=box().box_id,
         mqtt=mqtt_values or forms.mqtt_values(settings),
-        mqtt_state=parts.mqtt.state() if parts else None,
+        mqtt_state=now["mqtt"],
         mqtt_errors={f: first_error(errors, f"mqtt.{f}") for f in MQTT_FIELDS},
         other_errors={k: v for k, v in errors.items()
                       if not k.startswith(("mqtt.", "hooks-"))},
@@ -84,11 +78,11 @@ def save_webhooks():
 @bp.post("/webhooks/test")
 @login_required
 def test_webhook():
-    parts, url = _parts(), (request.form.get("url") or "").strip()
-    if parts is None:
+    url = (request.form.get("url") or "").strip()
+    attempt = box().test_webhook(url)
+    if attempt is None:
         flash("This box has no webhook sender.", "error")
         return redirect(url_for(".index"))
-    attempt = parts.webhooks.send_test(url)
     if attempt.ok:
         flash(f"Test delivered to {url} (HTTP {attempt.status}).", "success")
     else:

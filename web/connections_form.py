@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Optional
 
-from appliance.box_events import EVENT_TYPES
-from appliance.settings_connections import MQTT_DEFAULTS
+from appliance.core.box_events import EVENT_TYPES
+from appliance.core.settings_connections import MQTT_DEFAULTS
 
 EVENT_LABELS = {"missed_call": "Missed calls", "text_back": "Text-backs sent",
                 "reply": "Replies", "delivery": "Delivery reports", "opt_out": "STOP / START",

@@ -15,8 +15,9 @@ from datetime import datetime, timezone
 from flask import (Blueprint, abort, flash, jsonify, redirect, render_template, request,
                    url_for)
 
-from appliance import templates
-from appliance.domain import ValidationError
+from appliance.core import templates
+from appliance.core.segments import REPLY_MAX_CHARS
+from appliance.core.domain import ValidationError
 from web import export, formatting, phone, shop
 from web.auth import login_required
 
@@ -24,7 +25,7 @@ log = logging.getLogger(__name__)
 
 bp = Blueprint("conversations", __name__, url_prefix="/conversations")
 
-MAX_REPLY = 1000        # what box.send_reply accepts
+MAX_REPLY = REPLY_MAX_CHARS    # what box.send_reply accepts
 PAGE_SIZE = 50          # conversations per page; a busy shop has thousands after a year
 MAX_PAGE = 5000         # the live refresh re-renders every row loaded so far
 MAX_JOB_VALUE = 10_000_000
@@ -71,7 +72,7 @@ def _shorten(text: str, limit: int) -> str:
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return shop.now()
 
 
 def inbox_page(args) -> dict:
@@ -136,7 +137,7 @@ def _thread_page(number: str, errors: dict | None = None, draft: str = "", code:
     page = render_template(
         "conversations/thread.html", conversation=found, contact=contact,
         items=thread_items(found.get("messages", []), settings, _now()),
-        quick=quick_replies(settings), errors=errors or {}, draft=draft,
+        quick=quick_replies(settings), errors=errors or {}, draft=draft, max_reply=MAX_REPLY,
         refused=shop.box().automatic_texts_refused(number))
     return page, code
 

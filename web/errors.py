@@ -7,6 +7,8 @@ from flask import Flask, flash, jsonify, redirect, render_template, request, url
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from appliance.core.domain import BoxBusy
+
 log = logging.getLogger(__name__)
 
 MESSAGES = {
@@ -16,6 +18,7 @@ MESSAGES = {
     405: "That page can't be used like that.",
     413: "That's too much to send at once.",
     429: "Too many tries. Wait a few minutes and try again.",
+    503: "The box is busy; nothing was done. Try again in a moment.",
     500: "Something went wrong inside the box. It has been logged; try again in a moment.",
 }
 
@@ -48,6 +51,14 @@ def csrf_error(error: CSRFError):
                         "Go back, reload the page and try again.")
 
 
+def box_busy(error: BoxBusy):
+    """The service could not take the change in time; nothing was done (say so, don't fail)."""
+    log.warning("busy: %s on %s", error, request.path)
+    if wants_json():
+        return jsonify({"errors": {"box": MESSAGES[503]}}), 503
+    return _answer(503, MESSAGES[503])
+
+
 def server_error(error):
     log.exception("error on %s", request.path)
     return _answer(500, MESSAGES[500])
@@ -55,5 +66,6 @@ def server_error(error):
 
 def register(app: Flask) -> None:
     app.register_error_handler(CSRFError, csrf_error)
+    app.register_error_handler(BoxBusy, box_busy)
     app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(500, server_error)

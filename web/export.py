@@ -11,12 +11,11 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import datetime, timezone
 from typing import Iterable
 
 from flask import Response
 
-from web import formatting, labels, phone
+from web import formatting, labels, phone, shop
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 PLAIN_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")      # "+12025550188", "-2": no formula
@@ -92,5 +91,5 @@ def results(stats: dict, settings: dict) -> Response:
 
 
 def _today(settings: dict) -> str:
-    return datetime.now(timezone.utc).astimezone(formatting.shop_zone(settings)).date().isoformat()
+    return shop.now().astimezone(formatting.shop_zone(settings)).date().isoformat()
 

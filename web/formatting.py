@@ -10,7 +10,8 @@ import math
 import re
 from datetime import date, datetime, timedelta, timezone
 from typing import Optional, Union
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from appliance.core.schedule import shop_zone
 
 # Regions whose owners read a 12-hour clock ("2:05 PM").
 TWELVE_HOUR_REGIONS = {"US", "CA", "AU", "NZ", "PH", "IN", "PK", "EG", "SA", "MX", "CO"}
@@ -20,14 +21,6 @@ EURO_REGIONS = {"AT", "BE", "CY", "DE", "EE", "ES", "FI", "FR", "GR", "HR", "IE"
                 "LU", "LV", "MT", "NL", "PT", "SI", "SK"}
 CURRENCY = {"GB": "£", "IN": "₹", "JP": "¥", "CH": "CHF ", "SE": "kr ", "NO": "kr ", "DK": "kr ",
             "PL": "zł ", "ZA": "R "}
-
-
-def shop_zone(settings: dict):
-    """The shop's timezone; UTC when the setting is missing or unknown."""
-    try:
-        return ZoneInfo(settings.get("timezone") or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return timezone.utc
 
 
 def parse_time(value: Union[str, datetime, None]) -> Optional[datetime]:

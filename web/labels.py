@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-# Why a missed call was or was not texted back (DESIGN.md: the `outcome` of a call).
+# Why a missed call was or was not texted back (the `outcome` of a call in the API, web/README.md).
 OUTCOMES = {
     "texted": ("Texted back", "ok", "The text-back went out."),
     "queued": ("Text waiting to send", "info", "The text-back is in the queue and goes out shortly."),
@@ -64,7 +64,7 @@ def has_conversation(code: Optional[str]) -> bool:
     return code in HAS_CONVERSATION
 
 
-# Status of a text the box sent (DESIGN.md: `status` of an outgoing message).
+# Status of a text the box sent (the API's `status` of an outgoing message, web/README.md).
 MESSAGE_STATUSES = {
     "queued": ("Waiting to send", "info"),
     "sending": ("Sending…", "info"),
@@ -93,7 +93,8 @@ HEALTH = {
     "warn": ("Working, but needs a look", "warn"),
     "fault": ("Not working — callers are not being texted", "fault"),
 }
-# The headline state of /api/status health.state (appliance/health.py), same order as the light.
+# The headline state of /api/status health.state (appliance/core/health.py), in the light's
+# order.
 HEALTH_STATES = {
     "working": HEALTH["ok"],
     "needs_look": HEALTH["warn"],

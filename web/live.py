@@ -3,11 +3,9 @@
 Not part of the public API: they return the data plus HTML fragments rendered with the same
 Jinja partials as the pages, so the browser never builds markup from attacker-controlled text
 (see the "Live updates" notes at the top of static/app.js for the answer format).
-Nested in the "api" blueprint (web/api.py); endpoint names are "api.live.<name>".
+Endpoint names are "live.<name>".
 """
 from __future__ import annotations
-
-from datetime import datetime, timezone
 
 from flask import Blueprint, abort, jsonify, render_template, request, url_for
 
@@ -122,7 +120,7 @@ def conversation(number: str):
     previous = messages[start - 1] if after and start > 0 else None
     contact = found.get("contact") or {}
     landline = bool(contact.get("landline") or contact.get("textable") is False)
-    items = conv_page.thread_items(fresh, shop.settings(), datetime.now(timezone.utc), previous)
+    items = conv_page.thread_items(fresh, shop.settings(), shop.box().clock(), previous)
     html = "".join(render_template("conversations/_item.html", item=item, landline=landline)
                    for item in items)
     slots = {msg["id"]: render_template("conversations/_delivery.html", msg=msg, landline=landline)

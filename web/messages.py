@@ -14,8 +14,8 @@ from dataclasses import asdict
 from flask import (Blueprint, abort, flash, jsonify, redirect, render_template, request,
                    url_for)
 
-from appliance import segments, templates
-from appliance.domain import ValidationError
+from appliance.core import segments, templates
+from appliance.core.domain import ValidationError
 from web import phone
 from web.auth import login_required
 from web.pagekit import box, save_settings

@@ -10,7 +10,7 @@ import logging
 import re
 from typing import Optional
 
-from appliance.domain import ValidationError
+from appliance.core.domain import ValidationError
 from web import shop
 
 log = logging.getLogger(__name__)

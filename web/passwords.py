@@ -1,7 +1,7 @@
 """Setting the password: the first one, a forgotten one (reset), and changing it.
 
-Views on the auth blueprint (endpoints auth.first_run, auth.reset_password,
-auth.change_password). Who may do what is the box's to say (appliance/access.py):
+Endpoints passwords.first_run, passwords.reset and passwords.change; logging in itself is
+web/auth.py. Who may do what is the box's to say (appliance/facade/access.py):
 - /first-run: only while no password is set, within 10 minutes of the 10-second button hold or
   from a phone on the setup hotspot;
 - /reset-password: a password is set and forgotten: within 10 minutes of the button hold AND
@@ -13,13 +13,15 @@ from __future__ import annotations
 
 import logging
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 
-from appliance.domain import ValidationError
+from appliance.core.domain import ValidationError
 from web import shop
-from web.auth import bp, client, login_required, start_session, too_many, try_password
+from web.auth import client, login_required, start_session, too_many, try_password
 
 log = logging.getLogger(__name__)
+
+bp = Blueprint("passwords", __name__)
 
 MIN_PASSWORD = 8
 MAX_PASSWORD = 200
@@ -80,11 +82,11 @@ def _reset_page(allowed: bool, errors=None, status: int = 200):
 
 
 @bp.route("/reset-password", methods=["GET", "POST"])
-def reset_password():
+def reset():
     """A forgotten password, replaced by someone holding the box (see the module docstring)."""
     box = shop.box()
     if not box.password_is_set():
-        return redirect(url_for("auth.first_run"))
+        return redirect(url_for("passwords.first_run"))
     if not box.password_reset_allowed(request.remote_addr):
         if request.method == "POST":
             log.warning("password reset refused for %s", client())
@@ -104,7 +106,7 @@ def reset_password():
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
-def change_password():
+def change():
     if request.method != "POST":
         return render_template("auth/password.html", errors={})
     right, wait = try_password(request.form.get("current_password", ""))
@@ -119,4 +121,4 @@ def change_password():
     session["password_stamp"] = shop.box().password_stamp()   # this session stays
     log.info("password changed from %s", client())
     flash("Password changed. Every other device was logged out.", "success")
-    return redirect(url_for("auth.change_password"))
+    return redirect(url_for("passwords.change"))

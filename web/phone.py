@@ -11,7 +11,7 @@ import functools
 import re
 from typing import Optional
 
-from appliance import numbers
+from appliance.core import numbers
 
 _NUMBER_LIKE = re.compile(r"^[\d\s().+\-/]+$")
 _NON_DIGITS = re.compile(r"\D")

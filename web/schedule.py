@@ -7,13 +7,13 @@ loses what was typed in another. Errors come back keyed like the settings ("hour
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime, timezone
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
-from appliance.domain import ValidationError
-from web import formatting
+from appliance.core.domain import ValidationError
+from appliance.core.schedule import shop_zone
+from web import formatting, shop
 from web.auth import login_required
 from web.pagekit import box, save_settings, split_key
 
@@ -27,18 +27,11 @@ DAYS = (("mon", "Monday"), ("tue", "Tuesday"), ("wed", "Wednesday"), ("thu", "Th
 
 def shop_today(settings: dict) -> date:
     """Today in the shop's timezone (UTC if the timezone is unknown)."""
-    try:
-        zone = ZoneInfo(settings.get("timezone") or "UTC")
-    except (KeyError, ValueError):
-        zone = timezone.utc
-    return datetime.now(timezone.utc).astimezone(zone).date()
+    return shop.now().astimezone(shop_zone(settings)).date()
 
 
 def _shop_now_text(settings: dict) -> str:
-    try:
-        now = datetime.now(timezone.utc).astimezone(ZoneInfo(settings.get("timezone") or "UTC"))
-    except (KeyError, ValueError):
-        return ""
+    now = shop.now().astimezone(shop_zone(settings))
     return f"{now:%A} {formatting.clock(now, settings)}"
 
 

@@ -9,11 +9,10 @@ from __future__ import annotations
 import logging
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from werkzeug.routing import BuildError
 
-from appliance import countries
-from appliance import settings as settings_rules
-from appliance.domain import ValidationError
+from appliance.core import countries
+from appliance.core import settings as settings_rules
+from appliance.core.domain import ValidationError
 from web import settings_form
 from web.auth import login_required
 from web.pagekit import box, errors_under, first_error, save_settings
@@ -28,16 +27,6 @@ ERROR_FIELDS = ("business_name", "owner_name", "owner_phone", "emergency_number"
                 "reject_after_seconds", "urgent_words", "quick_replies", "forward_replies",
                 "average_job_value", "allowed_countries", "auto_texts_per_hour",
                 "auto_texts_per_day")
-
-
-def password_url() -> str:
-    """web A's change-password page (auth blueprint), by endpoint name when it has one."""
-    for endpoint in ("auth.change_password", "auth.password"):
-        try:
-            return url_for(endpoint)
-        except BuildError:
-            continue
-    return "/account/password"
 
 
 def dry_run(current: dict, patch: dict) -> dict:
@@ -66,7 +55,7 @@ def _page(values=None, errors=None, status=200):
         own_country=countries.name(settings.get("region") or ""),
         holiday_region_known="holiday_region" in settings, token=box().api_token(),
         zones=settings_form.COMMON_ZONES, regions=settings_form.COMMON_REGIONS,
-        decline=settings_form.DECLINE, password_url=password_url(),
+        decline=settings_form.DECLINE,
         rows_for=settings_form.rows_for), status
 
 

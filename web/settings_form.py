@@ -11,7 +11,7 @@ import math
 from typing import Optional
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from appliance.settings import FIELD_BY_NAME
+from appliance.core.settings import FIELD_BY_NAME
 from web.pagekit import lines
 
 TEXT_FIELDS = ("business_name", "owner_name", "owner_phone", "emergency_number", "booking_link")

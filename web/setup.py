@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 from flask import (Blueprint, abort, flash, jsonify, redirect, render_template, request,
                    url_for)
 
-from web import forwarding, setup_check, setup_modem
+from web import forwarding, setup_check, setup_modem, shop
 from web.auth import login_required
 from web.pagekit import box, save_settings
 
@@ -27,10 +27,9 @@ DEMO_CALLER = "+12025550143"
 PHONE_LIKE = re.compile(r"^\+?[0-9 ()./-]{3,20}$")
 
 
-def box_number(settings: dict) -> str:
+def box_number() -> str:
     """The box's SIM number: what the SIM reports, else what the owner typed on this page."""
-    sim = (box().status().get("modem") or {}).get("sim_number")
-    return sim or settings.get("box_number") or ""
+    return box().box_number() or ""
 
 
 def _since() -> datetime | None:
@@ -52,7 +51,7 @@ def _seconds() -> int:
 def _page(errors=None, status=200, typed_number=None):
     settings = box().settings()
     sim_number = (box().status().get("modem") or {}).get("sim_number") or ""
-    number = forwarding.clean_number(typed_number or box_number(settings))
+    number = forwarding.clean_number(typed_number or box_number())
     seconds = _seconds()
     since = _since()
     return render_template(
@@ -90,7 +89,7 @@ def save_number():
 @login_required
 def start_test():
     """Start a test call: note the time, then show the test panel watching from that time."""
-    since = datetime.now(timezone.utc).isoformat()
+    since = shop.now().isoformat()
     return redirect(url_for(".index", since=since, **{"from": request.args.get("from", "")},
                             _anchor="test"))
 
@@ -108,7 +107,7 @@ def test_status():
     call = calls[0] if calls else None
     message = _message_of(call)
     result = setup_check.test_result(call, message, request.args.get("from", ""), settings,
-                                     box_number(settings))
+                                     box_number())
     result["since"] = since.isoformat()
     return jsonify(result)
 
@@ -126,7 +125,7 @@ def _message_of(call):
 # --- demo mode: pretend to be a customer -------------------------------------------------------
 
 def _demo_only():
-    if not box().demo or box().simulator is None:
+    if not box().demo or box().demo_phone is None:
         abort(404)
 
 
@@ -146,7 +145,7 @@ def simulate_ring():
     number = request.form.get("number", "").strip()
     if not withheld and not PHONE_LIKE.match(number):
         return _page({"sim_number": "type the caller's number, like +12025550143"}, 400)
-    box().simulator.ring(number, rings=3, withheld=withheld)
+    box().demo_phone.ring(number, rings=3, withheld=withheld)
     flash("A withheld caller is ringing the box." if withheld
           else f"{number} is ringing the box.", "info")
     return _back()
@@ -167,6 +166,6 @@ def simulate_text():
         errors["sim_text"] = "keep it under 1000 characters"
     if errors:
         return _page(errors, 400)
-    box().simulator.text(number, text)
+    box().demo_phone.text(number, text)
     flash(f"{number} texted the box.", "info")
     return _back()

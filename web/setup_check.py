@@ -8,17 +8,10 @@ with it, with the business line and with the owner's phone (which is never texte
 """
 from __future__ import annotations
 
-import re
 from typing import Optional
 
+from appliance.core.numbers import same_number
 from web import labels
-
-def same_number(a: Optional[str], b: Optional[str]) -> bool:
-    """Same phone number, whether typed nationally or in + form (last 9 digits agree)."""
-    da, db = re.sub(r"\D", "", a or ""), re.sub(r"\D", "", b or "")
-    if len(da) < 6 or len(db) < 6:
-        return False
-    return da[-9:] == db[-9:]
 
 
 def caller_id(number: Optional[str], called_from: str, settings: dict,

@@ -6,12 +6,19 @@ timestamp, unread count for the nav badge).
 """
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import current_app, g
 
 
 def box():
-    """The facade object passed to create_app (see brief: "Facade for the web")."""
+    """The facade object passed to create_app (appliance/facade/box.py)."""
     return current_app.extensions["box"]
+
+
+def now() -> datetime:
+    """What time it is for the page: the box's clock (tests set it)."""
+    return box().clock()
 
 
 def settings() -> dict:

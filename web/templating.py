@@ -1,11 +1,11 @@
-"""Jinja filters and globals shared by every template (ours and web B's).
+"""Jinja filters and globals shared by every template.
 
 Filters:  |shop_time  |full_time  |day_label  |money (|money(whole=true) rounds)  |percent
           |phone (E.164 in the shop's national style)  |shop_date (an ISO date in the shop's style)
           |clock ("17:00" in the shop's style)  |time_pieces (a text's HH:MM times, see macros.times)
 Globals:  outcome(code) has_conversation(outcome) message_status(status, error, landline) message_kind(kind)
           modem_state(code) health(level)
-          signal_bars(percent) nav_items() has_endpoint(name) logged_in() unread_count() is_demo() shop_name()
+          signal_bars(percent) nav_items() logged_in() unread_count() is_demo() shop_name()
           auto_text_cap() (the box-wide cap's trip, for the banner; None when texts flow)
           is_urgent(text) port_suffix()
 Every value shown comes from the facade; filters only format it. Nothing here marks text safe.
@@ -13,11 +13,11 @@ Every value shown comes from the facade; filters only format it. Nothing here ma
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
+from datetime import datetime
 
 from flask import Flask, g, request, url_for
 
-from appliance import keywords
+from appliance.core import keywords
 from web import formatting, labels, phone, shop
 from web.auth import is_logged_in
 
@@ -41,16 +41,13 @@ NAV_SECONDARY = (
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return shop.now()
 
 
 def _nav(entries) -> list[dict]:
-    """Nav links for the sections that are registered (all of them in the finished app)."""
-    from flask import current_app
+    """The nav's links, the current section's marked active."""
     items = []
     for label, endpoint, icon, testid in entries:
-        if endpoint not in current_app.view_functions:
-            continue
         section = endpoint.split(".")[0]
         active = (request.endpoint == endpoint if endpoint == "home.events"
                   else request.blueprint == section and request.endpoint != "home.events")
@@ -61,12 +58,6 @@ def _nav(entries) -> list[dict]:
 
 def nav_items() -> dict:
     return {"main": _nav(NAV_MAIN), "secondary": _nav(NAV_SECONDARY)}
-
-
-def has_endpoint(endpoint: str) -> bool:
-    """Whether a page exists (templates link to other sections only when they do)."""
-    from flask import current_app
-    return endpoint in current_app.view_functions
 
 
 def logged_in() -> bool:
@@ -97,7 +88,7 @@ def auto_text_cap():
 
 
 def is_demo() -> bool:
-    return bool(getattr(shop.box(), "demo", False))
+    return bool(shop.box().demo)
 
 
 def shop_name() -> str:
@@ -148,7 +139,6 @@ def register(app: Flask) -> None:
         health=labels.health,
         signal_bars=labels.signal_bars,
         nav_items=nav_items,
-        has_endpoint=has_endpoint,
         logged_in=logged_in,
         unread_count=unread_count,
         is_demo=is_demo,

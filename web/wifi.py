@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 from flask import (Blueprint, Response, abort, flash, redirect, render_template, request,
                    url_for)
 
-from appliance.domain import ValidationError
+from appliance.core.domain import ValidationError
 from web.auth import is_logged_in, login_required
 from web.pagekit import box
 from web.wifi_view import (as_dict, current, hotspot_active, is_enterprise, join_errors,

@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 from typing import Callable, Optional
 
-from appliance.domain import ValidationError
+from appliance.core.domain import ValidationError
 from web.labels import signal_bars
 
 log = logging.getLogger(__name__)

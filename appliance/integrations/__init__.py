@@ -1,6 +1,6 @@
 """Adapters to the shop's other systems: the MQTT broker (with Home Assistant discovery) and
-webhooks. Built and started by the composition root (appliance/main.py); the service never
-imports this package. The places where things happen hand box events (appliance/box_events.py)
+webhooks. Built and started by the composition root (appliance/app/bootstrap.py); the service never
+imports this package. The places where things happen hand box events (appliance/core/box_events.py)
 to `Integrations.emit`, which only enqueues: nothing here is ever on the text-back path.
 
     box_id.py          the box's stable id (a small file in the data folder)

@@ -11,7 +11,7 @@ import os
 import re
 from pathlib import Path
 
-from appliance.storage import atomic_write
+from appliance.storage.files import atomic_write
 
 log = logging.getLogger(__name__)
 

@@ -18,7 +18,7 @@ import threading
 from pathlib import Path
 from typing import Iterable, Optional
 
-from appliance.storage import atomic_write, move_aside, remove_stale_temp_files
+from appliance.storage.files import atomic_write, move_aside, remove_stale_temp_files
 
 log = logging.getLogger(__name__)
 

@@ -1,4 +1,5 @@
-"""Integrations: the box's connections to the shop's other systems, as one part for main.py.
+"""Integrations: the box's connections to the shop's other systems, as one part for the
+composition root (appliance/app/bootstrap.py).
 
 `emit(event)` is the sink the places where things happen are given (text-back, send results,
 replies, the monitor): it hands the event to the MQTT thread and the webhook thread, each of
@@ -11,7 +12,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Optional
 
 from appliance.integrations.mqtt_bridge import MqttBridge
 from appliance.integrations.webhooks import Webhooks
@@ -24,15 +25,15 @@ class Integrations:
 
     def __init__(self, data_dir: Path, box_id: str, store, status: Callable[[], dict],
                  command: Callable[[str, bool], None], clock: Callable[[], datetime],
-                 version: str, fast: bool = False):
+                 version: str, mqtt_timers: Optional[dict] = None,
+                 webhook_timers: Optional[dict] = None):
+        """`mqtt_timers` and `webhook_timers`: keyword arguments for MqttBridge (delays,
+        status_every, tick) and Webhooks (backoff, give_up_after, tick, timeout)."""
         self.box_id = box_id
         self.mqtt = MqttBridge(data_dir, box_id, store.settings, status, command,
-                               store.log_event, version,
-                               delays=(0.1, 0.5) if fast else (1.0, 120.0),
-                               status_every=0.2 if fast else 2.0, tick=0.05 if fast else 0.5)
+                               store.log_event, version, **(mqtt_timers or {}))
         self.webhooks = Webhooks(data_dir, box_id, store.settings, store.log_event, clock,
-                                 version, tick=0.05 if fast else 1.0,
-                                 **_fast_retries() if fast else {})
+                                 version, **(webhook_timers or {}))
 
     def emit(self, events) -> None:
         """Take a box event, or a list of them (any thread; never blocks). None is ignored."""
@@ -53,8 +54,3 @@ class Integrations:
         """The threads the watchdog must see alive."""
         return {"mqtt thread": self.mqtt.alive, "webhook thread": self.webhooks.alive}
 
-
-def _fast_retries() -> dict:
-    from datetime import timedelta
-    return {"backoff": (timedelta(seconds=0.1),), "give_up_after": timedelta(seconds=1.5),
-            "timeout": 2.0}

@@ -19,10 +19,10 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Callable, Optional
 
-from appliance import box_events
+from appliance.core import box_events
 from appliance.integrations import webhook_post
 from appliance.integrations.durable_queue import DurableQueue
-from appliance.storage import atomic_write
+from appliance.storage.files import atomic_write
 
 log = logging.getLogger(__name__)
 

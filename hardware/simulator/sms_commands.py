@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 
-from appliance.domain import Concat
+from appliance.core.domain import Concat
 
 from .answers import Answer, PendingSend
 from .sms_codec import PduError, decode_submit

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Optional
 
-from appliance.domain import Concat
+from appliance.core.domain import Concat
 
 from .dialects import Dialect
 

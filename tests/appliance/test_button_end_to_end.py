@@ -7,77 +7,76 @@ import time
 
 from gpiozero.pins.mock import MockFactory
 
-from appliance.main import build_box
-from tests.appliance.box_support import wait_settled
+from tests.appliance.box_support import demo_box, wait_settled
 from tests.helpers import wait_for
 
 OWNER = "+12125550147"
 
 
 def _box(tmp_path, factory, **options):
-    box = build_box(tmp_path, demo=True, fast=True, pin_factory=factory, **options)
-    store = box.appliance.store
+    app = demo_box(tmp_path, pin_factory=factory, **options)
+    store = app.store
     store.save_settings({**store.settings(), "owner_phone": OWNER})
-    box.start()
-    wait_for(lambda: box.appliance.modem.status.state == "ready", 15, "modem ready")
-    return box
+    app.start()
+    wait_for(lambda: app.modem.status.state == "ready", 15, "modem ready")
+    return app
 
 
-def _owner_texts(box):
-    return [t for n, t in box.appliance.simulator.sent_texts() if n == OWNER]
+def _owner_texts(app):
+    return [t for n, t in app.simulator.sent_texts() if n == OWNER]
 
 
 def test_a_short_press_texts_the_owner_a_status_report(tmp_path):
     factory = MockFactory()
-    box = _box(tmp_path, factory)
+    app = _box(tmp_path, factory)
     try:
-        assert box.appliance.gpio is not None
+        assert app.gpio is not None
         button = factory.pin(22)
         _hold(button, 0.1)                       # a short press
-        report = wait_for(lambda: _owner_texts(box), 10, "the status report")[0]
+        report = wait_for(lambda: _owner_texts(app), 10, "the status report")[0]
         assert report.startswith("TextBack ON") and "textback.local" in report
     finally:
-        box.stop()
+        app.stop()
 
 
 def test_with_wifi_control_the_status_report_says_how_to_join_the_setup_wifi(tmp_path):
-    from appliance import secrets
+    from appliance.storage import secrets
     from hardware.wifi import DEVICES, Wifi
     from tests.hardware.recorded_nmcli import RecordedNmcli
     nmcli = RecordedNmcli().on(DEVICES, "devices-connected")
     nmcli.on(["nmcli", "-t", "-f", "GENERAL.HWADDR", "device", "show", "wlan0"], "hwaddr")
     factory = MockFactory()
-    box = _box(tmp_path, factory, wifi=Wifi(nmcli))
+    app = _box(tmp_path, factory, wifi=Wifi(nmcli))
     try:
         _hold(factory.pin(22), 0.1)
-        report = wait_for(lambda: _owner_texts(box), 10, "the status report")[0]
+        report = wait_for(lambda: _owner_texts(app), 10, "the status report")[0]
         key = secrets.hotspot_key(tmp_path)
         assert report.startswith("TextBack ON")
         assert report.endswith(f"Setup Wi-Fi TextBack-ABCD key {key}.")
         # A STATUS texted in (its sender could be faked) gets the report without the key.
-        box.appliance.simulator.receive_text(OWNER, "STATUS")
-        answer = wait_for(lambda: _owner_texts(box)[1:], 10, "the STATUS answer")[0]
+        app.simulator.receive_text(OWNER, "STATUS")
+        answer = wait_for(lambda: _owner_texts(app)[1:], 10, "the STATUS answer")[0]
         assert answer.startswith("TextBack ON") and key not in answer
     finally:
-        box.stop()
+        app.stop()
 
 
 def test_holding_three_seconds_switches_away_mode_and_says_so(tmp_path):
     factory = MockFactory()
-    box = _box(tmp_path, factory)
+    app = _box(tmp_path, factory)
     try:
-        gpio = box.appliance.gpio
+        gpio = app.gpio
         assert gpio is not None
         gpio.button.hold_away = 0.2              # the 3 s default is tested in test_button.py
         _hold(factory.pin(22), 0.3)
-        wait_for(lambda: box.settings()["away"]["on"], 10, "away mode on")
+        wait_for(lambda: app.box.settings()["away"]["on"], 10, "away mode on")
         # The owner's text is queued right after the setting is saved: wait for it, not for a
         # moment when the outbox happens to be empty in between.
-        wait_for(lambda: any("away mode is ON" in t for t in _owner_texts(box)), 10,
+        wait_for(lambda: any("away mode is ON" in t for t in _owner_texts(app)), 10,
                  "the owner told by SMS")
-        wait_settled(box)
+        wait_settled(app)
     finally:
-        box.stop()
+        app.stop()
 
 
 def _hold(pin, seconds: float) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from appliance.journal import read_only_state
+from appliance.storage.journal import read_only_state
 from hardware.simulator import ModemSimulator
 from tests.appliance.box_support import CALLER
 from tests.helpers import wait_for
@@ -21,9 +21,10 @@ DAEMON = textwrap.dedent("""
     import logging, sys, threading
     sys.path.insert(0, {root!r})
     from pathlib import Path
-    from appliance.main import Appliance, Options
+    from appliance.app.bootstrap import Options, bootstrap
+    from appliance.app.timings import FAST
     logging.basicConfig(level=logging.INFO)
-    app = Appliance(Options(data_dir=Path({data!r}), port={port!r}, fast=True, gpio=False))
+    app = bootstrap(Options(data_dir=Path({data!r}), port={port!r}, gpio=False), FAST)
     app.start()
     ready = threading.Event()
     while not ready.wait(0.02):

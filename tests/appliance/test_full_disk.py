@@ -10,8 +10,8 @@ from pathlib import Path
 
 from gpiozero.pins.mock import MockFactory
 
-from appliance import disk as disk_module
-from appliance.journal import decode, read_only_state
+from appliance.storage import disk as disk_module
+from appliance.storage.journal import decode, read_only_state
 from hardware.status_light import FAST_BLINK
 from tests.appliance.box_support import CALLER, OTHER_CALLER, running_box, wait_call
 from tests.helpers import wait_for
@@ -56,8 +56,8 @@ def test_a_full_disk_keeps_texting_back_says_so_and_saves_everything_when_room_r
     data.mkdir()
     small = SmallDisk(data)
     with running_box(data, settings={"owner_phone": OWNER}, disk_write=small.write,
-                     disk_free=small.free, gpio=True, pin_factory=MockFactory()) as box:
-        app, sim = box.appliance, box.appliance.simulator
+                     disk_free=small.free, gpio=True, pin_factory=MockFactory()) as app:
+        sim = app.simulator
         wait_for(app.disk.has_reserve, 10, "the reserve allocated")
         small.fill()
 
@@ -68,8 +68,8 @@ def test_a_full_disk_keeps_texting_back_says_so_and_saves_everything_when_room_r
         wait_for(lambda: any("storage card is full" in t for t in owner_texts(sim)), 10,
                  "the owner told")
         assert not app.disk.has_reserve()                 # released for the outbox
-        assert wait_call(box, outcome="texted")[0]["number"] == CALLER   # the page shows it
-        health = box.status()["health"]
+        assert wait_call(app, outcome="texted")[0]["number"] == CALLER   # the page shows it
+        health = app.box.status()["health"]
         assert health["led"] == "disk_full" and "storage card is full" in health["problem"]
         wait_for(lambda: app.gpio.light.pattern == FAST_BLINK, 5, "the light blinking fast")
         assert app.store.journal.backlog > 0              # waiting in memory...
@@ -86,9 +86,9 @@ def test_a_full_disk_keeps_texting_back_says_so_and_saves_everything_when_room_r
         wait_for(lambda: not app.upkeep.full, 10, "the disk counted as fine again")
         wait_for(app.disk.has_reserve, 10, "the reserve allocated again")
         assert app.store.journal.backlog == 0
-        assert box.status()["health"]["led"] != "disk_full"
+        assert app.box.status()["health"]["led"] != "disk_full"
         wait_for(lambda: app.gpio.light.pattern != FAST_BLINK, 5, "the light steady again")
-        texts = [e["text"] for e in box.events(limit=10)]
+        texts = [e["text"] for e in app.box.events(limit=10)]
         assert any("has room again" in t for t in texts)
         assert any("Storage card full" in t for t in texts)
     month_calls = [read_only_state(data, p.name).get("calls", {}).values()

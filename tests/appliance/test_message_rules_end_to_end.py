@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from appliance import templates
+from appliance.core import templates
 from tests.appliance.box_support import (CALLER, OTHER_CALLER, running_box, wait_call,
                                          wait_settled)
 from tests.helpers import wait_for
@@ -56,113 +56,113 @@ CASES = [
 def test_the_caller_gets_the_message_for_the_moment(tmp_path, case, local, settings, kind):
     settings = {"timezone": NEW_YORK, "business_name": "Ace Plumbing",
                 "emergency_number": "+12125550100", **settings}
-    with running_box(tmp_path, "sim800", settings=settings, clock=_clock_at(local)) as box:
-        box.appliance.simulator.ring(CALLER, number_type=145, rings=1)
-        call = wait_call(box, outcome="texted")[0]
-        saved = box.settings()
+    with running_box(tmp_path, "sim800", settings=settings, clock=_clock_at(local)) as app:
+        app.simulator.ring(CALLER, number_type=145, rings=1)
+        call = wait_call(app, outcome="texted")[0]
+        saved = app.box.settings()
         assert call["kind"] == kind
-        assert box.appliance.simulator.sent_texts() == [
+        assert app.simulator.sent_texts() == [
             (CALLER, templates.fill(saved["messages"][kind], saved))]
 
 
 def test_a_direct_call_gets_the_direct_message_once_the_network_marks_forwarded_calls(tmp_path):
     settings = {"timezone": NEW_YORK, "hours": OPEN_ALL_DAY,
                 "messages": {"direct": "Hi, you called our text line. What can we do for you?"}}
-    with running_box(tmp_path, "sim800", settings=settings) as box:
-        sim = box.appliance.simulator
+    with running_box(tmp_path, "sim800", settings=settings) as app:
+        sim = app.simulator
         sim.ring(CALLER, number_type=145, rings=1, forwarded=True)
-        first = wait_call(box, outcome="texted")[0]
+        first = wait_call(app, outcome="texted")[0]
         sim.wait_idle(5)
         sim.ring(OTHER_CALLER, number_type=145, rings=1)
-        second = wait_call(box, count=2, outcome="texted")[0]
+        second = wait_call(app, count=2, outcome="texted")[0]
         assert (first["forwarded"], first["kind"]) == (True, "business_hours")
         assert (second["forwarded"], second["kind"]) == (False, "direct")
         assert sim.sent_texts()[-1] == (OTHER_CALLER, settings["messages"]["direct"])
 
 
 def test_stop_is_confirmed_once_and_honoured_on_the_next_call(tmp_path):
-    with running_box(tmp_path, "sim7600", settings={"cooldown_minutes": 0}) as box:
-        sim = box.appliance.simulator
+    with running_box(tmp_path, "sim7600", settings={"cooldown_minutes": 0}) as app:
+        sim = app.simulator
         sim.ring(CALLER, number_type=145, rings=1)
-        wait_call(box, outcome="texted")
+        wait_call(app, outcome="texted")
         sim.receive_text(CALLER, " Stop ")
         wait_for(lambda: len(sim.sent_texts()) == 2, 10, "the STOP confirmation")
         sim.receive_text(CALLER, "STOP")
         sim.wait_idle(5)
         sim.ring(CALLER, number_type=145, rings=1)
-        wait_call(box, count=2, outcome="opted_out")
-        contact = box.appliance.store.contact(CALLER)
+        wait_call(app, count=2, outcome="opted_out")
+        contact = app.store.contact(CALLER)
         assert contact["opted_out"] is True
         assert [c["event"] for c in contact["consent"]] == ["opted_in", "opted_out"]
         confirmations = [t for n, t in sim.sent_texts()[1:]]
         assert len(confirmations) == 1 and "START" in confirmations[0]
         sim.receive_text(CALLER, "start")
         wait_for(lambda: len(sim.sent_texts()) == 3, 10, "the START confirmation")
-        assert box.appliance.store.contact(CALLER)["opted_out"] is False
+        assert app.store.contact(CALLER)["opted_out"] is False
 
 
 def test_a_sentence_containing_stop_is_not_an_opt_out(tmp_path):
     with running_box(tmp_path, "ec25", settings={"cooldown_minutes": 0,
-                                                 "active_conversation_hours": 0}) as box:
-        sim = box.appliance.simulator
+                                                 "active_conversation_hours": 0}) as app:
+        sim = app.simulator
         sim.receive_text(CALLER, "Can you stop by tomorrow to fix the tap?")
-        wait_for(lambda: box.conversation(CALLER), 10, "the text stored")
+        wait_for(lambda: app.box.conversation(CALLER), 10, "the text stored")
         sim.ring(CALLER, number_type=145, rings=1)
-        wait_call(box, outcome="texted")
-        assert box.appliance.store.contact(CALLER)["opted_out"] is False
+        wait_call(app, outcome="texted")
+        assert app.store.contact(CALLER)["opted_out"] is False
 
 
 def test_a_caller_already_texting_with_the_owner_gets_no_robot_text(tmp_path):
-    with running_box(tmp_path, "huawei") as box:
-        sim = box.appliance.simulator
+    with running_box(tmp_path, "huawei") as app:
+        sim = app.simulator
         sim.receive_text(CALLER, "Hi, are you free Thursday?")
-        wait_for(lambda: box.conversation(CALLER), 10, "the text stored")
+        wait_for(lambda: app.box.conversation(CALLER), 10, "the text stored")
         sim.ring(CALLER, number_type=145, rings=1)
-        wait_call(box, outcome="active_conversation")
-        wait_settled(box)          # a late text would be in flight by now
+        wait_call(app, outcome="active_conversation")
+        wait_settled(app)          # a late text would be in flight by now
         assert sim.sent_texts() == []
 
 
 def test_excluded_numbers_and_the_owners_phone_are_never_texted(tmp_path):
     settings = {"exclude": [OTHER_CALLER], "owner_phone": CALLER, "forward_replies": False}
-    with running_box(tmp_path, "sim800", settings=settings) as box:
-        sim = box.appliance.simulator
+    with running_box(tmp_path, "sim800", settings=settings) as app:
+        sim = app.simulator
         sim.ring(OTHER_CALLER, number_type=145, rings=1)
-        wait_call(box, outcome="excluded")
+        wait_call(app, outcome="excluded")
         sim.wait_idle(5)
         sim.ring(CALLER, number_type=145, rings=1)
-        wait_call(box, count=2, outcome="excluded")
-        wait_settled(box)          # a late text would be in flight by now
+        wait_call(app, count=2, outcome="excluded")
+        wait_settled(app)          # a late text would be in flight by now
         assert sim.sent_texts() == []
 
 
 def test_an_invalid_number_is_logged_and_not_texted(tmp_path):
-    with running_box(tmp_path, "sim800") as box:
-        box.appliance.simulator.ring("+15551234567", number_type=145, rings=1)
-        call = wait_call(box, outcome="invalid_number")[0]
+    with running_box(tmp_path, "sim800") as app:
+        app.simulator.ring("+15551234567", number_type=145, rings=1)
+        call = wait_call(app, outcome="invalid_number")[0]
         assert call["number"] == "+15551234567"
-        wait_settled(box)          # a late text would be in flight by now
-        assert box.appliance.simulator.sent_texts() == []
+        wait_settled(app)          # a late text would be in flight by now
+        assert app.simulator.sent_texts() == []
 
 
 def test_the_daily_cap_stops_a_number_being_texted_too_often(tmp_path):
     with running_box(tmp_path, "sim800", settings={"cooldown_minutes": 0, "daily_cap": 1,
-                                                   "active_conversation_hours": 0}) as box:
-        sim = box.appliance.simulator
+                                                   "active_conversation_hours": 0}) as app:
+        sim = app.simulator
         sim.ring(CALLER, number_type=145, rings=1)
-        wait_call(box, outcome="texted")
+        wait_call(app, outcome="texted")
         sim.wait_idle(5)
         sim.ring(CALLER, number_type=145, rings=1)
-        wait_call(box, count=2, outcome="daily_cap")
+        wait_call(app, count=2, outcome="daily_cap")
         assert len(sim.sent_texts()) == 1
 
 
 def test_a_paused_box_logs_calls_without_texting(tmp_path):
-    with running_box(tmp_path, "sim800", settings={"paused": True}) as box:
-        box.appliance.simulator.ring(CALLER, number_type=145, rings=1)
-        wait_call(box, outcome="paused")
-        wait_settled(box)          # a late text would be in flight by now
-        assert box.appliance.simulator.sent_texts() == []
+    with running_box(tmp_path, "sim800", settings={"paused": True}) as app:
+        app.simulator.ring(CALLER, number_type=145, rings=1)
+        wait_call(app, outcome="paused")
+        wait_settled(app)          # a late text would be in flight by now
+        assert app.simulator.sent_texts() == []
 
 
 def test_a_clock_offset_is_a_working_test_tool():

@@ -3,7 +3,7 @@
   browser     Playwright's Chromium from /usr/bin/chromium; skipped when it is missing, but a
               FAILURE when CI=true (the browser tests must run in CI)
   viewport    "phone" (375x812) and "desktop" (1280x800): every test using `page` runs at both
-  make_shop   make_shop(**build_box options) -> a started Shop (support.py); stopped afterwards
+  make_shop   make_shop(**bootstrap Options) -> a started Shop (support.py); stopped afterwards
   shop        a fresh started Shop with the admin password set (not logged in)
   watch       collects console errors, uncaught exceptions and CSP violations of every page
   open_context  open_context(**options) -> a new browser context at `viewport`, watched

@@ -34,35 +34,36 @@ LIVE_WAIT_MS = 10_000   # the page polls every 3 s (5 s for the inbox); allow fo
 
 
 class Shop:
-    """A started box (appliance.main.build_box, demo, fast timers) serving its page."""
+    """A started box (tests/appliance/box_support.py: demo, fast timers) serving its page.
+    `appliance` is the whole box, `box` the facade the page is given."""
 
     def __init__(self, data_dir: Path, **options):
-        from appliance.main import build_box
-        self.box = build_box(data_dir, demo=True, fast=True, gpio=False,
-                             listen="127.0.0.1:0", **options)
-        self.box.start()
+        from tests.appliance.box_support import demo_box
+        self.appliance = demo_box(data_dir, gpio=False, listen="127.0.0.1:0", **options)
+        self.box = self.appliance.box
+        self.appliance.start()
         try:
             wait_for(lambda: self.box.status()["modem"]["state"] == "ready", timeout=WAIT,
                      message="the simulated modem to be ready")
         except BaseException:
-            self.box.stop()
+            self.appliance.stop()
             raise
-        self.base = self.box.appliance.web.address.rstrip("/")
+        self.base = self.appliance.web.address.rstrip("/")
 
     @property
     def simulator(self):
         """The modem simulator: the customers' side of the mobile network."""
-        return self.box.appliance.simulator
+        return self.appliance.simulator
 
     def url(self, path: str = "/") -> str:
         return self.base + path
 
     def stop(self) -> None:
-        self.box.stop()
+        self.appliance.stop()
 
     def open_first_run_window(self) -> None:
         """What holding the button for 10 s does: the 10-minute first-run window opens."""
-        commands, clock = self.box.appliance.commands, self.box.appliance.clock
+        commands, clock = self.appliance.commands, self.appliance.clock
         self.box.service.call(lambda: commands.start_hotspot(clock()))
         # The hotspot itself comes up on a thread of its own (nmcli takes seconds).
         wait_for(lambda: self.box.wifi is None or self.box.wifi.hotspot_active(), WAIT,
@@ -83,7 +84,7 @@ class Shop:
         return wait_for(settled, timeout=WAIT, message=f"the call from {number} to be logged")
 
     def wait_outbox_empty(self) -> None:
-        wait_for(lambda: self.box.outbox.counts()["queued"] == 0, timeout=WAIT,
+        wait_for(lambda: self.appliance.outbox.counts()["queued"] == 0, timeout=WAIT,
                  message="the box to finish sending its texts")
 
     def text_in(self, number: str, text: str) -> dict:
@@ -97,7 +98,7 @@ class Shop:
         message = wait_for(arrived, timeout=WAIT, message=f"the text from {number} to be stored")
         # Handled too (counted unread, forwarded to the owner, STOP confirmed): what it queues is
         # in the outbox before the test goes on, so a ring that follows waits for it.
-        store = self.box.appliance.store
+        store = self.appliance.store
         wait_for(lambda: (store.get_message(message["id"]) or {}).get("handled"), timeout=WAIT,
                  message=f"the text from {number} to be handled")
         return message

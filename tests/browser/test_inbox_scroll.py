@@ -18,7 +18,7 @@ def numbers(count):
 
 
 def test_the_inbox_loads_more_on_scroll(shop, page, watch):
-    store = shop.box.appliance.store
+    store = shop.appliance.store
     for i, number in enumerate(numbers(130)):
         store.add_message({"number": number, "direction": "in", "text": f"job number {i}",
                            "at": START + timedelta(minutes=i), "kind": "reply"})

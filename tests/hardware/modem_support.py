@@ -10,7 +10,7 @@ import threading
 
 import pytest
 
-from appliance.domain import SmsStored
+from appliance.core.domain import SmsStored
 from hardware.modem import Modem
 from hardware.simulator import ModemSimulator
 from tests.helpers import wait_for

@@ -5,8 +5,8 @@ import threading
 
 import pytest
 
-from appliance.domain import (CallEndSeen, ModemRestarted, ModemUnavailable, RingSeen,
-                              SendFailed, SendUnconfirmed, SmsPduReceived, SmsStored)
+from appliance.core.domain import (CallEndSeen, ModemRestarted, ModemUnavailable, RingSeen,
+                                   SendFailed, SendUnconfirmed, SmsPduReceived, SmsStored)
 from hardware.at_channel import ATChannel, ChannelBusy, CommandTimeout, PortLost
 from hardware.at_lines import Response
 from tests.hardware.modem_support import EventLog, start_simulator

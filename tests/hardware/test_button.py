@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 import pytest
 from gpiozero.pins.mock import MockFactory
 
-from appliance.domain import SendStatusReport, StartSetupHotspot, ToggleAway
+from appliance.core.domain import SendStatusReport, StartSetupHotspot, ToggleAway
 from hardware.button import (BOUNCE_SECONDS, DEFAULT_BUTTON_PIN, HOLD_AWAY_SECONDS,
                              HOLD_HOTSPOT_SECONDS, HoldButton, gesture_for)
 from tests.helpers import wait_for

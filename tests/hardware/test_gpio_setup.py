@@ -7,7 +7,7 @@ from gpiozero import Device
 from gpiozero.exc import BadPinFactory
 from gpiozero.pins.mock import MockFactory
 
-from appliance.domain import SendStatusReport
+from appliance.core.domain import SendStatusReport
 from hardware.gpio_setup import NO_GPIO, open_gpio
 from tests.helpers import wait_for
 

@@ -2,7 +2,7 @@
 the box, never open, stopped and checked."""
 import pytest
 
-from appliance.domain import ValidationError
+from appliance.core.domain import ValidationError
 from hardware import wifi
 from hardware.nmcli import WifiError, loggable
 from hardware.wifi import Wifi

@@ -5,8 +5,8 @@ from datetime import datetime, timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from appliance import modem_events
-from appliance.domain import RingSeen, SmsStored, UnknownLineSeen
+from appliance.core import modem_events
+from appliance.core.domain import RingSeen, SmsStored, UnknownLineSeen
 from hardware.at_lines import Exchange, LineSorter
 
 NOW = datetime(2026, 11, 27, 6, 18, 25, tzinfo=timezone.utc)

@@ -2,7 +2,7 @@
 start-up, calls, sending texts."""
 import pytest
 
-from appliance.domain import (CallEndSeen, CallForwardedSeen, CallerIdSeen, ModemConnected,
+from appliance.core.domain import (CallEndSeen, CallForwardedSeen, CallerIdSeen, ModemConnected,
                               RingSeen, SendFailed, SendUnconfirmed)
 from tests.hardware.modem_support import rig  # noqa: F401  (fixture)
 from tests.hardware.modem_support import (CUSTOMER, EventLog, all_dialects, commands_sent, settle,

@@ -6,8 +6,8 @@ import time
 
 import pytest
 
-from appliance.domain import (CallEndSeen, CallerIdSeen, CallListSeen, ModemMissedCall,
-                              RingSeen)
+from appliance.core.domain import (CallEndSeen, CallerIdSeen, CallListSeen, ModemMissedCall,
+                                   RingSeen)
 from hardware.at_channel import ATChannel
 from hardware.call_watch import CallWatch, listed_call
 from tests.hardware.modem_support import (EventLog, commands_sent, start_modem,

@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from appliance.domain import (CallerIdSeen, ModemConnected, ModemLost, ModemRestarted,
+from appliance.core.domain import (CallerIdSeen, ModemConnected, ModemLost, ModemRestarted,
                               ModemUnavailable, RingSeen, SmsStored)
 from tests.hardware.modem_support import rig  # noqa: F401  (fixture)
 from tests.hardware.modem_support import (CUSTOMER, EventLog, start_modem, start_simulator,

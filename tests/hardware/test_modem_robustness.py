@@ -3,7 +3,7 @@ reconnect, an SMS centre that vanished, SIM entries that read back empty, lines 
 memory names that are not memories."""
 import pytest
 
-from appliance.domain import SendFailed, SmsStored, UnknownLineSeen
+from appliance.core.domain import SendFailed, SmsStored, UnknownLineSeen
 from hardware.at_channel import ATChannel
 from hardware.unknown_lines import MAX_KINDS
 from tests.hardware.modem_support import rig  # noqa: F401  (fixture)

@@ -4,7 +4,7 @@ power-on, a blocked essential named (then `error` after the start limit, then re
 passes), and a modem that announces no new texts."""
 import pytest
 
-from appliance.domain import ModemConnected, ModemStartBlocked
+from appliance.core.domain import ModemConnected, ModemStartBlocked
 from tests.hardware.modem_support import EventLog, commands_sent, start_modem, start_simulator
 from tests.helpers import wait_for
 

@@ -1,6 +1,6 @@
 """Texts stored on the SIM or the module, read, listed and deleted through the Modem adapter;
 texts delivered directly, delivery reports, texts that arrived before the box started."""
-from appliance.domain import (DeliveryReport, IncomingText, SmsPduReceived, SmsStored,
+from appliance.core.domain import (DeliveryReport, IncomingText, SmsPduReceived, SmsStored,
                               StatusReportStored)
 from hardware import pdu
 from tests.hardware.modem_support import rig  # noqa: F401  (fixture)

@@ -2,7 +2,7 @@
 wrote (tests/hardware/pdu_support.py), GSM-7 or UCS-2, one part or several."""
 import pytest
 
-from appliance import segments
+from appliance.core import segments
 from hardware import pdu
 from tests.hardware.pdu_support import STANDARD_EXT, STANDARD_GSM7, read_submit, submit
 

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from appliance.domain import Concat, DeliveryReport, IncomingText
+from appliance.core.domain import Concat, DeliveryReport, IncomingText
 from hardware import pdu
 from tests.hardware.pdu_support import SCTS, bcd, deliver, gsm7_deliver, pack
 

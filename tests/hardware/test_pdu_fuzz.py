@@ -4,7 +4,7 @@ else."""
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from appliance.domain import DeliveryReport, IncomingText
+from appliance.core.domain import DeliveryReport, IncomingText
 from hardware import pdu
 
 

@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from appliance.domain import (CallEndSeen, CallerIdSeen, CallForwardedSeen, ModemRestarted,
-                              RingSeen, SmsPduReceived, SmsStorageFull, SmsStored,
-                              StatusReportPduReceived, StatusReportStored)
+from appliance.core.domain import (CallEndSeen, CallerIdSeen, CallForwardedSeen, ModemRestarted,
+                                   RingSeen, SmsPduReceived, SmsStorageFull, SmsStored,
+                                   StatusReportPduReceived, StatusReportStored)
 from hardware import urc
 
 NOW = datetime(2026, 11, 27, 6, 18, 25, tzinfo=timezone.utc)

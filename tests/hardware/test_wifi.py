@@ -2,7 +2,7 @@
 with exact argument lists, odd SSIDs and failures."""
 import pytest
 
-from appliance.domain import ValidationError
+from appliance.core.domain import ValidationError
 from hardware import wifi
 from hardware.nmcli import WifiError
 from hardware.wifi import Wifi, validate_passphrase, validate_ssid

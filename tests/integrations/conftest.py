@@ -28,5 +28,5 @@ def broker(tmp_path):
 
 def mqtt_settings(broker, **extra) -> dict:
     """The `mqtt` setting that points a box at `broker`."""
-    from appliance.settings_connections import MQTT_DEFAULTS
+    from appliance.core.settings_connections import MQTT_DEFAULTS
     return {**MQTT_DEFAULTS, "host": "127.0.0.1", "port": broker.port, **extra}

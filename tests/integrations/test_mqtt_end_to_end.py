@@ -41,8 +41,8 @@ def test_discovery_events_commands_and_a_killed_broker(tmp_path, broker):
     # A persistent session, as a consumer that must not miss events would use.
     listener = Listener(broker.port, ("textback/#",), client_id="shop-listener",
                         persistent=True)
-    with running_box(tmp_path / "box", settings={"mqtt": mqtt_settings(broker)}) as box:
-        app, box_id = box.appliance, box.box_id
+    with running_box(tmp_path / "box", settings={"mqtt": mqtt_settings(broker)}) as app:
+        box_id = app.box_id
         base = f"textback/{box_id}"
         # Discovery, availability and status are retained: a client that comes later gets them.
         wait_for(lambda: listener.latest(f"{base}/status"), 10, "status published")
@@ -62,10 +62,10 @@ def test_discovery_events_commands_and_a_killed_broker(tmp_path, broker):
         late.close()
 
         # A missed call: its event, then the text-back's, in that order.
-        box.simulator.ring(CALLER, rings=1)
+        app.demo_phone.ring(CALLER, rings=1)
         wait_for(lambda: call_event(listener, box_id, "text_back", CALLER), 10, "text_back")
         missed = call_event(listener, box_id, "missed_call", CALLER)
-        assert missed["outcome"] == "queued" and missed["call_id"] == wait_call(box)[0]["id"]
+        assert missed["outcome"] == "queued" and missed["call_id"] == wait_call(app)[0]["id"]
         sent = call_event(listener, box_id, "text_back", CALLER)
         assert sent["status"] == "sent" and sent["call_id"] == missed["call_id"]
         ids = event_ids(listener, box_id)
@@ -74,8 +74,8 @@ def test_discovery_events_commands_and_a_killed_broker(tmp_path, broker):
         # The broker dies. A missed call meanwhile is texted back at once; its events wait.
         broker.save()                 # the listener's session is on disk before the kill
         broker.kill()
-        box.simulator.ring(OTHER_CALLER, rings=1)
-        calls = wait_call(box, 2, outcome="texted")
+        app.demo_phone.ring(OTHER_CALLER, rings=1)
+        calls = wait_call(app, 2, outcome="texted")
         wait_for(lambda: len(app.integrations.mqtt.journal) >= 2, 5, "events kept meanwhile")
         assert calls[0]["number"] == OTHER_CALLER
 
@@ -121,18 +121,18 @@ def test_two_boxes_on_one_broker_are_two_devices(tmp_path, broker):
             {json.dumps(c["device"]["identifiers"]) for c, _ in second.values()}
         assert len(devices) == 2
         # The device is named after the business, and which box once the SIM's number is known.
-        number = van2.appliance.modem.status.sim_number
+        number = van2.modem.status.sim_number
         wait_for(lambda: {c["device"]["name"] for c, _ in discovery(
             listener, van2.box_id).values()} == {f"Van 2 {number}"}, 5, "the device renamed")
-        for box in (van1, van2):
-            wait_for(lambda b=box: listener.latest(f"textback/{b.box_id}/availability")
+        for app in (van1, van2):
+            wait_for(lambda b=app: listener.latest(f"textback/{b.box_id}/availability")
                      == b"online", 5, "both online")
         # Each box's entities read its own tree, and a command reaches only its box.
         assert all(f"textback/{van2.box_id}/" in c.get("state_topic", "")
                    for c, _ in second.values())
         listener.publish(f"textback/{van2.box_id}/set/paused", "ON")
-        wait_for(lambda: van2.appliance.store.settings()["paused"], 5, "van 2 paused")
-        assert van1.appliance.store.settings()["paused"] is False
+        wait_for(lambda: van2.store.settings()["paused"], 5, "van 2 paused")
+        assert van1.store.settings()["paused"] is False
     listener.close()
 
 
@@ -142,17 +142,17 @@ def test_events_kept_while_the_broker_is_away_survive_a_restart_of_the_box(tmp_p
     broker.save()
     broker.kill()                         # the broker is away before the box even starts
     settings = {"mqtt": mqtt_settings(broker)}
-    with running_box(tmp_path / "box", settings=settings) as box:
-        box.simulator.ring(CALLER, rings=1)
-        wait_call(box, outcome="texted")
-        journal = box.appliance.integrations.mqtt.journal
+    with running_box(tmp_path / "box", settings=settings) as app:
+        app.demo_phone.ring(CALLER, rings=1)
+        wait_call(app, outcome="texted")
+        journal = app.integrations.mqtt.journal
         wait_for(lambda: len(journal) == 2, 5, "both events kept")
         kept = [e["id"] for e in journal.items()]
-        page = box.appliance.integrations.mqtt.state()
+        page = app.integrations.mqtt.state()
         assert page["pending"] == 2 and not page["connected"] and page["last_error"]
     broker.start()
-    with running_box(tmp_path / "box", settings=settings) as box:     # the same data folder
-        wait_for(lambda: event_ids(listener, box.box_id)[:2] == kept, 15,
+    with running_box(tmp_path / "box", settings=settings) as app:     # the same data folder
+        wait_for(lambda: event_ids(listener, app.box_id)[:2] == kept, 15,
                  "the kept events, in order, after the restart")
-        wait_for(lambda: len(box.appliance.integrations.mqtt.journal) == 0, 5, "acknowledged")
+        wait_for(lambda: len(app.integrations.mqtt.journal) == 0, 5, "acknowledged")
     listener.close()

@@ -10,11 +10,11 @@ from datetime import datetime, timezone
 
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from appliance import box_events
+from appliance.core import box_events
 from appliance.integrations import ha_discovery
 from appliance.integrations.box_id import get_or_create_box_id, read_box_id
 from appliance.integrations.durable_queue import DurableQueue
-from appliance.settings_connections import MQTT_DEFAULTS
+from appliance.core.settings_connections import MQTT_DEFAULTS
 
 NOW = datetime(2026, 11, 27, 14, 30, tzinfo=timezone.utc)
 
@@ -76,8 +76,8 @@ def _render(template: str, value: dict) -> str:
 
 def test_discovery_templates_read_the_status_object(tmp_path):
     from tests.appliance.box_support import running_box
-    with running_box(tmp_path / "box", settings={"paused": True}) as box:
-        status = json.loads(json.dumps(box.status()))       # as the status topic carries it
+    with running_box(tmp_path / "box", settings={"paused": True}) as app:
+        status = json.loads(json.dumps(app.box.status()))       # as the status topic carries it
     mqtt = {**MQTT_DEFAULTS, "discovery_prefix": "ha"}
     configs = dict(ha_discovery.configs(status["box_id"], mqtt, "Ace Plumbing", "1.0.0"))
     by_key = {topic.split("/")[2].split("_", 1)[1]: config for topic, config in configs.items()}

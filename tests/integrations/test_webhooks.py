@@ -73,10 +73,10 @@ def receiver():
 
 def test_a_missed_call_is_delivered_once_after_two_failures(tmp_path, receiver):
     hooks = [{"url": receiver.url, "secret": SECRET, "events": ["missed_call"]}]
-    with running_box(tmp_path / "box", settings={"webhooks": hooks}) as box:
-        box.simulator.ring(CALLER, rings=1)
-        call = wait_call(box, outcome="texted")[0]
-        hooks_part = box.appliance.integrations.webhooks
+    with running_box(tmp_path / "box", settings={"webhooks": hooks}) as app:
+        app.demo_phone.ring(CALLER, rings=1)
+        call = wait_call(app, outcome="texted")[0]
+        hooks_part = app.integrations.webhooks
         wait_for(lambda: receiver.accepted, 10, "the delivery accepted")
         wait_for(lambda: not hooks_part.deliveries.items(), 5, "nothing left to deliver")
         tries = receiver.of_type("missed_call")
@@ -85,7 +85,7 @@ def test_a_missed_call_is_delivered_once_after_two_failures(tmp_path, receiver):
         event = receiver.accepted[0]["body"]
         assert event["number"] == CALLER and event["call_id"] == call["id"]
         assert {t["headers"]["x-textback-delivery"] for t in tries} == {event["id"]}
-        assert receiver.accepted[0]["headers"]["x-textback-box"] == box.box_id
+        assert receiver.accepted[0]["headers"]["x-textback-box"] == app.box_id
         assert receiver.of_type("text_back") == []          # not asked for
         result = hooks_part.results()[receiver.url]
         assert result["ok"] and result["attempts"] == 3 and result["event_id"] == event["id"]
@@ -100,13 +100,13 @@ def test_a_hook_that_keeps_failing_is_given_up_and_logged(tmp_path):
     dead = Receiver(answers=[500] * 1000)
     hooks = [{"url": dead.url, "secret": SECRET, "events": ["missed_call", "text_back"]}]
     try:
-        with running_box(tmp_path / "box", settings={"webhooks": hooks}) as box:
-            box.simulator.ring(CALLER, rings=1)
-            wait_call(box, outcome="texted")
-            hooks_part = box.appliance.integrations.webhooks
+        with running_box(tmp_path / "box", settings={"webhooks": hooks}) as app:
+            app.demo_phone.ring(CALLER, rings=1)
+            wait_call(app, outcome="texted")
+            hooks_part = app.integrations.webhooks
             # Fast boxes give up after 1.5 s instead of a day.
             wait_for(lambda: not hooks_part.deliveries.items(), 15, "given up")
-            gave_up = [e for e in box.appliance.store.events(limit=50) if e["kind"] == "webhook"]
+            gave_up = [e for e in app.store.events(limit=50) if e["kind"] == "webhook"]
             assert len(gave_up) == 2 and "Gave up" in gave_up[0]["text"]
             assert hooks_part.results()[dead.url]["ok"] is False
             assert len(dead.of_type("missed_call")) > 2
@@ -133,10 +133,10 @@ def test_every_event_type_reaches_a_hook_that_wants_them_all(tmp_path):
     hook = Receiver()
     hooks = [{"url": hook.url, "secret": SECRET}]                  # no events: every type
     try:
-        with running_box(tmp_path / "box", settings={"webhooks": hooks}) as box:
-            sim = box.appliance.simulator
+        with running_box(tmp_path / "box", settings={"webhooks": hooks}) as app:
+            sim = app.simulator
             sim.ring(CALLER, rings=1)
-            wait_call(box, outcome="texted")
+            wait_call(app, outcome="texted")
             sim.receive_text(CALLER, "Burst pipe under the sink")
             sim.receive_text(CALLER, "STOP")
             wait_for(lambda: hook.of_type("opt_out"), 10, "the opt-out")

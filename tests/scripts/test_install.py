@@ -111,7 +111,7 @@ def test_data_folder_is_private(installed):
 def test_app_is_copied_without_caches_or_venv(installed):
     root, out = installed
     app = root / "opt/textback"
-    for name in ("appliance/__init__.py", "appliance/domain.py", "hardware/wifi.py",
+    for name in ("appliance/__init__.py", "appliance/core/domain.py", "hardware/wifi.py",
                  "hardware/status_light.py", "web/__init__.py", "requirements.txt",
                  "uninstall.sh"):
         assert (app / name).is_file(), name

@@ -1,14 +1,19 @@
-"""Fixtures for the web tests: a real box on the modem simulator, and Flask test clients.
+"""Fixtures for the web tests: the page tests' box, a whole box where the box is what's tested,
+and Flask test clients.
 
-  box      the whole appliance (appliance.main.build_box, demo=True, fast=True) in tmp_path,
-           started; stopped after the test
-  app      web.create_app(box) with TESTING on and CSRF protection ON
-  anon     a client that is not logged in (no automatic CSRF token)
-  client   a logged-in client; form POSTs get a valid CSRF token added automatically
-           (pass csrf_token yourself, or csrf=False, to test CSRF failures)
-  api      a client that sends `Authorization: Bearer <token>` with every request
-  ring     ring(number, withheld=False) -> the stored call once its outcome is final
-  text_in  text_in(number, text) -> the stored incoming message once it is in the conversation
+  box        the facade the app is given: by default the page tests' box (tests/web/shop_box.py:
+             the real facade, store and service, run inline, with no modem and no threads); for
+             a test that asks for `appliance`, that whole box's facade
+  appliance  a whole started box on the modem simulator (tests/appliance/box_support.py), for
+             tests where a text must really reach the simulated network, a delivery report come
+             back, or the modem go away
+  app        web.create_app(box) with TESTING on and CSRF protection ON
+  anon       a client that is not logged in (no automatic CSRF token)
+  client     a logged-in client; form POSTs get a valid CSRF token added automatically
+             (pass csrf_token yourself, or csrf=False, to test CSRF failures)
+  api        a client that sends `Authorization: Bearer <token>` with every request
+  ring       ring(number, withheld=False) -> the stored call once its outcome is final
+  text_in    text_in(number, text) -> the stored incoming message once it is in the conversation
 PASSWORD is the admin password the `client` fixture logs in with.
 """
 from __future__ import annotations
@@ -52,10 +57,21 @@ class ShopClient(FlaskClient):
 
 
 @pytest.fixture
-def box(tmp_path):
+def appliance(tmp_path):
     from tests.appliance.box_support import running_box
-    with running_box(tmp_path / "data") as the_box:
-        yield the_box
+    with running_box(tmp_path / "data") as the_appliance:
+        yield the_appliance
+
+
+@pytest.fixture
+def box(request, tmp_path):
+    if "appliance" in request.fixturenames:
+        yield request.getfixturevalue("appliance").box
+        return
+    from tests.web.shop_box import shop_box
+    the_box = shop_box(tmp_path / "data")
+    yield the_box
+    the_box.store.close()
 
 
 @pytest.fixture
@@ -73,12 +89,27 @@ def anon(app):
     return test_client
 
 
+@pytest.fixture(scope="session")
+def password_file(tmp_path_factory) -> str:
+    """The password file `set_password(PASSWORD)` writes, made once (scrypt takes a while)."""
+    from appliance.storage import secrets
+    folder = tmp_path_factory.mktemp("password")
+    secrets.set_password(folder, PASSWORD)
+    return (folder / secrets.PASSWORD_FILE).read_text()
+
+
 @pytest.fixture
-def client(app, box):
-    box.set_password(PASSWORD)
+def client(app, box, password_file):
+    """Logged in as the login page does it (web/auth.py start_session), with PASSWORD set;
+    logging in through the page itself is tests/web/test_auth.py's."""
+    from appliance.storage import secrets
+    secrets.write_private(box.data_dir / secrets.PASSWORD_FILE, password_file)
     test_client = app.test_client()
-    response = test_client.post("/login", data={"password": PASSWORD})
-    assert response.status_code == 302, response.get_data(as_text=True)
+    with test_client.session_transaction() as session:
+        session["sid"] = box.sessions.start(box.clock())
+        session["logged_in"] = True
+        session["password_stamp"] = box.password_stamp()
+        session.permanent = True
     return test_client
 
 
@@ -91,10 +122,10 @@ def api(app, box):
 
 @pytest.fixture
 def ring(box):
-    """Ring the box through the simulator; return the call once its outcome is final."""
+    """Ring the box as a caller; return the call once its outcome is final."""
     def _ring(number: str = "+12025550101", withheld: bool = False, rings: int = 2) -> dict:
         before = {call["id"] for call in box.calls(limit=None)}
-        box.simulator.ring(number, rings=rings, withheld=withheld)
+        box.demo_phone.ring(number, rings=rings, withheld=withheld)
 
         def settled():
             fresh = [c for c in box.calls(limit=None) if c["id"] not in before]
@@ -109,7 +140,7 @@ def text_in(box):
     def _text_in(number: str, text: str) -> dict:
         before = box.conversation(number)
         unread = (before or {}).get("contact", {}).get("unread", 0)
-        box.simulator.text(number, text)
+        box.demo_phone.text(number, text)
 
         def arrived():
             # Stored and counted as unread: the service has finished with it.

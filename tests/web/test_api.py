@@ -1,6 +1,7 @@
-"""The JSON API of DESIGN.md: bearer token only, contract shapes, and every error answer."""
+"""The JSON API (web/README.md): bearer token only, contract shapes, and every error answer."""
 import pytest
 
+from appliance.core.domain import BoxBusy
 from tests.helpers import wait_for
 from tests.web.conftest import PASSWORD
 
@@ -102,15 +103,16 @@ def test_texts_from_numbers_that_never_called_start_a_conversation(api, text_in)
     assert [m["text"] for m in body["messages"]] == ["Do you do gutters?"]
 
 
-def test_send_a_text(api, box, ring):
+def test_send_a_text(api, appliance, box, ring):
+    """On a whole box: the reply really reaches the simulated network."""
     ring(CALLER)
-    before = len(box.simulator.sent)
+    before = len(box.demo_phone.sent)
     response = api.post(f"/api/conversations/{CALLER}/messages", json={"text": "On my way!"})
     assert response.status_code == 202
     message = response.get_json()
     assert message["direction"] == "out" and message["text"] == "On my way!"
     assert message["status"] == "queued"
-    sent = wait_for(lambda: [s for s in box.simulator.sent[before:] if s.text == "On my way!"],
+    sent = wait_for(lambda: [s for s in box.demo_phone.sent[before:] if s.text == "On my way!"],
                     message="the reply to reach the network")
     assert sent[0].number == CALLER
 
@@ -195,3 +197,18 @@ def test_the_password_is_not_an_api_token(anon, box):
     box.set_password(PASSWORD)
     response = anon.get("/api/status", headers={"Authorization": f"Bearer {PASSWORD}"})
     assert response.status_code == 401
+
+
+def test_a_busy_box_answers_503_and_nothing_is_done(api, client, box, monkeypatch):
+    """The service could not take the change in time (service.py raises BoxBusy): the API says
+    503 with the reason on `box`, the page shows the busy page; neither is a 400 or a 500."""
+    def busy(*args, **kwargs):
+        raise BoxBusy("The box is busy; nothing was done. Try again in a moment.")
+    monkeypatch.setattr(box, "update_settings", busy)
+    monkeypatch.setattr(box, "pause", busy)
+    response = api.patch("/api/settings", json={"business_name": "Joe's"})
+    assert response.status_code == 503
+    assert "busy" in response.get_json()["errors"]["box"]
+    page = client.post("/settings/pause", data={"paused": "on"})
+    assert page.status_code == 503 and "busy" in page.get_data(as_text=True)
+    assert box.settings()["business_name"] == "" and box.settings()["paused"] is False

@@ -3,7 +3,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from appliance.domain import StartSetupHotspot
+from appliance.core.domain import StartSetupHotspot
 from tests.helpers import wait_for
 from tests.web.conftest import PASSWORD
 

@@ -1,6 +1,6 @@
-"""The Connections page and the API's view of the connection settings, on a real box (the web
-conftest's `box`, `client` and `api` fixtures): secrets never shown, blank keeps them, errors on
-the field they belong to, the last delivery result per webhook and "send test"."""
+"""The Connections page and the API's view of the connection settings: secrets never shown,
+blank keeps them, errors on the field they belong to; on a whole box with its webhook thread,
+the last delivery result per webhook and "send test"."""
 from __future__ import annotations
 
 import threading
@@ -66,7 +66,7 @@ class _Hook(BaseHTTPRequestHandler):
         pass
 
 
-def test_webhooks_are_edited_tested_and_removed_on_the_page(client, box):
+def test_webhooks_are_edited_tested_and_removed_on_the_page(client, appliance, box):
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Hook)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     url = f"http://127.0.0.1:{server.server_address[1]}/hook"

@@ -107,11 +107,11 @@ def test_an_unknown_number_is_404(client):
 
 def test_reply(client, box, ring):
     ring(CALLER)
-    before = len(box.simulator.sent)
+    before = len(box.demo_phone.sent)
     response = client.post(f"/conversations/{CALLER}/reply", data={"text": "Be there at 3"})
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/conversations/{CALLER}#reply")
-    wait_for(lambda: any(s.text == "Be there at 3" for s in box.simulator.sent[before:]),
+    wait_for(lambda: any(s.text == "Be there at 3" for s in box.demo_phone.sent[before:]),
              message="the reply to be sent")
     html = client.get(f"/conversations/{CALLER}").get_data(as_text=True)
     assert "Be there at 3" in html
@@ -210,9 +210,9 @@ def test_the_inbox_updates_live(client, text_in):
     assert "First!" in live["regions"]["inbox"]
 
 
-def test_delivery_status_follows_the_network(client, box, ring):
+def test_delivery_status_follows_the_network(client, appliance, box, ring):
     ring(CALLER)
-    sim = box.appliance.simulator
+    sim = appliance.simulator
     textback = wait_for(lambda: [s for s in sim.sent if s.number == CALLER], message="text-back")
     sim.deliver_report(textback[0].reference, delivered=True)
     wait_for(lambda: box.conversation(CALLER)["messages"][0]["status"] == "delivered",
@@ -221,9 +221,9 @@ def test_delivery_status_follows_the_network(client, box, ring):
     assert 'data-status="delivered"' in html and ">Delivered<" in html
 
 
-def test_a_text_that_cannot_be_delivered_says_call_them_instead(client, box, ring):
+def test_a_text_that_cannot_be_delivered_says_call_them_instead(client, appliance, box, ring):
     ring(CALLER)
-    sim = box.appliance.simulator
+    sim = appliance.simulator
     textback = wait_for(lambda: [s for s in sim.sent if s.number == CALLER], message="text-back")
     sim.deliver_report(textback[0].reference, delivered=False)
     wait_for(lambda: box.conversation(CALLER)["messages"][0]["status"] == "failed",

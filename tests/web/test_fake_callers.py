@@ -74,8 +74,9 @@ def test_a_costly_numbers_thread_warns_but_the_owners_reply_goes(client, box, te
     assert 'data-reason="foreign"' in html and "This number is in Jamaica" in html
     response = client.post(f"/conversations/{JAMAICA}/reply", data={"text": "Yes, 9 to 1"})
     assert response.status_code == 302
-    texts = box.appliance.simulator
-    wait_for(lambda: (JAMAICA, "Yes, 9 to 1") in texts.sent_texts(), 10, "the owner's reply")
+    sent = box.demo_phone.sent
+    wait_for(lambda: (JAMAICA, "Yes, 9 to 1") in [(s.number, s.text) for s in sent], 10,
+             "the owner's reply")
     box.update_settings({"allowed_countries": ["JM"]})
     html = client.get(f"/conversations/{JAMAICA}").get_data(as_text=True)
     assert 'data-testid="automatic-texts-refused"' not in html

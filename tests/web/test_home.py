@@ -37,8 +37,8 @@ def test_todays_numbers_and_latest_calls(client, box, ring, text_in):
     assert CALLER in html and "Texted back" in html
 
 
-def test_a_missing_modem_is_explained_with_what_to_do(client, box):
-    box.appliance.simulator.unplug()
+def test_a_missing_modem_is_explained_with_what_to_do(client, appliance, box):
+    appliance.simulator.unplug()
     try:
         wait_for(lambda: box.status()["modem"]["state"] == "no_modem", timeout=10,
                  message="the box to notice the modem is gone")
@@ -48,7 +48,7 @@ def test_a_missing_modem_is_explained_with_what_to_do(client, box):
         assert "Modem not found" in html
         assert "What to do:" in html and "USB cable" in html
     finally:
-        box.appliance.simulator.replug()
+        appliance.simulator.replug()
 
 
 def test_paused_is_shown(client, box):
@@ -77,9 +77,9 @@ def test_the_nav_reaches_every_section(client):
     assert 'data-testid="demo-banner"' in html
 
 
-def test_the_event_log_is_on_the_page_and_escaped(client, box):
-    box.appliance.store.log_event("modem", "Modem restarted (<b>RDY</b>); re-initialising",
-                                  level="warn")
+def test_the_event_log_is_on_the_page_and_escaped(client, appliance, box):
+    box.store.log_event("modem", "Modem restarted (<b>RDY</b>); re-initialising",
+                      level="warn")
     page = client.get("/events").get_data(as_text=True)
     assert "Modem restarted (&lt;b&gt;RDY&lt;/b&gt;); re-initialising" in page
     assert "TextBack Box started" in page          # written by the box itself at start-up

@@ -16,7 +16,7 @@ def numbers(count):
 @pytest.fixture
 def many(box):
     """120 conversations; the one with the highest number is the newest."""
-    store = box.appliance.store
+    store = box.store
     found = numbers(120)
     for i, number in enumerate(found):
         store.add_message({"number": number, "direction": "in", "text": f"text {i}",

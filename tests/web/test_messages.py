@@ -142,7 +142,7 @@ def test_send_test_texts_the_owner_the_filled_message(client, box):
     box.update_settings({"owner_phone": OWNER, "business_name": "Ace"})
     response = client.post("/messages/weekend/test", data={})
     assert response.status_code == 302
-    sent = wait_for(lambda: [s for s in box.simulator.sent if s.number == OWNER],
+    sent = wait_for(lambda: [s for s in box.demo_phone.sent if s.number == OWNER],
                     message="the test text to reach the simulated network")
     assert "This is Ace." in sent[0].text and "{" not in sent[0].text
     html = client.get("/messages/").get_data(as_text=True)

@@ -146,7 +146,7 @@ def test_chart_dates_never_overlap():
 
 
 def test_addresses_shown_carry_the_port_when_it_is_not_80():
-    from appliance.main import page_addresses
+    from appliance.app.host import page_addresses
     found = lambda: ["textback.local", "192.168.1.20"]      # noqa: E731
     assert page_addresses(found, "0.0.0.0:80") == ["textback.local", "192.168.1.20"]
     assert page_addresses(found, "0.0.0.0:8080") == ["textback.local:8080", "192.168.1.20:8080"]

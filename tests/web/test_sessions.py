@@ -14,6 +14,7 @@ import pytest
 
 from tests.appliance.box_support import running_box
 from tests.web.conftest import PASSWORD, ShopClient
+from tests.web.shop_box import shop_box
 
 COOKIE = "textback_session"
 
@@ -59,31 +60,34 @@ def test_logging_out_ends_the_session_on_the_box(client, app):
 
 def test_sessions_survive_a_restart_and_logouts_too(tmp_path):
     data = tmp_path / "data"
-    with running_box(data) as box:
-        box.set_password(PASSWORD)
-        app = _app(box)
-        kept, ended = _logged_in(app), _logged_in(app)
-        kept_cookie, ended_cookie = (c.get_cookie(COOKIE).value for c in (kept, ended))
-        ended.post("/logout", data={})
-    with running_box(data) as box:                        # the same data folder: a restart
-        app = _app(box)
-        assert _copy(app, kept_cookie).get("/").status_code == 200
-        assert _copy(app, ended_cookie).get("/").status_code == 302
+    box = shop_box(data)
+    box.set_password(PASSWORD)
+    app = _app(box)
+    kept, ended = _logged_in(app), _logged_in(app)
+    kept_cookie, ended_cookie = (c.get_cookie(COOKIE).value for c in (kept, ended))
+    ended.post("/logout", data={})
+    box.store.close()
+    box = shop_box(data)                                  # the same data folder: a restart
+    app = _app(box)
+    assert _copy(app, kept_cookie).get("/").status_code == 200
+    assert _copy(app, ended_cookie).get("/").status_code == 302
+    box.store.close()
 
 
 def test_an_idle_session_expires(tmp_path):
     clock = Clock()
-    with running_box(tmp_path / "data", clock=clock) as box:
-        box.set_password(PASSWORD)
-        app = _app(box)
-        owner = _logged_in(app)
-        clock.ahead = timedelta(days=6)
-        assert owner.get("/").status_code == 200           # used: idle time starts again
-        clock.ahead = timedelta(days=12)
-        assert owner.get("/").status_code == 200
-        clock.ahead = timedelta(days=19, hours=1)          # a week without use
-        response = owner.get("/")
-        assert response.status_code == 302 and "/login" in response.headers["Location"]
+    box = shop_box(tmp_path / "data", clock=clock)
+    box.set_password(PASSWORD)
+    app = _app(box)
+    owner = _logged_in(app)
+    clock.ahead = timedelta(days=6)
+    assert owner.get("/").status_code == 200           # used: idle time starts again
+    clock.ahead = timedelta(days=12)
+    assert owner.get("/").status_code == 200
+    clock.ahead = timedelta(days=19, hours=1)          # a week without use
+    response = owner.get("/")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    box.store.close()
 
 
 def _form_token(base: str) -> tuple[str, str]:
@@ -105,9 +109,10 @@ def _post_login(base: str, cookie: str, token: str, password: str) -> int:
 
 
 def test_forty_wrong_passwords_at_once_get_five_checks(tmp_path):
-    with running_box(tmp_path / "data", listen="127.0.0.1:0") as box:
+    with running_box(tmp_path / "data", listen="127.0.0.1:0") as appliance:
+        box = appliance.box
         box.set_password(PASSWORD)
-        base = box.appliance.web.address
+        base = appliance.web.address
         cookie, token = _form_token(base)
         start, statuses, lock = threading.Barrier(40), [], threading.Lock()
 

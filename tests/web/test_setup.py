@@ -5,6 +5,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from appliance.core import numbers
 from tests.helpers import wait_for
 from tests.web.conftest import PASSWORD, ShopClient
 from web import forwarding, setup_check
@@ -26,19 +27,22 @@ def logged_in_client(the_box):
 @pytest.fixture
 def other_box(tmp_path):
     """Start a real box with other options (a modem dialect, or not in demo mode)."""
-    from appliance.main import build_box
+    from appliance.app.bootstrap import Options, bootstrap
+    from appliance.app.timings import FAST
     started = []
 
     def _start(**options):
-        the_box = build_box(tmp_path / f"data{len(started)}", fast=True, gpio=False, **options)
-        the_box.start()
-        started.append(the_box)
+        appliance = bootstrap(Options(tmp_path / f"data{len(started)}", gpio=False, **options),
+                              FAST)
+        appliance.start()
+        started.append(appliance)
+        the_box = appliance.box
         wait_for(lambda: the_box.status()["modem"]["state"] == "ready", timeout=10,
                  message="the modem to be ready")
         return the_box
     yield _start
-    for the_box in started:
-        the_box.stop()
+    for appliance in started:
+        appliance.stop()
 
 
 @pytest.fixture
@@ -131,7 +135,7 @@ def test_status_shows_the_call_the_number_and_the_text(client, box, ring):
     assert answer["stage"] == "texted" and answer["done"] is True
     assert answer["call"]["number"] == CALLER and answer["call"]["outcome"] == "texted"
     assert answer["caller_id"]["verdict"] == "shown"
-    assert answer["text"]["text"] == box.simulator.sent[-1].text
+    assert answer["text"]["text"] == box.demo_phone.sent[-1].text
     assert answer["text"]["status"] in ("sent", "delivered")
 
 
@@ -248,13 +252,13 @@ def test_caller_id_verdicts():
     assert setup_check.caller_id(OWNER, "", settings, None)["verdict"] == "owner"
     assert setup_check.caller_id(CALLER, "(202) 555-0143", settings, None)["verdict"] == "shown"
     assert setup_check.caller_id(CALLER, "2025550111", settings, None)["verdict"] == "replaced"
-    assert setup_check.same_number("02025550143", "+12025550143")
-    assert not setup_check.same_number("", "")
+    assert numbers.same_number("02025550143", "+12025550143")
+    assert not numbers.same_number("", "")
 
 
 def test_the_modem_section_shows_how_calls_are_noticed_quirks_and_unknown_lines(other_box):
     the_box = other_box(demo=True, dialect="vendorend")
-    the_box.simulator.ring(CALLER, rings=2)
+    the_box.demo_phone.ring(CALLER, rings=2)
     wait_for(lambda: the_box.calls(limit=1), 10, "the call recorded")
     page = logged_in_client(the_box).get("/setup/").get_data(as_text=True)
     section = page[page.index('data-testid="modem-card"'):page.index("</section>",

@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from appliance.domain import StartSetupHotspot
+from appliance.core.domain import StartSetupHotspot
 from tests.helpers import wait_for
 from tests.web.conftest import PASSWORD
 from tests.web.test_wifi import CONNECT_SHOP, hotspot_routes, hotspot_scene

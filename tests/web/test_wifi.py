@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from tests.hardware.recorded_nmcli import (RECORDINGS, ChangingNmcli, RecordedNmcli,
-                                          hotspot_add)
+                                           hotspot_add)
 from tests.helpers import wait_for
 from tests.web.conftest import PASSWORD, ShopClient
 
@@ -73,11 +73,12 @@ def world(nmcli):
 @pytest.fixture
 def wifi_box(tmp_path, world):
     from hardware.wifi import Wifi
-    from tests.appliance.box_support import running_box
+    from tests.web.shop_box import shop_box
     adapter = Wifi(world)
     adapter.scan()                       # the last scan the page lists
-    with running_box(tmp_path / "data", wifi=adapter) as the_box:
-        yield the_box
+    the_box = shop_box(tmp_path / "data", wifi=adapter)
+    yield the_box
+    the_box.store.close()
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 /* TextBack Box — the message editor's live counter, preview and "plain punctuation" fix.
 
-   One source of truth: the counting is done by the server (appliance/segments.py) through
+   One source of truth: the counting is done by the server (appliance/core/segments.py) through
    POST /messages/analyse; this file only sends the text (debounced) and shows the answer.
    Without JavaScript the page still works: the counter is rendered for the saved text and the
    "Use plain punctuation" button submits the form.

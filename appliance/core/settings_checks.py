@@ -1,0 +1,293 @@
+"""Checks for each kind of setting: clean the value, and say precisely what is wrong.
+
+Every check takes (field, key, value, region, errors), returns the cleaned value and records
+problems in `errors` under `key` or a position inside it ("hours.mon[1]", "exclude[2]",
+"away.until"). `field` is a settings.Field (kind, limits). Used by settings.validate_patch.
+"""
+from __future__ import annotations
+
+import math
+import re
+from datetime import date
+from functools import partial
+from typing import Any, Optional
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from appliance.core import numbers
+from appliance.core.settings_connections import CHECKS as CONNECTION_CHECKS
+from appliance.core.templates import MESSAGE_KINDS, OPTIONAL_KINDS, template_error
+
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_SUBDIVISION = re.compile(r"^[A-Z0-9-]{1,10}$")
+
+
+def check(field, key: str, value: Any, region: str, errors: dict) -> Any:
+    """Check one setting described by `field` (settings.Field); return the cleaned value."""
+    if value is None and field.nullable:
+        return None
+    return _CHECKS[field.kind](field, key, value, region, errors)
+
+
+def _text(field, key, value, region, errors):
+    if not isinstance(value, str):
+        errors[key] = "must be text"
+        return value
+    value = value.strip()
+    if field.max_length and len(value) > field.max_length:
+        errors[key] = f"is longer than {field.max_length} characters"
+    return value
+
+
+def _subdivision(field, key, value, region, errors):
+    if not isinstance(value, str):
+        errors[key] = "must be text"
+        return value
+    value = value.strip().upper()
+    if value and not _SUBDIVISION.match(value):
+        errors[key] = "use the state or province code, like CA or ON"
+    return value or None
+
+
+def _phone(field, key, value, region, errors):
+    if not isinstance(value, str):
+        errors[key] = "must be text"
+        return value
+    value = value.strip()
+    if not value:
+        return ""
+    number = numbers.valid_e164(value, region)
+    if number is None:
+        errors[key] = (f"{value} is not a valid phone number (numbers without + are read as "
+                       f"{region} numbers)")
+        return value
+    # The emergency number is read by customers inside the messages: keep it as typed.
+    return value if key == "emergency_number" else number
+
+
+def region_change_problem(value: str, old_region: str, new_region: str) -> Optional[str]:
+    """Why a number typed for `old_region` no longer means the same in `new_region`; or None."""
+    if not value.strip():
+        return None
+    before, after = numbers.valid_e164(value, old_region), numbers.valid_e164(value, new_region)
+    if before is None or before == after:
+        return None
+    return (f"{value} would be read as a {new_region} number; type it with its country code "
+            f"({before})")
+
+
+def _url(field, key, value, region, errors):
+    value = _text(field, key, value, region, errors)
+    if not isinstance(value, str) or not value or key in errors:
+        return value
+    parts = urlsplit(value)
+    if parts.scheme.lower() not in ("http", "https"):
+        errors[key] = "must start with http:// or https://"
+    elif not parts.netloc or "." not in parts.netloc or any(c.isspace() for c in value):
+        errors[key] = "is not a web address like https://example.com/book"
+    return value
+
+
+def _timezone(field, key, value, region, errors):
+    if not isinstance(value, str) or not value.strip():
+        errors[key] = "must be a time zone name like America/New_York"
+        return value
+    value = value.strip()
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        errors[key] = f"unknown time zone {value!r}; use a name like America/New_York"
+    return value
+
+
+def _region(field, key, value, region, errors):
+    if not isinstance(value, str):
+        errors[key] = "must be text"
+        return None
+    code = value.strip().upper()
+    if not numbers.is_region(code):
+        errors[key] = f"unknown country code {value!r}; use two letters like US or GB"
+        return None
+    return code
+
+
+def _each(check_one):
+    """A list check: `check_one` on every item ("key[2]" names it), repeats dropped."""
+    def check_list(field, key, value, region, errors):
+        cleaned = []
+        for index, item in enumerate(_list(field, key, value, errors)):
+            item = check_one(field, f"{key}[{index}]", item, region, errors)
+            if item and item not in cleaned:
+                cleaned.append(item)
+        return cleaned
+    return check_list
+
+
+def _number(field, key, value, region, errors, whole=False):
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        errors[key] = "must be a number"
+        return value
+    if whole:
+        if value != int(value):
+            errors[key] = "must be a whole number"
+            return value
+        value = int(value)
+    low, high = field.minimum, field.maximum
+    if (low is not None and value < low) or (high is not None and value > high):
+        errors[key] = f"must be between {_n(low)} and {_n(high)}"
+    return value
+
+
+def _bool(field, key, value, region, errors):
+    if not isinstance(value, bool):
+        errors[key] = "must be true or false"
+    return value
+
+
+def _list(field, key, value, errors) -> list:
+    if not isinstance(value, list):
+        errors[key] = "must be a list"
+        return []
+    if field.max_items and len(value) > field.max_items:
+        errors[key] = f"has more than {field.max_items} entries"
+    return value
+
+
+def _strings(field, key, value, region, errors):
+    cleaned = []
+    for index, item in enumerate(_list(field, key, value, errors)):
+        where = f"{key}[{index}]"
+        if not isinstance(item, str):
+            errors[where] = "must be text"
+        elif not item.strip():
+            errors[where] = "is empty"
+        elif len(item.strip()) > field.max_length:
+            errors[where] = f"is longer than {field.max_length} characters"
+        elif item.strip() not in cleaned:
+            cleaned.append(item.strip())
+    return cleaned
+
+
+def _dates(field, key, value, region, errors):
+    cleaned = set()
+    for index, item in enumerate(_list(field, key, value, errors)):
+        day = _date(item)
+        if day is None:
+            errors[f"{key}[{index}]"] = "must be a date like 2026-12-25"
+        else:
+            cleaned.add(day)
+    return sorted(cleaned)
+
+
+def _date(value) -> Optional[str]:
+    if not isinstance(value, str) or not _DATE.match(value):
+        return None
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        return None
+
+
+def _away(field, key, value, region, errors):
+    if not isinstance(value, dict):
+        errors[key] = 'must be an object like {"on": true, "until": "2026-12-31"}'
+        return value
+    for extra in sorted(set(value) - {"on", "until"}):
+        errors[f"{key}.{extra}"] = "unknown field; use on and until"
+    if not isinstance(value.get("on"), bool):
+        errors[f"{key}.on"] = "must be true or false"
+    until = value.get("until") or None
+    if until is not None and _date(until) is None:
+        errors[f"{key}.until"] = "must be a date like 2026-12-31, or null"
+    return {"on": value.get("on"), "until": until}
+
+
+def _messages(field, key, value, region, errors):
+    if not isinstance(value, dict):
+        errors[key] = "must be an object of message kind -> text"
+        return value
+    kinds = MESSAGE_KINDS + OPTIONAL_KINDS
+    for kind, text in value.items():
+        where = f"{key}.{kind}"
+        if kind not in kinds:
+            errors[where] = f"unknown message kind; use one of {', '.join(kinds)}"
+        elif not isinstance(text, str):
+            errors[where] = "must be text"
+        elif len(text) > field.max_length:
+            errors[where] = f"is longer than {field.max_length} characters"
+        elif not (kind in OPTIONAL_KINDS and not text.strip()) and template_error(text):
+            errors[where] = template_error(text)
+    return {k: (v.strip() if isinstance(v, str) else v) for k, v in value.items()}
+
+
+def _hours(field, key, value, region, errors):
+    if not isinstance(value, dict):
+        errors[key] = "must be an object with days mon .. sun"
+        return value
+    cleaned = {}
+    for day, ranges in value.items():
+        if day not in DAYS:
+            errors[f"{key}.{day}"] = f"unknown day; use {', '.join(DAYS)}"
+        elif not isinstance(ranges, list):
+            errors[f"{key}.{day}"] = 'must be a list of ranges like [["08:00", "17:00"]]'
+        elif len(ranges) > field.max_items:
+            errors[f"{key}.{day}"] = f"has more than {field.max_items} ranges"
+        else:
+            cleaned[day] = _day(f"{key}.{day}", ranges, errors)
+    return cleaned
+
+
+def _day(where: str, ranges: list, errors: dict) -> list:
+    """A day's ranges, checked and sorted. A range whose end is before its start runs
+    overnight (22:00-02:00 closes at 02:00 the next day); it may not overlap the day's others."""
+    good = []
+    for index, pair in enumerate(ranges):
+        at = f"{where}[{index}]"
+        if not (isinstance(pair, (list, tuple)) and len(pair) == 2):
+            errors[at] = 'must be [start, end] like ["08:00", "17:00"]'
+            continue
+        start, end = _minutes(pair[0]), _minutes(pair[1], end=True)
+        if start is None or start == 24 * 60:
+            errors[at] = f"start {pair[0]!r} is not a time like 08:00"
+        elif end is None:
+            errors[at] = f"end {pair[1]!r} is not a time like 17:00"
+        elif start == end:
+            errors[at] = f"start {_hhmm(start)} is the same as end {_hhmm(end)}"
+        else:
+            good.append((start, end if end > start else end + 24 * 60, index))
+    good.sort()
+    for (s1, e1, _), (s2, e2, i2) in zip(good, good[1:]):
+        if s2 < e1:
+            errors[f"{where}[{i2}]"] = (f"{_hhmm(s2)}-{_hhmm(e2)} overlaps "
+                                        f"{_hhmm(s1)}-{_hhmm(e1)}")
+    return [[_hhmm(s), _hhmm(e % (24 * 60))] for s, e, _ in good]
+
+
+def _minutes(text, end: bool = False) -> Optional[int]:
+    """'08:30' -> 510; as an end, '00:00' and '24:00' mean midnight (1440)."""
+    match = _TIME.match(text) if isinstance(text, str) else None
+    if not match:
+        return None
+    hours, minutes = int(match[1]), int(match[2])
+    if minutes > 59 or hours > 24 or (hours == 24 and minutes):
+        return None
+    value = hours * 60 + minutes
+    return 24 * 60 if end and value == 0 else value
+
+
+def _hhmm(minutes: int) -> str:
+    minutes %= 24 * 60
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _n(value) -> str:
+    return "any" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
+
+
+_CHECKS = {"text": _text, "subdivision": _subdivision, "phone": _phone, "phones": _each(_phone),
+           "url": _url, "timezone": _timezone, "region": _region, "regions": _each(_region),
+           "int": partial(_number, whole=True), "number": _number, "bool": _bool,
+           "words": _strings, "lines": _strings, "dates": _dates, "away": _away,
+           "messages": _messages, "hours": _hours, **CONNECTION_CHECKS}

@@ -1,0 +1,47 @@
+"""Queueing a text: one place that records the outgoing message and puts it in the outbox.
+
+Every text the box sends (text-backs, manual replies, keyword confirmations, owner forwards and
+alerts, status reports) goes through `queue_text`, so all of them are durable before the sender
+sees them and all of them show up in the conversation with their delivery status.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Callable, Optional
+
+from appliance.core.domain import SendText
+from appliance.core.stamps import new_id
+
+log = logging.getLogger(__name__)
+
+
+class Outgoing:
+    """Records and queues outgoing texts; `wake` nudges the sender thread."""
+
+    def __init__(self, store, outbox, wake: Callable[..., None] = lambda item=None: None):
+        self.store = store
+        self.outbox = outbox
+        self.wake = wake
+
+    def queue_text(self, command: SendText, now: datetime, message_id: Optional[str] = None,
+                   contact_fields: Optional[dict] = None) -> dict:
+        """Put the text in the outbox and wake the sender first (the only write before the modem
+        gets it), then record the message as `queued` in the conversation; return the message.
+        The sender's results reach the message through the service queue, after this."""
+        message_id = message_id or new_id("m", now)
+        item = self.outbox.queue(command, now, message_id)
+        self.wake(item)
+        message = self.store.add_message({
+            "id": message_id,
+            "number": command.to,
+            "direction": "out",
+            "text": command.text,
+            "at": now,
+            "status": "queued",
+            "kind": command.kind,
+            "call_id": command.call_id,
+        }, contact_fields=contact_fields)
+        log.info("queued %s text %s to %s", command.kind, message_id, command.to)
+        return message
+

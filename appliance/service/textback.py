@@ -1,0 +1,130 @@
+"""From a missed call to a queued text-back (or a logged reason why not).
+
+Runs on the service thread. Translates the detector's CallMissed into the policy's inputs
+(E.164 number, its country and kind of line, the caller's history, the box's automatic texts
+lately), asks the pure policy, then records the call with its outcome and, when the answer is
+"text", queues the text-back through the outbox. A text-back stopped by the box-wide cap is
+reported to the owner once per trip (auto_texts.py).
+"""
+from __future__ import annotations
+
+import dataclasses
+import logging
+from datetime import datetime
+from typing import Optional
+
+from appliance.core import box_events, numbers, policy, schedule
+from appliance.core.domain import CallMissed, SendText
+from appliance.core.stamps import from_iso, new_id
+
+log = logging.getLogger(__name__)
+
+
+class TextBack:
+    """Decides and records what happens to each missed call."""
+
+    def __init__(self, store, outgoing, auto_texts, box_number=lambda: None,
+                 notify=lambda event: None):
+        self.store = store
+        self.outgoing = outgoing
+        self.auto_texts = auto_texts
+        self.box_number = box_number
+        self.notify = notify            # box events out (MQTT, webhooks); never blocks
+
+    def handle(self, missed: CallMissed, now: datetime) -> dict:
+        settings = self.store.settings()
+        missed = self._forwarding_known(missed)
+        facts = call_facts(missed, settings.region)
+        history = self._history(facts.number, settings, now)
+        decision = policy.decide(facts, settings, history, now, box_number=self.box_number(),
+                                 sent=self.auto_texts.count(now))
+        record = {
+            "number": facts.number,
+            "raw_number": missed.number,
+            "number_type": missed.number_type,
+            "started_at": missed.started_at,
+            "ended_at": missed.ended_at,
+            "rings": missed.rings,
+            "end_code": missed.end_code,
+            "forwarded": missed.forwarded,
+            "outcome": decision.outcome,
+            "kind": decision.kind,
+            "message_id": None,
+        }
+        if decision.outcome == "text":
+            # Ids first, so the outbox (the only write before the modem) can name them.
+            record.update(id=new_id("c", missed.started_at), outcome="queued",
+                          message_id=new_id("m", now))
+            self.outgoing.queue_text(
+                SendText(to=facts.number, text=decision.text, kind="textback",
+                         call_id=record["id"]),
+                now, message_id=record["message_id"],
+                contact_fields=self._textback_fields(facts.number, settings, now))
+            self.auto_texts.sent(now)
+        elif decision.outcome == "box_cap":    # the trip is known before the call shows
+            self.auto_texts.stopped(settings, now)
+        call = self.store.add_call(record)
+        if decision.outcome == "text":
+            self.auto_texts.passed(now)
+        self.notify(box_events.call_missed(call, now))
+        log.info("missed call %s from %s: %s", call["id"], facts.number or "withheld",
+                 call["outcome"])
+        return call
+
+    def _forwarding_known(self, missed: CallMissed) -> CallMissed:
+        """Once the network has marked one call as forwarded (+CSSU: 0), a call without the mark
+        was dialled to the box's number directly; before that, the box cannot tell."""
+        if missed.forwarded:
+            if not self.store.box_state().get("network_marks_forwarded_calls"):
+                self.store.update_box_state(network_marks_forwarded_calls=True)
+            return missed
+        if missed.forwarded is None and \
+                self.store.box_state().get("network_marks_forwarded_calls"):
+            return dataclasses.replace(missed, forwarded=False)
+        return missed
+
+    def _history(self, number: Optional[str], settings: dict, now: datetime) -> policy.NumberHistory:
+        contact = self.store.contact(number) if number else None
+        contact = contact or {}
+        today = _shop_date(now, settings)
+        return policy.NumberHistory(
+            last_textback_at=_parse(contact.get("last_textback_at")),
+            textbacks_today=int((contact.get("textbacks_by_day") or {}).get(today, 0)),
+            opted_out=bool(contact.get("opted_out")),
+            last_inbound_at=_parse(contact.get("last_inbound_at")),
+        )
+
+    def _textback_fields(self, number: str, settings: dict, now: datetime) -> dict:
+        """What a text-back changes on the caller's contact (cooldown, daily cap, consent)."""
+        contact = self.store.contact(number) or {}
+        today = _shop_date(now, settings)
+        by_day = dict(contact.get("textbacks_by_day") or {})
+        by_day[today] = by_day.get(today, 0) + 1
+        consent = list(contact.get("consent") or [])
+        if not consent:
+            consent.append({"at": now.isoformat(), "event": "opted_in", "how": "called the business"})
+        return {"last_textback_at": now.isoformat(), "textbacks_by_day": by_day,
+                "consent": consent}
+
+
+def call_facts(missed: CallMissed, region: str) -> policy.CallFacts:
+    """Translate the modem's raw caller ID into what the policy needs to know."""
+    raw = missed.number
+    withheld = not raw
+    e164 = None if withheld else numbers.to_e164(raw, missed.number_type, region)
+    short = bool(raw) and numbers.is_short_code(raw, region)
+    line = numbers.line_of(e164)
+    valid = line is not None
+    # What cannot be made a valid E.164 number is kept as the modem gave it, never texted.
+    number = e164 if valid else raw or None
+    return policy.CallFacts(number=number, raw_number=raw, withheld=withheld, valid=valid,
+                            short_code=short, forwarded=missed.forwarded,
+                            country=line and line.country, line=line and line.kind)
+
+
+def _parse(value) -> Optional[datetime]:
+    return from_iso(value) if isinstance(value, str) and value else value or None
+
+
+def _shop_date(now: datetime, settings: dict) -> str:
+    return schedule.shop_time(settings, now).date().isoformat()

@@ -1,0 +1,1 @@
+"""Tests of appliance/app/ (one file per module)."""

@@ -1,0 +1,1 @@
+"""Tests of appliance/core/ (one file per module)."""

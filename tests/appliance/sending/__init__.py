@@ -1,0 +1,1 @@
+"""Tests of appliance/sending/ (one file per module)."""

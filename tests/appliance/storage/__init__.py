@@ -1,0 +1,1 @@
+"""Tests of appliance/storage/ (one file per module)."""
