@@ -108,7 +108,7 @@ def _writes(store, number: str, now: datetime) -> list:
         ("update_contact (STOP: synced)", lambda: store.update_contact(number,
                                                                         opted_out=False)),
         ("outbox_put", lambda: store.outbox_put({"to": number, "text": "x", "status": "queued"})),
-        ("outbox_update", lambda: store.outbox_update(item["id"], status="sending")),
+        ("outbox_update", lambda: store.outbox_update(item.id, status="sending")),
         ("log_event", lambda: store.log_event("bench", "a line")),
     ]
 

@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 def start(app) -> None:
     if app.simulator:
         app.simulator.start()
-    before = {item["id"]: item["status"] for item in app.outbox.items()}
+    before = {item.id: item.status for item in app.outbox.items()}
     app.outbox.recover_after_restart(app.clock())
     app.integrations.start()
     app.send_results.recover(before)

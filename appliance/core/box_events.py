@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Optional
 
+from appliance.core.records import OutboxItem
+
 EVENT_TYPES = ("missed_call", "text_back", "reply", "delivery", "opt_out", "urgent", "fault")
 TEST_TYPE = "test"
 TEXT_SHOWN = 500        # a long text is cut in events (the whole one is on the box)
@@ -54,18 +56,18 @@ def call_missed(call: dict, now: datetime) -> BoxEventRecorded:
                              "ended_at": call.get("ended_at"), "rings": call.get("rings")})
 
 
-def text_back_finished(item: dict, status: str, now: datetime,
+def text_back_finished(item: OutboxItem, status: str, now: datetime,
                        reason: Optional[str] = None) -> Optional[BoxEventRecorded]:
     """What became of a text-back (outbox item): sent, failed or unconfirmed. None for texts
     that are not text-backs."""
-    if item.get("kind") != "textback":
+    if item.kind != "textback":
         return None
-    details = {"call_id": item.get("call_id"), "message_id": item.get("message_id"),
-               "status": status, "text": _cut(item.get("text"))}
+    details = {"call_id": item.call_id, "message_id": item.message_id,
+               "status": status, "text": _cut(item.text)}
     if reason:
         details["reason"] = reason
-    return BoxEventRecorded(f"text_back-{item.get('message_id') or item.get('id')}", "text_back",
-                            _iso(now), item.get("to"), details)
+    return BoxEventRecorded(f"text_back-{item.message_id or item.id}", "text_back",
+                            _iso(now), item.to, details)
 
 
 def reply_received(message: dict, urgent_words: list, now: datetime) -> list[BoxEventRecorded]:

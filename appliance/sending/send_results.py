@@ -10,6 +10,7 @@ import logging
 
 from appliance.core import box_events
 from appliance.core.clock import utc_now
+from appliance.core.records import OutboxItem
 
 log = logging.getLogger(__name__)
 
@@ -27,52 +28,52 @@ class SendResults:
         self.notify = notify            # box events out (MQTT, webhooks); never blocks
         self.clock = clock
 
-    def sent(self, item: dict, references) -> None:
-        references = list(references or item.get("references") or [])
+    def sent(self, item: OutboxItem, references) -> None:
+        references = list(references or item.references or [])
         self._message(item, status="sent", references=references,
                       reference=references[0] if references else None, error=None)
         self._call(item, "texted")
-        self.outbox.finish(item["id"])
+        self.outbox.finish(item.id)
         self.notify(box_events.text_back_finished(item, "sent", self.clock()))
 
-    def failed(self, item: dict, reason: str, gave_up: bool) -> None:
+    def failed(self, item: OutboxItem, reason: str, gave_up: bool) -> None:
         if not gave_up:
             self._message(item, status="queued", error=reason)
             return
         self._message(item, status="failed", error=reason)
         self._call(item, "failed")
-        self.store.log_event("send", f"Gave up on the text to {item['to']}: {reason}",
+        self.store.log_event("send", f"Gave up on the text to {item.to}: {reason}",
                              level="error")
         self.notify(box_events.text_back_finished(item, "failed", self.clock(), reason))
 
-    def unconfirmed(self, item: dict, reason: str) -> None:
+    def unconfirmed(self, item: OutboxItem, reason: str) -> None:
         self._message(item, status="unconfirmed", error=UNCONFIRMED)
         self._call(item, "unconfirmed")
-        self.store.log_event("send", f"Text to {item['to']} not confirmed by the modem "
+        self.store.log_event("send", f"Text to {item.to} not confirmed by the modem "
                              f"({reason}); not resent", level="warn")
         self.notify(box_events.text_back_finished(item, "unconfirmed", self.clock(), reason))
 
-    def cancelled(self, item: dict, reason: str) -> None:
+    def cancelled(self, item: OutboxItem, reason: str) -> None:
         self._message(item, status="failed", error=reason)
         self._call(item, "opted_out")
-        self.outbox.finish(item["id"])
+        self.outbox.finish(item.id)
 
     def recover(self, before: dict) -> None:
         """At start-up, after the outbox's own recovery: record what a crash left unrecorded.
         `before` maps item ids to their status before that recovery."""
         for item in self.outbox.items():
-            was = before.get(item["id"])
-            if item["status"] == "sent":
-                self.sent(item, item.get("references"))
-            elif item["status"] == "cancelled":
+            was = before.get(item.id)
+            if item.status == "sent":
+                self.sent(item, item.references)
+            elif item.status == "cancelled":
                 self.cancelled(item, "Not sent: the customer texted STOP.")
-            elif was == "submitting" and item["status"] == "unconfirmed":
+            elif was == "submitting" and item.status == "unconfirmed":
                 self.unconfirmed(item, "the box restarted while the modem was sending")
 
-    def _message(self, item: dict, **fields) -> None:
-        if item.get("message_id"):
-            self.store.update_message(item["message_id"], **fields)
+    def _message(self, item: OutboxItem, **fields) -> None:
+        if item.message_id:
+            self.store.update_message(item.message_id, **fields)
 
-    def _call(self, item: dict, outcome: str) -> None:
-        if item.get("call_id") and item.get("kind") == "textback":
-            self.store.update_call(item["call_id"], outcome=outcome)
+    def _call(self, item: OutboxItem, outcome: str) -> None:
+        if item.call_id and item.kind == "textback":
+            self.store.update_call(item.call_id, outcome=outcome)

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from appliance.core.clock import utc_now
+from appliance.core.records import OutboxItem
 from appliance.core.settings_values import Settings
 from appliance.storage.database import Database
 from appliance.storage.journal import Journal
@@ -152,13 +153,13 @@ class Store:
 
     # --- the outbox and the inbox's bookkeeping (store_queues.py) ---------------------------
 
-    def outbox_items(self) -> list[dict]:
+    def outbox_items(self) -> list[OutboxItem]:
         return self._outbox.items()
 
-    def outbox_put(self, item: dict) -> dict:
+    def outbox_put(self, item) -> OutboxItem:
         return self._outbox.put(item)
 
-    def outbox_update(self, item_id: str, **fields) -> Optional[dict]:
+    def outbox_update(self, item_id: str, **fields) -> Optional[OutboxItem]:
         return self._outbox.update(item_id, **fields)
 
     def outbox_remove(self, item_id: str) -> bool:

@@ -60,7 +60,7 @@ def running_box(data_dir: Path, dialect: str = "sim800", settings: dict | None =
 def settled(app: Appliance) -> bool:
     """Nothing in flight: no call ringing, the service idle, the outbox drained."""
     return (app.service.settled() and not app.outbox.due(app.clock())
-            and all(i["status"] not in ("sending", "submitting") for i in app.outbox.items()))
+            and all(i.status not in ("sending", "submitting") for i in app.outbox.items()))
 
 
 def wait_settled(app: Appliance, timeout: float = 10.0) -> None:

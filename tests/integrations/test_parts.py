@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from appliance.core import box_events
+from appliance.core.records import OutboxItem
 from appliance.integrations import ha_discovery
 from appliance.integrations.box_id import get_or_create_box_id, read_box_id
 from appliance.integrations.durable_queue import DurableQueue
@@ -61,7 +62,7 @@ def test_events_have_stable_ids_and_round_trip_as_json():
     data = event.as_dict()
     assert data["type"] == "missed_call" and data["at"] == "2026-11-27T14:30:00.000+00:00"
     assert box_events.from_dict(json.loads(json.dumps(data))) == event
-    item = {"kind": "reply", "to": "+12125551234", "message_id": "m-1"}
+    item = OutboxItem(kind="reply", to="+12125551234", message_id="m-1")
     assert box_events.text_back_finished(item, "sent", NOW) is None   # only text-backs
     message = {"id": "m-2", "number": "+12125551234", "text": "Burst pipe! " * 60}
     reply, urgent = box_events.reply_received(message, ["burst"], NOW)

@@ -71,7 +71,7 @@ def test_ids_are_short_unique_and_say_their_kind(store):
     assert len({c["id"] for c in calls}) == 50
     assert all(c["id"].startswith("c-") and len(c["id"]) <= 24 for c in calls)
     assert message["id"].startswith("m-")
-    assert store.outbox_put({"to": A})["id"].startswith("o-")
+    assert store.outbox_put({"to": A}).id.startswith("o-")
 
 
 def test_everything_is_there_after_reopening(tmp_path, clock):
@@ -94,7 +94,7 @@ def test_everything_is_there_after_reopening(tmp_path, clock):
     assert again.get_call(call["id"])["message_id"] == message["id"]
     assert again.get_message(message["id"])["reference"] == 17
     assert again.contact(A)["unread"] == 2 and again.contact_by_tag("k7")["number"] == A
-    assert [i["to"] for i in again.outbox_items()] == [A]
+    assert [i.to for i in again.outbox_items()] == [A]
     assert again.seen_fingerprint("fp1") and not again.seen_fingerprint("fp2")
     assert again.pending_parts() == [{"key": "k", "part": 1, "text": "a"}]
     assert [e["text"] for e in again.events()] == ["started"]
@@ -262,12 +262,12 @@ def test_outbox_items_keep_their_order_and_can_change_and_leave(store):
     first = store.outbox_put({"to": A, "status": "queued", "created_at": at(11, 1)})
     second = store.outbox_put({"to": B, "status": "queued", "created_at": at(11, 2)})
 
-    assert store.outbox_update(first["id"], status="sending")["status"] == "sending"
+    assert store.outbox_update(first.id, status="sending").status == "sending"
     assert store.outbox_update("o-missing", status="x") is None
-    assert [i["status"] for i in store.outbox_items()] == ["sending", "queued"]
-    assert store.outbox_remove(first["id"]) is True
-    assert store.outbox_remove(first["id"]) is False
-    assert [i["id"] for i in store.outbox_items()] == [second["id"]]
+    assert [i.status for i in store.outbox_items()] == ["sending", "queued"]
+    assert store.outbox_remove(first.id) is True
+    assert store.outbox_remove(first.id) is False
+    assert [i.id for i in store.outbox_items()] == [second.id]
 
 
 def test_fingerprints_are_remembered_for_a_month(store):
