@@ -57,3 +57,26 @@ class OutboxItem(Record):
     last_error: Optional[str] = None
     references: list = field(default_factory=list)
     extra: dict = field(default_factory=dict, repr=False)
+
+
+@dataclass(frozen=True)
+class Contact(Record):
+    """One number the box has talked to: its conversation summary, consent and booking.
+    `Contact(number=n)` is what an unknown number looks like."""
+    number: str = ""
+    last_at: Optional[str] = None
+    last_text: Optional[str] = None
+    last_direction: Optional[str] = None
+    unread: int = 0
+    opted_out: bool = False
+    booked: bool = False
+    booked_at: Optional[str] = None
+    job_value: Optional[float] = None
+    tag: Optional[str] = None
+    name: Optional[str] = None
+    last_textback_at: Optional[str] = None
+    textbacks_by_day: dict = field(default_factory=dict)   # shop date -> text-backs that day
+    last_inbound_at: Optional[str] = None
+    consent: list = field(default_factory=list)            # [{at, event, how}], oldest first
+    months: list = field(default_factory=list)             # months with texts, "2026-11"
+    extra: dict = field(default_factory=dict, repr=False)

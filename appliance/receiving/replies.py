@@ -17,6 +17,7 @@ from typing import Callable
 from appliance.core import box_events, keywords, numbers, relay
 from appliance.core.domain import DeliveryReport, SendText
 from appliance.core.reassembly import Assembled
+from appliance.core.records import Contact
 from appliance.core.settings import setting
 
 log = logging.getLogger(__name__)
@@ -74,8 +75,8 @@ class Replies:
         if kind == "owner":
             self._owner_text(text, settings, now)
         else:
-            contact = self.store.contact(number) or {}
-            self.store.update_contact(number, unread=int(contact.get("unread") or 0) + 1)
+            contact = self.store.contact(number) or Contact(number=number)
+            self.store.update_contact(number, unread=int(contact.unread or 0) + 1)
             if kind == "automated":
                 log.info("text from %s kept; automated senders are never answered", number)
             else:
@@ -87,17 +88,17 @@ class Replies:
 
     # --- customers --------------------------------------------------------------------------
 
-    def _customer_text(self, number: str, text: str, settings: dict, contact: dict,
+    def _customer_text(self, number: str, text: str, settings: dict, contact: Contact,
                        now: datetime) -> None:
         keyword = keywords.classify(text)
         name = settings.get("business_name") or "us"
-        if keyword == "stop" and not contact.get("opted_out"):
+        if keyword == "stop" and not contact.opted_out:
             self._consent(number, contact, "opted_out", now)
             self._answer(number, CONFIRMATIONS["stop"].format(name=name), settings, now)
-        elif keyword == "start" and contact.get("opted_out"):
+        elif keyword == "start" and contact.opted_out:
             self._consent(number, contact, "opted_in", now)
             self._answer(number, CONFIRMATIONS["start"].format(name=name), settings, now)
-        elif keyword == "help" and not contact.get("opted_out"):
+        elif keyword == "help" and not contact.opted_out:
             self._answer(number, self._help_text(settings), settings, now)
         urgent = keywords.urgent_words_in(text, settings.get("urgent_words") or [])
         owner = settings.get("owner_phone")
@@ -116,8 +117,8 @@ class Replies:
         if self.auto_texts:
             self.auto_texts.sent(now)
 
-    def _consent(self, number: str, contact: dict, event: str, now: datetime) -> None:
-        consent = list(contact.get("consent") or [])
+    def _consent(self, number: str, contact: Contact, event: str, now: datetime) -> None:
+        consent = list(contact.consent or [])
         consent.append({"at": now.isoformat(), "event": event, "how": "texted a keyword"})
         self.store.update_contact(number, opted_out=(event == "opted_out"), consent=consent)
         self.store.log_event("consent", f"{number} {event.replace('_', ' ')} by text")
@@ -137,9 +138,9 @@ class Replies:
                    "owner_alert" if urgent else "owner_forward", now)
 
     def _tag_for(self, number: str) -> str:
-        contact = self.store.contact(number) or {}
-        if contact.get("tag"):
-            return contact["tag"]
+        contact = self.store.contact(number)
+        if contact and contact.tag:
+            return contact.tag
         existing = set(self.store.tags())
         tag = relay.new_tag(existing, random.SystemRandom().randrange(1 << 30))
         self.store.update_contact(number, tag=tag)
@@ -156,8 +157,8 @@ class Replies:
             if customer is None:
                 self._send(owner, f"Not sent: no conversation #{meaning.tag}.", "owner", now)
                 return
-            number = customer["number"]
-            if customer.get("opted_out"):
+            number = customer.number
+            if customer.opted_out:
                 self._send(owner, f"Not sent: {number} texted STOP.", "owner", now)
                 return
             self._send(number, meaning.text, "reply", now)

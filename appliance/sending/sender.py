@@ -153,7 +153,7 @@ class Sender:
 
     def _opted_out(self, number: str) -> bool:
         contact = self.store.contact(number)
-        return bool(contact and contact.get("opted_out"))
+        return bool(contact and contact.opted_out)
 
     def _failed(self, item: OutboxItem, reason: str) -> None:
         updated = self.outbox.mark_retry(item.id, reason, self.clock())

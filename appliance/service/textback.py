@@ -15,6 +15,7 @@ from typing import Optional
 
 from appliance.core import box_events, numbers, policy, schedule
 from appliance.core.domain import CallMissed, SendText
+from appliance.core.records import Contact
 from appliance.core.stamps import from_iso, new_id
 
 log = logging.getLogger(__name__)
@@ -85,22 +86,22 @@ class TextBack:
 
     def _history(self, number: Optional[str], settings: dict, now: datetime) -> policy.NumberHistory:
         contact = self.store.contact(number) if number else None
-        contact = contact or {}
+        contact = contact or Contact(number=number or "")
         today = _shop_date(now, settings)
         return policy.NumberHistory(
-            last_textback_at=_parse(contact.get("last_textback_at")),
-            textbacks_today=int((contact.get("textbacks_by_day") or {}).get(today, 0)),
-            opted_out=bool(contact.get("opted_out")),
-            last_inbound_at=_parse(contact.get("last_inbound_at")),
+            last_textback_at=_parse(contact.last_textback_at),
+            textbacks_today=int((contact.textbacks_by_day or {}).get(today, 0)),
+            opted_out=bool(contact.opted_out),
+            last_inbound_at=_parse(contact.last_inbound_at),
         )
 
     def _textback_fields(self, number: str, settings: dict, now: datetime) -> dict:
         """What a text-back changes on the caller's contact (cooldown, daily cap, consent)."""
-        contact = self.store.contact(number) or {}
+        contact = self.store.contact(number) or Contact(number=number)
         today = _shop_date(now, settings)
-        by_day = dict(contact.get("textbacks_by_day") or {})
+        by_day = dict(contact.textbacks_by_day or {})
         by_day[today] = by_day.get(today, 0) + 1
-        consent = list(contact.get("consent") or [])
+        consent = list(contact.consent or [])
         if not consent:
             consent.append({"at": now.isoformat(), "event": "opted_in", "how": "called the business"})
         return {"last_textback_at": now.isoformat(), "textbacks_by_day": by_day,

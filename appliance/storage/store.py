@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from appliance.core.clock import utc_now
-from appliance.core.records import OutboxItem
+from appliance.core.records import Contact, OutboxItem
 from appliance.core.settings_values import Settings
 from appliance.storage.database import Database
 from appliance.storage.journal import Journal
@@ -124,14 +124,14 @@ class Store:
 
     # --- contacts (store_contacts.py) -----------------------------------------------------
 
-    def contact(self, number: str) -> Optional[dict]:
+    def contact(self, number: str) -> Optional[Contact]:
         return self._contacts.contact(number)
 
-    def update_contact(self, number: str, **fields) -> dict:
+    def update_contact(self, number: str, **fields) -> Contact:
         return self._contacts.update_contact(number, **fields)
 
     def contacts(self, search: Optional[str] = None, limit: Optional[int] = None,
-                 skip: tuple = ()) -> list[dict]:
+                 skip: tuple = ()) -> list[Contact]:
         return self._contacts.contacts(search, limit, skip)
 
     def conversation_page(self, limit: int = 50, before: Optional[str] = None,
@@ -148,7 +148,7 @@ class Store:
     def tags(self) -> list[str]:
         return self._contacts.tags()
 
-    def contact_by_tag(self, tag: str) -> Optional[dict]:
+    def contact_by_tag(self, tag: str) -> Optional[Contact]:
         return self._contacts.contact_by_tag(tag)
 
     # --- the outbox and the inbox's bookkeeping (store_queues.py) ---------------------------

@@ -130,7 +130,7 @@ def test_the_owner_gets_a_forward_answers_with_the_tag_and_the_customer_gets_it(
         sim.receive_text(CALLER, "Do you fix leaking taps?")
         forward = wait_for(lambda: [t for n, t in sim.sent_texts() if n == OWNER], 10,
                            "the forward to the owner")[0]
-        tag = app.store.contact(CALLER)["tag"]
+        tag = app.store.contact(CALLER).tag
         assert f"#{tag}" in forward and "Do you fix leaking taps?" in forward
         sim.receive_text(OWNER, f"{tag.lower()}: yes, I can come at 4")
         wait_for(lambda: (CALLER, "yes, I can come at 4") in sim.sent_texts(), 10,

@@ -92,13 +92,13 @@ def test_stop_is_confirmed_once_and_honoured_on_the_next_call(tmp_path):
         sim.ring(CALLER, number_type=145, rings=1)
         wait_call(app, count=2, outcome="opted_out")
         contact = app.store.contact(CALLER)
-        assert contact["opted_out"] is True
-        assert [c["event"] for c in contact["consent"]] == ["opted_in", "opted_out"]
+        assert contact.opted_out is True
+        assert [c["event"] for c in contact.consent] == ["opted_in", "opted_out"]
         confirmations = [t for n, t in sim.sent_texts()[1:]]
         assert len(confirmations) == 1 and "START" in confirmations[0]
         sim.receive_text(CALLER, "start")
         wait_for(lambda: len(sim.sent_texts()) == 3, 10, "the START confirmation")
-        assert app.store.contact(CALLER)["opted_out"] is False
+        assert app.store.contact(CALLER).opted_out is False
 
 
 def test_a_sentence_containing_stop_is_not_an_opt_out(tmp_path):
@@ -109,7 +109,7 @@ def test_a_sentence_containing_stop_is_not_an_opt_out(tmp_path):
         wait_for(lambda: app.box.conversation(CALLER), 10, "the text stored")
         sim.ring(CALLER, number_type=145, rings=1)
         wait_call(app, outcome="texted")
-        assert app.store.contact(CALLER)["opted_out"] is False
+        assert app.store.contact(CALLER).opted_out is False
 
 
 def test_a_caller_already_texting_with_the_owner_gets_no_robot_text(tmp_path):

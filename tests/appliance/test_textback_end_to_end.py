@@ -137,7 +137,7 @@ def test_a_stop_that_arrives_while_the_text_back_waits_cancels_it(tmp_path):
         sim.ring(CALLER, number_type=145, rings=1)
         call = wait_call(app, outcome="queued")[0]
         sim.receive_text(CALLER, "STOP")
-        wait_for(lambda: app.store.contact(CALLER)["opted_out"], 10, "opted out")
+        wait_for(lambda: app.store.contact(CALLER).opted_out, 10, "opted out")
         sim.fail_next_sends(0)                            # the network is back
         wait_for(lambda: calls(app)[0]["outcome"] == "opted_out", 10, "text-back cancelled")
         wait_settled(app)

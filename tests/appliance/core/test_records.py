@@ -3,7 +3,7 @@ from dataclasses import replace
 
 import pytest
 
-from appliance.core.records import OutboxItem
+from appliance.core.records import Contact, OutboxItem
 
 QUEUED = {"id": "o-202611-aaaaaaaaaaaa", "to": "+12125551234", "text": "Sorry we missed you",
           "kind": "textback", "call_id": "c-202611-bbbbbbbbbbbb",
@@ -14,7 +14,18 @@ QUEUED = {"id": "o-202611-aaaaaaaaaaaa", "to": "+12125551234", "text": "Sorry we
           "references": []}
 
 
-@pytest.mark.parametrize("record_type, row", [(OutboxItem, QUEUED)])
+CONTACT = {"number": "+12125551234", "last_at": "2026-11-27T14:31:00.000000+00:00",
+           "last_text": "Can you come today?", "last_direction": "in", "unread": 1,
+           "opted_out": False, "booked": True, "booked_at": "2026-11-27T15:00:00+00:00",
+           "job_value": 350.0, "tag": "K7", "name": "Ann",
+           "last_textback_at": "2026-11-27T14:30:00.000000+00:00",
+           "textbacks_by_day": {"2026-11-27": 1},
+           "last_inbound_at": "2026-11-27T14:31:00.000000+00:00",
+           "consent": [{"at": "2026-11-27T14:30:00+00:00", "event": "opted_in",
+                        "how": "called the business"}], "months": ["2026-11"]}
+
+
+@pytest.mark.parametrize("record_type, row", [(OutboxItem, QUEUED), (Contact, CONTACT)])
 def test_a_full_row_round_trips_with_the_same_keys_and_values(record_type, row):
     record = record_type.from_row(row)
     assert record.to_row() == row and list(record.to_row()) == list(row)
@@ -47,3 +58,15 @@ def test_reading_a_record_like_a_dict_fails_loudly():
         item.get("to")
     with pytest.raises(Exception):
         item.status = "sent"
+
+
+def test_an_old_contact_reads_with_defaults():
+    # A contact from before consent, months, booking and text-back counts were kept.
+    old = {"number": "+12125551234", "last_at": "2025-03-01T10:00:00.000000+00:00",
+           "last_text": "Thanks!", "unread": 1, "opted_out": False}
+    contact = Contact.from_row(old)
+    assert (contact.consent, contact.months, contact.textbacks_by_day) == ([], [], {})
+    assert (contact.booked, contact.booked_at, contact.tag, contact.extra) == (False, None,
+                                                                             None, {})
+    assert {k: contact.to_row()[k] for k in old} == old
+    assert Contact(number="+1").to_row()["unread"] == 0   # an unknown number: nothing yet

@@ -2,6 +2,7 @@
 import json
 import logging
 import threading
+from dataclasses import FrozenInstanceError
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -93,7 +94,7 @@ def test_everything_is_there_after_reopening(tmp_path, clock):
     assert again.get_call(call["id"])["outcome"] == "texted"
     assert again.get_call(call["id"])["message_id"] == message["id"]
     assert again.get_message(message["id"])["reference"] == 17
-    assert again.contact(A)["unread"] == 2 and again.contact_by_tag("k7")["number"] == A
+    assert again.contact(A).unread == 2 and again.contact_by_tag("k7").number == A
     assert [i.to for i in again.outbox_items()] == [A]
     assert again.seen_fingerprint("fp1") and not again.seen_fingerprint("fp2")
     assert again.pending_parts() == [{"key": "k", "part": 1, "text": "a"}]
@@ -109,8 +110,8 @@ def test_datetimes_become_iso_utc_strings(store):
 
     assert call["started_at"] == "2026-11-03T08:15:30.000250+00:00"
     assert store.get_call(call["id"])["ended_at"] == "2026-11-03T08:15:30.000250+00:00"
-    assert contact["last_textback_at"] == "2026-11-03T08:15:30.000250+00:00"
-    assert contact["consent"][0]["at"] == "2026-11-03T08:15:30.000250+00:00"
+    assert contact.last_textback_at == "2026-11-03T08:15:30.000250+00:00"
+    assert contact.consent[0]["at"] == "2026-11-03T08:15:30.000250+00:00"
 
 
 def test_the_clock_is_read_when_a_record_is_made(store, clock):
@@ -159,12 +160,13 @@ def test_recent_calls_never_open_old_months(tmp_path, clock):
 def test_records_handed_out_are_copies(store):
     store.update_contact(A, consent=[{"at": at(11), "event": "opted_in", "how": "call"}])
     contact = store.contact(A)
-    contact["consent"].append({"event": "tampered"})
-    contact["unread"] = 99
+    contact.consent.append({"event": "tampered"})
+    with pytest.raises(FrozenInstanceError):
+        contact.unread = 99
     call = store.add_call({"number": A, "started_at": at(11)})
     store.calls()[0]["number"] = "changed"
 
-    assert len(store.contact(A)["consent"]) == 1 and store.contact(A)["unread"] == 0
+    assert len(store.contact(A).consent) == 1 and store.contact(A).unread == 0
     assert store.get_call(call["id"])["number"] == A
 
 
@@ -188,7 +190,7 @@ def test_a_conversation_is_oldest_first_and_only_reads_its_months(store, tmp_pat
 
     assert [m["text"] for m in store.messages_for(A)] == ["one", "two", "three"]
     assert [m["text"] for m in store.messages_for(A, limit=2)] == ["two", "three"]
-    assert store.contact(A)["months"] == ["2026-10", "2026-11"]
+    assert store.contact(A).months == ["2026-10", "2026-11"]
     assert (tmp_path / "messages-2026-05.json").read_text() == "garbage"   # never read
 
 
@@ -198,18 +200,18 @@ def test_adding_a_text_keeps_the_conversation_summary(store):
     store.add_message({"number": A, "direction": "out", "text": "late", "at": at(11, 1)})
 
     contact = store.contact(A)
-    assert (contact["last_text"], contact["last_direction"]) == ("Leak!", "in")
-    assert contact["last_at"] == contact["last_inbound_at"] == "2026-11-03T12:00:00.000000+00:00"
-    assert contact["unread"] == 0   # left to the service
+    assert (contact.last_text, contact.last_direction) == ("Leak!", "in")
+    assert contact.last_at == contact.last_inbound_at == "2026-11-03T12:00:00.000000+00:00"
+    assert contact.unread == 0   # left to the service
 
 
 def test_update_contact_creates_and_keeps_only_recent_textback_days(store):
     days = {f"2026-11-{d:02d}": 1 for d in range(1, 15)}
     contact = store.update_contact(A, textbacks_by_day=days, opted_out=True)
 
-    assert contact["number"] == A and contact["opted_out"] is True
-    assert contact["booked"] is False and contact["consent"] == []
-    assert sorted(contact["textbacks_by_day"]) == [f"2026-11-{d:02d}" for d in range(8, 15)]
+    assert contact.number == A and contact.opted_out is True
+    assert contact.booked is False and contact.consent == []
+    assert sorted(contact.textbacks_by_day) == [f"2026-11-{d:02d}" for d in range(8, 15)]
 
 
 def test_contacts_are_newest_activity_first_and_searchable(store):
@@ -217,11 +219,11 @@ def test_contacts_are_newest_activity_first_and_searchable(store):
     store.update_contact(B, last_at=at(11, 5), last_text="Thanks", tag="Q2")
     store.update_contact("+12125550199")   # no activity yet
 
-    assert [c["number"] for c in store.contacts()] == [B, A, "+12125550199"]
-    assert [c["number"] for c in store.contacts(search="plumb")] == [A]
-    assert [c["number"] for c in store.contacts(search="ann")] == [A]
-    assert [c["number"] for c in store.contacts(search="4155")] == [B]
-    assert store.contact_by_tag("q2")["number"] == B and store.contact_by_tag("Z9") is None
+    assert [c.number for c in store.contacts()] == [B, A, "+12125550199"]
+    assert [c.number for c in store.contacts(search="plumb")] == [A]
+    assert [c.number for c in store.contacts(search="ann")] == [A]
+    assert [c.number for c in store.contacts(search="4155")] == [B]
+    assert store.contact_by_tag("q2").number == B and store.contact_by_tag("Z9") is None
 
 
 def test_unread_total_counts_every_conversation(store):
@@ -340,7 +342,7 @@ def test_a_corrupt_contacts_file_is_moved_aside_and_the_store_still_starts(tmp_p
 
     assert store.contacts() == []
     store.update_contact(A, unread=1)
-    assert Store(tmp_path).contact(A)["unread"] == 1
+    assert Store(tmp_path).contact(A).unread == 1
     assert len(list(tmp_path.glob("contacts.json.corrupt-*"))) == 1
 
 
