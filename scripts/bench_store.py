@@ -103,7 +103,7 @@ def _writes(store, number: str, now: datetime) -> list:
         ("update_call", lambda: store.update_call(call["id"], outcome="queued")),
         ("add_message (+ contact summary)", lambda: store.add_message(
             {"number": number, "direction": "out", "text": "hi", "at": now})),
-        ("update_message", lambda: store.update_message(message["id"], status="sending")),
+        ("update_message", lambda: store.update_message(message.id, status="sending")),
         ("update_contact", lambda: store.update_contact(number, unread=0)),
         ("update_contact (STOP: synced)", lambda: store.update_contact(number,
                                                                         opted_out=False)),

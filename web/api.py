@@ -14,6 +14,7 @@ import logging
 from flask import Blueprint, jsonify, request
 
 from appliance.core.domain import ValidationError
+from appliance.core.records import Message
 from appliance.core.settings_connections import public as public_settings
 from web import export, phone, shop
 from web.security import json_body
@@ -32,6 +33,13 @@ MAX_DAYS = 3660
 
 def _only(record: dict, fields) -> dict:
     return {key: record.get(key) for key in fields}
+
+
+def message_json(message: Message) -> dict:
+    """A text the API just queued: MESSAGE_FIELDS, then its number."""
+    return {"id": message.id, "direction": message.direction, "text": message.text,
+            "at": message.at, "status": message.status, "kind": message.kind,
+            "number": message.number}
 
 
 def _bad(errors: dict):
@@ -153,7 +161,7 @@ def send_message(number: str):
         message = shop.box().send_reply(number.strip(), text)
     except ValidationError as exc:
         return _bad(exc.errors)
-    return jsonify(_only(message, MESSAGE_FIELDS) | {"number": message.get("number")}), 202
+    return jsonify(message_json(message)), 202
 
 
 @bp.get("/api/settings")

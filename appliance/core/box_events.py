@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Optional
 
-from appliance.core.records import OutboxItem
+from appliance.core.records import Message, OutboxItem
 
 EVENT_TYPES = ("missed_call", "text_back", "reply", "delivery", "opt_out", "urgent", "fault")
 TEST_TYPE = "test"
@@ -70,27 +70,28 @@ def text_back_finished(item: OutboxItem, status: str, now: datetime,
                             _iso(now), item.to, details)
 
 
-def reply_received(message: dict, urgent_words: list, now: datetime) -> list[BoxEventRecorded]:
+def reply_received(message: Message, urgent_words: list,
+                   now: datetime) -> list[BoxEventRecorded]:
     """A customer's text was stored: a reply event, and an urgent one when it has urgent words."""
-    text = _cut(message.get("text"))
-    found = [BoxEventRecorded(f"reply-{message['id']}", "reply", _iso(now), message.get("number"),
-                              {"message_id": message["id"], "text": text,
+    text = _cut(message.text)
+    found = [BoxEventRecorded(f"reply-{message.id}", "reply", _iso(now), message.number,
+                              {"message_id": message.id, "text": text,
                                "urgent": bool(urgent_words)})]
     if urgent_words:
-        found.append(BoxEventRecorded(f"urgent-{message['id']}", "urgent", _iso(now),
-                                      message.get("number"),
-                                      {"message_id": message["id"], "text": text,
+        found.append(BoxEventRecorded(f"urgent-{message.id}", "urgent", _iso(now),
+                                      message.number,
+                                      {"message_id": message.id, "text": text,
                                        "words": list(urgent_words)}))
     return found
 
 
-def delivery_reported(message: dict, delivered: bool, now: datetime) -> BoxEventRecorded:
+def delivery_reported(message: Message, delivered: bool, now: datetime) -> BoxEventRecorded:
     """The network said whether an outgoing text reached the phone (final reports only)."""
     status = "delivered" if delivered else "failed"
-    return BoxEventRecorded(f"delivery-{message['id']}-{status}", "delivery", _iso(now),
-                            message.get("number"),
-                            {"message_id": message["id"], "status": status,
-                             "kind": message.get("kind")})
+    return BoxEventRecorded(f"delivery-{message.id}-{status}", "delivery", _iso(now),
+                            message.number,
+                            {"message_id": message.id, "status": status,
+                             "kind": message.kind})
 
 
 def opt_out_changed(number: str, opted_out: bool, now: datetime) -> BoxEventRecorded:

@@ -80,3 +80,25 @@ class Contact(Record):
     consent: list = field(default_factory=list)            # [{at, event, how}], oldest first
     months: list = field(default_factory=list)             # months with texts, "2026-11"
     extra: dict = field(default_factory=dict, repr=False)
+
+
+@dataclass(frozen=True)
+class Message(Record):
+    """A text in a conversation, in (`direction` "in") or out ("out")."""
+    id: str = ""
+    number: str = ""
+    direction: Optional[str] = None
+    text: str = ""
+    at: Optional[str] = None
+    status: Optional[str] = None        # out: queued, sent, delivered, failed, unconfirmed
+    kind: Optional[str] = None          # textback, reply, keyword, owner, automated, ...
+    call_id: Optional[str] = None
+    sent_at: Optional[str] = None       # in: the sender's time (SMSC)
+    parts_missing: Optional[list] = None
+    fingerprint: Optional[str] = None
+    handled: Optional[bool] = None      # in: False until acted on (None: from before that)
+    reference: Optional[int] = None     # out: the modem's message reference(s)
+    references: Optional[list] = None
+    error: Optional[str] = None
+    delivered_at: Optional[str] = None
+    extra: dict = field(default_factory=dict, repr=False)

@@ -16,7 +16,7 @@ from appliance.core import countries, numbers, policy, templates
 from appliance.core import settings as settings_rules
 from appliance.core.domain import SendText, ValidationError
 from appliance.core.ports import DemoPhone, WifiControl
-from appliance.core.records import Contact
+from appliance.core.records import Contact, Message
 from appliance.core.segments import REPLY_MAX_CHARS
 from appliance.facade.access import Access
 from appliance.facade.results import Results
@@ -101,9 +101,9 @@ class Box(Access):
         contact = self.store.contact(number)
         if not contact:
             return None
-        messages = [{"id": m["id"], "direction": m["direction"], "text": m["text"], "at": m["at"],
-                     "status": m.get("status"), "kind": m.get("kind"), "error": m.get("error"),
-                     "parts_missing": m.get("parts_missing")}
+        messages = [{"id": m.id, "direction": m.direction, "text": m.text, "at": m.at,
+                     "status": m.status, "kind": m.kind, "error": m.error,
+                     "parts_missing": m.parts_missing}
                     for m in self.store.messages_for(number, limit=limit)]
         return {"number": number, "messages": messages, "contact": _summary(contact)}
 
@@ -132,7 +132,7 @@ class Box(Access):
         return self.service.call(lambda: self.store.update_contact(
             number, booked=bool(booked), booked_at=at, job_value=value if booked else None))
 
-    def send_reply(self, number: str, text) -> dict:
+    def send_reply(self, number: str, text) -> Message:
         if not isinstance(text, str) or not text.strip():
             raise ValidationError({"text": "the message is empty"})
         if len(text) > REPLY_MAX_CHARS:
@@ -172,7 +172,7 @@ class Box(Access):
     def pause(self, on: bool) -> None:
         self.service.call(lambda: self.commands.set_paused(on, self.clock(), confirm=False))
 
-    def send_test(self, kind: str) -> dict:
+    def send_test(self, kind: str) -> Message:
         settings = self.store.settings()
         if kind not in settings["messages"]:
             raise ValidationError({"kind": f"unknown message kind {kind!r}"})

@@ -17,7 +17,7 @@ from typing import Callable
 from appliance.core import box_events, keywords, numbers, relay
 from appliance.core.domain import DeliveryReport, SendText
 from appliance.core.reassembly import Assembled
-from appliance.core.records import Contact
+from appliance.core.records import Contact, Message
 from appliance.core.settings import setting
 
 log = logging.getLogger(__name__)
@@ -56,10 +56,10 @@ class Replies:
             "fingerprint": fp, "handled": False})
         self.act(message, settings, now)
 
-    def finish_unhandled(self, message: dict, now: datetime) -> None:
+    def finish_unhandled(self, message: Message, now: datetime) -> None:
         """A text stored before a crash but never acted on (its STOP, forward ...): act now."""
-        if message.get("handled") is False:
-            log.info("finishing text %s that a restart interrupted", message["id"])
+        if message.handled is False:
+            log.info("finishing text %s that a restart interrupted", message.id)
             self.act(message, self.store.settings(), now)
 
     def _kind(self, number: str, whole: Assembled, settings: dict) -> str:
@@ -70,8 +70,8 @@ class Replies:
             return "automated"      # robots, short codes and our own SIM: never answered
         return "keyword" if keywords.classify(whole.text) else "reply"
 
-    def act(self, message: dict, settings: dict, now: datetime) -> None:
-        number, text, kind = message["number"], message["text"], message.get("kind")
+    def act(self, message: Message, settings: dict, now: datetime) -> None:
+        number, text, kind = message.number, message.text, message.kind
         if kind == "owner":
             self._owner_text(text, settings, now)
         else:
@@ -84,7 +84,7 @@ class Replies:
                 if kind == "reply":
                     urgent = keywords.urgent_words_in(text, settings.get("urgent_words") or [])
                     self.notify(box_events.reply_received(message, urgent, now))
-        self.store.update_message(message["id"], handled=True)
+        self.store.update_message(message.id, handled=True)
 
     # --- customers --------------------------------------------------------------------------
 
@@ -205,10 +205,10 @@ class Replies:
         if report.delivered or report.final:
             self.notify(box_events.delivery_reported(message, report.delivered, now))
         if report.delivered:
-            self.store.update_message(message["id"], status="delivered", delivered_at=now)
+            self.store.update_message(message.id, status="delivered", delivered_at=now)
         elif report.final:
             self.store.update_message(
-                message["id"], status="failed", error="Couldn't be delivered - probably a "
+                message.id, status="failed", error="Couldn't be delivered - probably a "
                 "landline or a phone that can't get texts. Call them instead.")
-            self.store.log_event("delivery", f"Text to {message['number']} not delivered",
+            self.store.log_event("delivery", f"Text to {message.number} not delivered",
                                  level="warn")

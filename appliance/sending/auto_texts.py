@@ -64,7 +64,7 @@ class AutoTexts:
 
     def _stored_since(self, since: datetime, now: datetime) -> list:
         rows = self.store.messages_between(since, now + DAY, direction="out")
-        return [from_iso(m["at"]) for m in rows if m.get("kind") in AUTOMATIC_KINDS]
+        return [from_iso(m.at) for m in rows if m.kind in AUTOMATIC_KINDS]
 
     # --- the gate for automatic texts other than the text-back ----------------------------
 

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Callable, Optional
 
 from appliance.core.domain import SendText
+from appliance.core.records import Message
 from appliance.core.stamps import new_id
 
 log = logging.getLogger(__name__)
@@ -25,7 +26,7 @@ class Outgoing:
         self.wake = wake
 
     def queue_text(self, command: SendText, now: datetime, message_id: Optional[str] = None,
-                   contact_fields: Optional[dict] = None) -> dict:
+                   contact_fields: Optional[dict] = None) -> Message:
         """Put the text in the outbox and wake the sender first (the only write before the modem
         gets it), then record the message as `queued` in the conversation; return the message.
         The sender's results reach the message through the service queue, after this."""

@@ -11,6 +11,7 @@ import logging
 from datetime import timedelta
 from typing import Callable, Optional
 
+from appliance.core.records import Message
 from appliance.storage.database import Database, locked
 from appliance.core.stamps import from_iso, new_id, to_iso
 from appliance.storage.monthly import copy_record, plain
@@ -58,27 +59,29 @@ class RecordTable:
     # --- messages -------------------------------------------------------------------------
 
     @locked
-    def add_message(self, msg: dict, contact_fields: Optional[dict] = None) -> dict:
+    def add_message(self, msg: dict, contact_fields: Optional[dict] = None) -> Message:
         """Store a text (in or out) and keep its contact's conversation summary up to date:
         months, last_at, last_text, last_direction and, for incoming, last_inbound_at.
-        `contact_fields` go into the same contact write (one write instead of two)."""
-        record = self.insert("messages", msg)
+        `contact_fields` go into the same contact write (one write instead of two). `msg` is
+        a Message or a dict of the fields to store (only those keys are written)."""
+        record = self.insert("messages", msg.to_row() if isinstance(msg, Message) else msg)
         if record.get("number"):
             self._summarise(record, contact_fields or {})
         if record.get("direction") == "in":
             self.db.journal.sync()     # durable before the SIM copy is deleted
-        return record
+        return Message.from_row(record)
 
     @locked
     def update_message(self, message_id: str, **fields) -> None:
         self._update("messages", message_id, fields)
 
     @locked
-    def get_message(self, message_id: str) -> Optional[dict]:
-        return self._get("messages", message_id)
+    def get_message(self, message_id: str) -> Optional[Message]:
+        record = self._get("messages", message_id)
+        return Message.from_row(record) if record is not None else None
 
     @locked
-    def messages_for(self, number: str, limit: Optional[int] = None) -> list[dict]:
+    def messages_for(self, number: str, limit: Optional[int] = None) -> list[Message]:
         """The conversation with `number`, oldest first (the last `limit` texts if given)."""
         contact = self.db.contacts.get(number)
         if contact is None:
@@ -92,11 +95,12 @@ class RecordTable:
             found = sorted(rows, key=_at) + found
             if limit is not None and len(found) >= limit:
                 break
-        return [copy_record(m) for m in (found[-limit:] if limit is not None else found)]
+        return [Message.from_row(copy_record(m))
+                for m in (found[-limit:] if limit is not None else found)]
 
     @locked
     def find_sent_by_reference(self, reference: int, number: Optional[str],
-                               since=None) -> Optional[dict]:
+                               since=None) -> Optional[Message]:
         """The newest outgoing text with this modem reference (since `since`, default a week)."""
         since_iso = to_iso(since or self.db.clock() - timedelta(days=RECENT_REFERENCE_DAYS))
 
@@ -106,10 +110,10 @@ class RecordTable:
                     and (msg.get("reference") == reference
                          or reference in (msg.get("references") or ())))
         found = self.newest_first("messages", 1, since_iso, None, matches)
-        return found[0] if found else None
+        return Message.from_row(found[0]) if found else None
 
     @locked
-    def received_with_fingerprint(self, fp: str, since) -> Optional[dict]:
+    def received_with_fingerprint(self, fp: str, since) -> Optional[Message]:
         """A stored text with this fingerprint. A crash can come between storing a text and
         remembering its fingerprint (or updating its conversation): this finds it anyway and
         brings the conversation summary up to date."""
@@ -117,13 +121,14 @@ class RecordTable:
                                    lambda m: m.get("fingerprint") == fp)
         if found:
             self._summarise(found[0])
-        return found[0] if found else None
+        return Message.from_row(found[0]) if found else None
 
     @locked
-    def messages_between(self, since, until, direction: Optional[str] = None) -> list[dict]:
+    def messages_between(self, since, until, direction: Optional[str] = None) -> list[Message]:
         """Every text with since <= at < until (only `direction` ones if given), oldest first."""
         wanted = (lambda m: m.get("direction") == direction) if direction else None
-        return list(reversed(self.newest_first("messages", None, since, until, wanted)))
+        found = self.newest_first("messages", None, since, until, wanted)
+        return [Message.from_row(m) for m in reversed(found)]
 
     # --- month files (the event log uses insert and newest_first too) ------------------------
 

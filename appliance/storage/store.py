@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from appliance.core.clock import utc_now
-from appliance.core.records import Contact, OutboxItem
+from appliance.core.records import Contact, Message, OutboxItem
 from appliance.core.settings_values import Settings
 from appliance.storage.database import Database
 from appliance.storage.journal import Journal
@@ -96,26 +96,26 @@ class Store:
               number: Optional[str] = None) -> list[dict]:
         return self._records.calls(limit, since, until, outcome, number)
 
-    def add_message(self, msg: dict, contact_fields: Optional[dict] = None) -> dict:
+    def add_message(self, msg, contact_fields: Optional[dict] = None) -> Message:
         return self._records.add_message(msg, contact_fields)
 
     def update_message(self, message_id: str, **fields) -> None:
         self._records.update_message(message_id, **fields)
 
-    def get_message(self, message_id: str) -> Optional[dict]:
+    def get_message(self, message_id: str) -> Optional[Message]:
         return self._records.get_message(message_id)
 
-    def messages_for(self, number: str, limit: Optional[int] = None) -> list[dict]:
+    def messages_for(self, number: str, limit: Optional[int] = None) -> list[Message]:
         return self._records.messages_for(number, limit)
 
     def find_sent_by_reference(self, reference: int, number: Optional[str],
-                               since=None) -> Optional[dict]:
+                               since=None) -> Optional[Message]:
         return self._records.find_sent_by_reference(reference, number, since)
 
-    def received_with_fingerprint(self, fp: str, since) -> Optional[dict]:
+    def received_with_fingerprint(self, fp: str, since) -> Optional[Message]:
         return self._records.received_with_fingerprint(fp, since)
 
-    def messages_between(self, since, until, direction: Optional[str] = None) -> list[dict]:
+    def messages_between(self, since, until, direction: Optional[str] = None) -> list[Message]:
         return self._records.messages_between(since, until, direction)
 
     def summary_rows(self, kind: str, since, until, fields: tuple,

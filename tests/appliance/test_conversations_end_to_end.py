@@ -108,7 +108,7 @@ def test_a_delivery_report_marks_the_text_delivered(tmp_path):
         sim.ring(CALLER, number_type=145, rings=1)
         call = wait_call(app, outcome="texted")[0]
         sim.deliver_report(sim.sent[0].reference, delivered=True)
-        wait_for(lambda: app.store.get_message(call["message_id"])["status"]
+        wait_for(lambda: app.store.get_message(call["message_id"]).status
                  == "delivered", 10, "the text marked delivered")
 
 
@@ -119,8 +119,8 @@ def test_a_failed_delivery_says_to_call_instead(tmp_path):
         call = wait_call(app, outcome="texted")[0]
         sim.deliver_report(sim.sent[0].reference, delivered=False)
         message = wait_for(lambda: (m := app.store.get_message(call["message_id"]))
-                           ["status"] == "failed" and m, 10, "the text marked failed")
-        assert "Call them instead" in message["error"]
+                           .status == "failed" and m, 10, "the text marked failed")
+        assert "Call them instead" in message.error
 
 
 def test_the_owner_gets_a_forward_answers_with_the_tag_and_the_customer_gets_it(tmp_path):

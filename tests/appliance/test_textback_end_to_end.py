@@ -89,7 +89,7 @@ def test_a_cms_error_is_retried_until_the_text_goes(tmp_path):
         _sim(app).ring(CALLER, number_type=145, rings=1)
         call = wait_call(app, outcome="texted")[0]
         message = app.store.get_message(call["message_id"])
-        assert message["status"] == "sent"
+        assert message.status == "sent"
         refusals = b"".join(data for way, data in _sim(app).transcript if way == "out")
         assert refusals.count(b"+CMS ERROR: 500") == 2
         assert len(_sim(app).sent_texts()) == 1
@@ -144,7 +144,7 @@ def test_a_stop_that_arrives_while_the_text_back_waits_cancels_it(tmp_path):
         texts = sim.sent_texts()
         assert len(texts) == 1 and "START" in texts[0][1]  # only the STOP confirmation
         message = app.store.get_message(call["message_id"])
-        assert message["status"] == "failed" and "STOP" in message["error"]
+        assert message.status == "failed" and "STOP" in message.error
 
 
 def test_a_request_the_busy_service_could_not_take_is_not_done_later(tmp_path):

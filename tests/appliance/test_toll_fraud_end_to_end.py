@@ -45,8 +45,8 @@ def _cap_events(app) -> list[str]:
     return [e["text"] for e in app.box.events(limit=20) if e["kind"] == "box_cap"]
 
 
-def _alarms(app) -> list[dict]:
-    return [m for m in app.store.messages_for(OWNER) if "automatic texts" in m["text"]]
+def _alarms(app) -> list:
+    return [m for m in app.store.messages_for(OWNER) if "automatic texts" in m.text]
 
 
 def test_the_box_wide_cap_stops_texts_tells_the_owner_once_and_survives_a_restart(tmp_path):
@@ -55,8 +55,8 @@ def test_the_box_wide_cap_stops_texts_tells_the_owner_once_and_survives_a_restar
         outcomes = [_ring(app, number, i + 1)["outcome"] for i, number in enumerate(CALLERS[:4])]
         assert outcomes == ["texted", "texted", "box_cap", "box_cap"]
         assert app.box.auto_text_cap()["window"] == "hour"
-        assert [a["text"] for a in _alarms(app)] == [_texts_to(app, OWNER)[0]]
-        assert "Automatic texts per hour" in _alarms(app)[0]["text"]
+        assert [a.text for a in _alarms(app)] == [_texts_to(app, OWNER)[0]]
+        assert "Automatic texts per hour" in _alarms(app)[0].text
         # An automatic answer is held back too (the STOP itself is honoured) ...
         app.simulator.receive_text(CALLERS[4], "STOP")
         wait_for(lambda: _opted_out(app, CALLERS[4]), 10,

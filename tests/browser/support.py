@@ -99,7 +99,7 @@ class Shop:
         # Handled too (counted unread, forwarded to the owner, STOP confirmed): what it queues is
         # in the outbox before the test goes on, so a ring that follows waits for it.
         store = self.appliance.store
-        wait_for(lambda: (store.get_message(message["id"]) or {}).get("handled"), timeout=WAIT,
+        wait_for(lambda: _handled(store, message["id"]), timeout=WAIT,
                  message=f"the text from {number} to be handled")
         return message
 
@@ -208,3 +208,8 @@ def screenshot(page, name: str, viewport: str) -> Path:
     finally:
         page.set_viewport_size(size)
     return path
+
+
+def _handled(store, message_id: str) -> bool:
+    message = store.get_message(message_id)
+    return message is not None and bool(message.handled)

@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from appliance.core import box_events
-from appliance.core.records import OutboxItem
+from appliance.core.records import Message, OutboxItem
 from appliance.integrations import ha_discovery
 from appliance.integrations.box_id import get_or_create_box_id, read_box_id
 from appliance.integrations.durable_queue import DurableQueue
@@ -64,7 +64,7 @@ def test_events_have_stable_ids_and_round_trip_as_json():
     assert box_events.from_dict(json.loads(json.dumps(data))) == event
     item = OutboxItem(kind="reply", to="+12125551234", message_id="m-1")
     assert box_events.text_back_finished(item, "sent", NOW) is None   # only text-backs
-    message = {"id": "m-2", "number": "+12125551234", "text": "Burst pipe! " * 60}
+    message = Message(id="m-2", number="+12125551234", text="Burst pipe! " * 60)
     reply, urgent = box_events.reply_received(message, ["burst"], NOW)
     assert reply.details["urgent"] and urgent.details["words"] == ["burst"]
     assert len(reply.details["text"]) == box_events.TEXT_SHOWN
@@ -101,7 +101,7 @@ def test_the_event_entity_takes_missed_calls_and_replies_only():
                                   NOW).as_dict()
     rendered = json.loads(_render(template, call))
     assert rendered["event_type"] == "missed_call" and rendered["number"] == "+12125551234"
-    text = box_events.reply_received({"id": "m-1", "number": "+1212", "text": 'Say "hi" <b>'},
+    text = box_events.reply_received(Message(id="m-1", number="+1212", text='Say "hi" <b>'),
                                      [], NOW)[0].as_dict()
     assert json.loads(_render(template, text))["text"] == 'Say "hi" <b>'
     fault = box_events.fault_changed(True, "No SIM", "Insert it", NOW).as_dict()

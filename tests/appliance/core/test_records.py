@@ -3,7 +3,7 @@ from dataclasses import replace
 
 import pytest
 
-from appliance.core.records import Contact, OutboxItem
+from appliance.core.records import Contact, Message, OutboxItem
 
 QUEUED = {"id": "o-202611-aaaaaaaaaaaa", "to": "+12125551234", "text": "Sorry we missed you",
           "kind": "textback", "call_id": "c-202611-bbbbbbbbbbbb",
@@ -24,8 +24,16 @@ CONTACT = {"number": "+12125551234", "last_at": "2026-11-27T14:31:00.000000+00:0
            "consent": [{"at": "2026-11-27T14:30:00+00:00", "event": "opted_in",
                         "how": "called the business"}], "months": ["2026-11"]}
 
+REPLY = {"id": "m-202611-dddddddddddd", "number": "+12125551234", "direction": "in",
+         "text": "Can you come today?", "at": "2026-11-27T14:31:00.000000+00:00",
+         "status": "received", "kind": "reply", "call_id": None,
+         "sent_at": "2026-11-27T14:30:58.000000+00:00", "parts_missing": None,
+         "fingerprint": "3f9a", "handled": True, "reference": None, "references": None,
+         "error": None, "delivered_at": None}
 
-@pytest.mark.parametrize("record_type, row", [(OutboxItem, QUEUED), (Contact, CONTACT)])
+
+@pytest.mark.parametrize("record_type, row", [(OutboxItem, QUEUED), (Contact, CONTACT),
+                                              (Message, REPLY)])
 def test_a_full_row_round_trips_with_the_same_keys_and_values(record_type, row):
     record = record_type.from_row(row)
     assert record.to_row() == row and list(record.to_row()) == list(row)
@@ -70,3 +78,13 @@ def test_an_old_contact_reads_with_defaults():
                                                                              None, {})
     assert {k: contact.to_row()[k] for k in old} == old
     assert Contact(number="+1").to_row()["unread"] == 0   # an unknown number: nothing yet
+
+
+def test_an_old_message_is_not_taken_for_one_a_restart_interrupted():
+    # Texts stored before `handled` was kept have no such key: they were acted on long ago.
+    old = {"id": "m-202401-aaaaaaaaaaaa", "number": "+12125551234", "direction": "in",
+           "text": "STOP", "at": "2024-01-05T09:00:00+00:00", "status": "received"}
+    message = Message.from_row(old)
+    assert message.handled is None and message.handled is not False
+    assert (message.kind, message.references, message.extra) == (None, None, {})
+    assert {k: message.to_row()[k] for k in old} == old

@@ -40,8 +40,9 @@ def reply(store, number, at, kind="reply"):
 
 def second_opinion(store, start, end, zone=NY):
     everything = store.calls(limit=None)
-    inbound = [m for m in store.messages_between(datetime(2000, 1, 1), datetime(2100, 1, 1),
-                                                 "in") if m.get("kind") in (None, "reply")]
+    inbound = [m.to_row() for m in store.messages_between(datetime(2000, 1, 1),
+                                                          datetime(2100, 1, 1), "in")
+               if m.kind in (None, "reply")]
     return stats.day_counts(everything, inbound, start, end, zone)
 
 

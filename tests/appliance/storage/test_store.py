@@ -71,7 +71,7 @@ def test_ids_are_short_unique_and_say_their_kind(store):
 
     assert len({c["id"] for c in calls}) == 50
     assert all(c["id"].startswith("c-") and len(c["id"]) <= 24 for c in calls)
-    assert message["id"].startswith("m-")
+    assert message.id.startswith("m-")
     assert store.outbox_put({"to": A}).id.startswith("o-")
 
 
@@ -79,8 +79,8 @@ def test_everything_is_there_after_reopening(tmp_path, clock):
     first = Store(tmp_path, clock=clock)
     call = first.add_call({"number": A, "started_at": at(11, 2), "outcome": "queued"})
     message = first.add_message({"number": A, "direction": "out", "text": "Hey", "at": at(11, 2)})
-    first.update_call(call["id"], outcome="texted", message_id=message["id"])
-    first.update_message(message["id"], status="sent", reference=17)
+    first.update_call(call["id"], outcome="texted", message_id=message.id)
+    first.update_message(message.id, status="sent", reference=17)
     first.update_contact(A, unread=2, tag="K7")
     first.outbox_put({"to": A, "text": "Hey", "status": "queued"})
     first.remember_fingerprint("fp1", at(11, 2))
@@ -92,8 +92,8 @@ def test_everything_is_there_after_reopening(tmp_path, clock):
     again = Store(tmp_path, clock=clock)
 
     assert again.get_call(call["id"])["outcome"] == "texted"
-    assert again.get_call(call["id"])["message_id"] == message["id"]
-    assert again.get_message(message["id"])["reference"] == 17
+    assert again.get_call(call["id"])["message_id"] == message.id
+    assert again.get_message(message.id).reference == 17
     assert again.contact(A).unread == 2 and again.contact_by_tag("k7").number == A
     assert [i.to for i in again.outbox_items()] == [A]
     assert again.seen_fingerprint("fp1") and not again.seen_fingerprint("fp2")
@@ -188,8 +188,8 @@ def test_a_conversation_is_oldest_first_and_only_reads_its_months(store, tmp_pat
     store.close()
     (tmp_path / "messages-2026-05.json").write_text("garbage")   # a month A has no texts in
 
-    assert [m["text"] for m in store.messages_for(A)] == ["one", "two", "three"]
-    assert [m["text"] for m in store.messages_for(A, limit=2)] == ["two", "three"]
+    assert [m.text for m in store.messages_for(A)] == ["one", "two", "three"]
+    assert [m.text for m in store.messages_for(A, limit=2)] == ["two", "three"]
     assert store.contact(A).months == ["2026-10", "2026-11"]
     assert (tmp_path / "messages-2026-05.json").read_text() == "garbage"   # never read
 
@@ -234,19 +234,19 @@ def test_unread_total_counts_every_conversation(store):
 
 def test_find_sent_by_reference(store, clock):
     old = store.add_message({"number": A, "direction": "out", "text": "old", "at": at(10, 1)})
-    store.update_message(old["id"], reference=5)
+    store.update_message(old.id, reference=5)
     inbound = store.add_message({"number": A, "direction": "in", "text": "in", "at": at(11, 26)})
-    store.update_message(inbound["id"], reference=5)
+    store.update_message(inbound.id, reference=5)
     sent = store.add_message({"number": A, "direction": "out", "text": "new", "at": at(11, 26)})
-    store.update_message(sent["id"], reference=5)
+    store.update_message(sent.id, reference=5)
     long = store.add_message({"number": B, "direction": "out", "text": "long", "at": at(11, 26)})
-    store.update_message(long["id"], reference=8, references=[8, 9])
+    store.update_message(long.id, reference=8, references=[8, 9])
 
-    assert store.find_sent_by_reference(5, A, at(11, 1))["id"] == sent["id"]
-    assert store.find_sent_by_reference(5, None, None)["id"] == sent["id"]   # a week back
+    assert store.find_sent_by_reference(5, A, at(11, 1)).id == sent.id
+    assert store.find_sent_by_reference(5, None, None).id == sent.id   # a week back
     assert store.find_sent_by_reference(5, B, at(11, 1)) is None
-    assert store.find_sent_by_reference(9, B, at(11, 1))["id"] == long["id"]
-    assert store.find_sent_by_reference(5, A, at(9, 1))["id"] == sent["id"]
+    assert store.find_sent_by_reference(9, B, at(11, 1)).id == long.id
+    assert store.find_sent_by_reference(5, A, at(9, 1)).id == sent.id
     clock.now = at(12, 31)
     assert store.find_sent_by_reference(5, A, None) is None   # older than a week
 
@@ -256,7 +256,7 @@ def test_messages_between_is_oldest_first_and_bounded(store):
         store.add_message({"number": A, "direction": "in", "text": f"{month}-{day}",
                            "at": at(month, day)})
 
-    texts = [m["text"] for m in store.messages_between(at(10, 31), at(12, 1))]
+    texts = [m.text for m in store.messages_between(at(10, 31), at(12, 1))]
     assert texts == ["10-31", "11-1", "11-15"]
 
 
