@@ -100,7 +100,7 @@ def _writes(store, number: str, now: datetime) -> list:
     item = store.outbox_put({"to": number, "text": "hi", "status": "queued"})
     return [
         ("add_call", lambda: store.add_call({"number": number, "started_at": now})),
-        ("update_call", lambda: store.update_call(call["id"], outcome="queued")),
+        ("update_call", lambda: store.update_call(call.id, outcome="queued")),
         ("add_message (+ contact summary)", lambda: store.add_message(
             {"number": number, "direction": "out", "text": "hi", "at": now})),
         ("update_message", lambda: store.update_message(message.id, status="sending")),

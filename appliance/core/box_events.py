@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Optional
 
-from appliance.core.records import Message, OutboxItem
+from appliance.core.records import Call, Message, OutboxItem
 
 EVENT_TYPES = ("missed_call", "text_back", "reply", "delivery", "opt_out", "urgent", "fault")
 TEST_TYPE = "test"
@@ -47,13 +47,12 @@ def from_dict(data: dict) -> BoxEventRecorded:
                             data.get("number"), details)
 
 
-def call_missed(call: dict, now: datetime) -> BoxEventRecorded:
+def call_missed(call: Call, now: datetime) -> BoxEventRecorded:
     """A missed call was recorded; `outcome` says whether it is being texted back and why not."""
-    return BoxEventRecorded(f"missed_call-{call['id']}", "missed_call", _iso(now),
-                            call.get("number"),
-                            {"call_id": call["id"], "outcome": call.get("outcome"),
-                             "started_at": call.get("started_at"),
-                             "ended_at": call.get("ended_at"), "rings": call.get("rings")})
+    return BoxEventRecorded(f"missed_call-{call.id}", "missed_call", _iso(now), call.number,
+                            {"call_id": call.id, "outcome": call.outcome,
+                             "started_at": call.started_at, "ended_at": call.ended_at,
+                             "rings": call.rings})
 
 
 def text_back_finished(item: OutboxItem, status: str, now: datetime,

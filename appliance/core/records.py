@@ -102,3 +102,21 @@ class Message(Record):
     error: Optional[str] = None
     delivered_at: Optional[str] = None
     extra: dict = field(default_factory=dict, repr=False)
+
+
+@dataclass(frozen=True)
+class Call(Record):
+    """A call nobody answered and what the box did about it (`outcome`)."""
+    id: str = ""
+    number: Optional[str] = None        # E.164; None when withheld
+    raw_number: Optional[str] = None    # as the modem gave it
+    number_type: Optional[int] = None
+    started_at: Optional[str] = None
+    ended_at: Optional[str] = None
+    rings: Optional[int] = None
+    end_code: Optional[str] = None      # NO CARRIER, declined, AT+CLCC ...
+    forwarded: Optional[bool] = None
+    outcome: Optional[str] = None       # queued, texted, failed, cooldown, withheld, ...
+    kind: Optional[str] = None          # the message kind chosen (business_hours, weekend ...)
+    message_id: Optional[str] = None
+    extra: dict = field(default_factory=dict, repr=False)

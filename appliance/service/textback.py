@@ -15,7 +15,7 @@ from typing import Optional
 
 from appliance.core import box_events, numbers, policy, schedule
 from appliance.core.domain import CallMissed, SendText
-from appliance.core.records import Contact
+from appliance.core.records import Call, Contact
 from appliance.core.stamps import from_iso, new_id
 
 log = logging.getLogger(__name__)
@@ -32,7 +32,7 @@ class TextBack:
         self.box_number = box_number
         self.notify = notify            # box events out (MQTT, webhooks); never blocks
 
-    def handle(self, missed: CallMissed, now: datetime) -> dict:
+    def handle(self, missed: CallMissed, now: datetime) -> Call:
         settings = self.store.settings()
         missed = self._forwarding_known(missed)
         facts = call_facts(missed, settings.region)
@@ -68,8 +68,8 @@ class TextBack:
         if decision.outcome == "text":
             self.auto_texts.passed(now)
         self.notify(box_events.call_missed(call, now))
-        log.info("missed call %s from %s: %s", call["id"], facts.number or "withheld",
-                 call["outcome"])
+        log.info("missed call %s from %s: %s", call.id, facts.number or "withheld",
+                 call.outcome)
         return call
 
     def _forwarding_known(self, missed: CallMissed) -> CallMissed:

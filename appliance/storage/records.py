@@ -11,7 +11,7 @@ import logging
 from datetime import timedelta
 from typing import Callable, Optional
 
-from appliance.core.records import Message
+from appliance.core.records import Call, Message
 from appliance.storage.database import Database, locked
 from appliance.core.stamps import from_iso, new_id, to_iso
 from appliance.storage.monthly import copy_record, plain
@@ -34,27 +34,29 @@ class RecordTable:
     # --- calls ----------------------------------------------------------------------------
 
     @locked
-    def add_call(self, call: dict) -> dict:
-        return self.insert("calls", call)
+    def add_call(self, call) -> Call:
+        """Store a call: a Call, or a dict of the fields to store (only those keys are written)."""
+        return Call.from_row(self.insert("calls", call.to_row() if isinstance(call, Call) else call))
 
     @locked
     def update_call(self, call_id: str, **fields) -> None:
         self._update("calls", call_id, fields)
 
     @locked
-    def get_call(self, call_id: str) -> Optional[dict]:
-        return self._get("calls", call_id)
+    def get_call(self, call_id: str) -> Optional[Call]:
+        record = self._get("calls", call_id)
+        return Call.from_row(record) if record is not None else None
 
     @locked
     def calls(self, limit: Optional[int] = 100, since=None, until=None, outcome=None,
-              number: Optional[str] = None) -> list[dict]:
+              number: Optional[str] = None) -> list[Call]:
         """Calls newest first; `since` inclusive, `until` exclusive; outcome a name or a list."""
         outcomes = {outcome} if isinstance(outcome, str) else set(outcome or ())
 
         def wanted(call):
             return ((not outcomes or call.get("outcome") in outcomes)
                     and (number is None or call.get("number") == number))
-        return self.newest_first("calls", limit, since, until, wanted)
+        return [Call.from_row(c) for c in self.newest_first("calls", limit, since, until, wanted)]
 
     # --- messages -------------------------------------------------------------------------
 

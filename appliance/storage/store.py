@@ -22,8 +22,10 @@ one by id opens exactly one file; Results for closed months come from their save
 (month_sums.py).
 
 Timestamps in records are ISO-8601 UTC strings with microseconds, so they sort as text; methods
-accept datetime objects (a naive one is taken as UTC) and convert them. Records handed out are
-copies: changing them changes nothing stored.
+accept datetime objects (a naive one is taken as UTC) and convert them. Calls, texts, contacts
+and outbox items are handed out as frozen records (core/records.py), built from copies of the
+stored documents; the conversation summaries, Results rows, events and the inbox's bookkeeping
+stay plain dicts (copies too): changing what was handed out changes nothing stored.
 """
 from __future__ import annotations
 
@@ -32,7 +34,7 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from appliance.core.clock import utc_now
-from appliance.core.records import Contact, Message, OutboxItem
+from appliance.core.records import Call, Contact, Message, OutboxItem
 from appliance.core.settings_values import Settings
 from appliance.storage.database import Database
 from appliance.storage.journal import Journal
@@ -83,17 +85,17 @@ class Store:
 
     # --- calls and texts (records.py) -----------------------------------------------------
 
-    def add_call(self, call: dict) -> dict:
+    def add_call(self, call) -> Call:
         return self._records.add_call(call)
 
     def update_call(self, call_id: str, **fields) -> None:
         self._records.update_call(call_id, **fields)
 
-    def get_call(self, call_id: str) -> Optional[dict]:
+    def get_call(self, call_id: str) -> Optional[Call]:
         return self._records.get_call(call_id)
 
     def calls(self, limit: Optional[int] = 100, since=None, until=None, outcome=None,
-              number: Optional[str] = None) -> list[dict]:
+              number: Optional[str] = None) -> list[Call]:
         return self._records.calls(limit, since, until, outcome, number)
 
     def add_message(self, msg, contact_fields: Optional[dict] = None) -> Message:

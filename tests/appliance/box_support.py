@@ -67,7 +67,7 @@ def wait_settled(app: Appliance, timeout: float = 10.0) -> None:
     wait_for(lambda: settled(app), timeout, "box settled")
 
 
-def calls(app: Appliance) -> list[dict]:
+def calls(app: Appliance) -> list:
     return app.store.calls(limit=None)
 
 
@@ -77,7 +77,7 @@ def wait_call(app: Appliance, count: int = 1, outcome: str | None = None,
         found = calls(app)
         if len(found) < count:
             return None
-        if outcome and found[0]["outcome"] != outcome:
+        if outcome and found[0].outcome != outcome:
             return None
         return found
     return wait_for(ready, timeout, f"{count} call(s)" + (f" with outcome {outcome}" if outcome

@@ -108,7 +108,7 @@ def test_a_delivery_report_marks_the_text_delivered(tmp_path):
         sim.ring(CALLER, number_type=145, rings=1)
         call = wait_call(app, outcome="texted")[0]
         sim.deliver_report(sim.sent[0].reference, delivered=True)
-        wait_for(lambda: app.store.get_message(call["message_id"]).status
+        wait_for(lambda: app.store.get_message(call.message_id).status
                  == "delivered", 10, "the text marked delivered")
 
 
@@ -118,7 +118,7 @@ def test_a_failed_delivery_says_to_call_instead(tmp_path):
         sim.ring(CALLER, number_type=145, rings=1)
         call = wait_call(app, outcome="texted")[0]
         sim.deliver_report(sim.sent[0].reference, delivered=False)
-        message = wait_for(lambda: (m := app.store.get_message(call["message_id"]))
+        message = wait_for(lambda: (m := app.store.get_message(call.message_id))
                            .status == "failed" and m, 10, "the text marked failed")
         assert "Call them instead" in message.error
 

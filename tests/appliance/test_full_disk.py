@@ -68,7 +68,7 @@ def test_a_full_disk_keeps_texting_back_says_so_and_saves_everything_when_room_r
         wait_for(lambda: any("storage card is full" in t for t in owner_texts(sim)), 10,
                  "the owner told")
         assert not app.disk.has_reserve()                 # released for the outbox
-        assert wait_call(app, outcome="texted")[0]["number"] == CALLER   # the page shows it
+        assert wait_call(app, outcome="texted")[0].number == CALLER   # the page shows it
         health = app.box.status()["health"]
         assert health["led"] == "disk_full" and "storage card is full" in health["problem"]
         wait_for(lambda: app.gpio.light.pattern == FAST_BLINK, 5, "the light blinking fast")

@@ -60,7 +60,7 @@ def test_the_caller_gets_the_message_for_the_moment(tmp_path, case, local, setti
         app.simulator.ring(CALLER, number_type=145, rings=1)
         call = wait_call(app, outcome="texted")[0]
         saved = app.box.settings()
-        assert call["kind"] == kind
+        assert call.kind == kind
         assert app.simulator.sent_texts() == [
             (CALLER, templates.fill(saved["messages"][kind], saved))]
 
@@ -75,8 +75,8 @@ def test_a_direct_call_gets_the_direct_message_once_the_network_marks_forwarded_
         sim.wait_idle(5)
         sim.ring(OTHER_CALLER, number_type=145, rings=1)
         second = wait_call(app, count=2, outcome="texted")[0]
-        assert (first["forwarded"], first["kind"]) == (True, "business_hours")
-        assert (second["forwarded"], second["kind"]) == (False, "direct")
+        assert (first.forwarded, first.kind) == (True, "business_hours")
+        assert (second.forwarded, second.kind) == (False, "direct")
         assert sim.sent_texts()[-1] == (OTHER_CALLER, settings["messages"]["direct"])
 
 
@@ -140,7 +140,7 @@ def test_an_invalid_number_is_logged_and_not_texted(tmp_path):
     with running_box(tmp_path, "sim800") as app:
         app.simulator.ring("+15551234567", number_type=145, rings=1)
         call = wait_call(app, outcome="invalid_number")[0]
-        assert call["number"] == "+15551234567"
+        assert call.number == "+15551234567"
         wait_settled(app)          # a late text would be in flight by now
         assert app.simulator.sent_texts() == []
 

@@ -69,18 +69,18 @@ class Shop:
         wait_for(lambda: self.box.wifi is None or self.box.wifi.hotspot_active(), WAIT,
                  "the setup hotspot")
 
-    def ring(self, number: Optional[str], rings: int = 2, number_type: int = 145) -> dict:
+    def ring(self, number: Optional[str], rings: int = 2, number_type: int = 145):
         """A caller rings and gives up; returns the logged call once its outcome is final."""
         self.wait_outbox_empty()    # a SIM800 refuses calls while a text is being submitted
-        before = {call["id"] for call in self.box.calls(limit=None)}
+        before = {call.id for call in self.box.calls(limit=None)}
         if number is None:
             self.simulator.ring("", rings=rings, withheld=True)
         else:
             self.simulator.ring(number, number_type=number_type, rings=rings)
 
         def settled():
-            fresh = [c for c in self.box.calls(limit=None) if c["id"] not in before]
-            return fresh[0] if fresh and fresh[0].get("outcome") in SETTLED else None
+            fresh = [c for c in self.box.calls(limit=None) if c.id not in before]
+            return fresh[0] if fresh and fresh[0].outcome in SETTLED else None
         return wait_for(settled, timeout=WAIT, message=f"the call from {number} to be logged")
 
     def wait_outbox_empty(self) -> None:

@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from appliance.core import box_events
-from appliance.core.records import Message, OutboxItem
+from appliance.core.records import Call, Message, OutboxItem
 from appliance.integrations import ha_discovery
 from appliance.integrations.box_id import get_or_create_box_id, read_box_id
 from appliance.integrations.durable_queue import DurableQueue
@@ -55,8 +55,8 @@ def test_the_box_id_is_made_once_and_kept(tmp_path):
 
 
 def test_events_have_stable_ids_and_round_trip_as_json():
-    call = {"id": "c-202611-ab", "number": "+12125551234", "outcome": "queued", "rings": 2,
-            "started_at": "2026-11-27T14:29:50+00:00", "ended_at": "2026-11-27T14:30:00+00:00"}
+    call = Call(id="c-202611-ab", number="+12125551234", outcome="queued", rings=2,
+                started_at="2026-11-27T14:29:50+00:00", ended_at="2026-11-27T14:30:00+00:00")
     event = box_events.call_missed(call, NOW)
     assert event.id == box_events.call_missed(call, NOW).id == "missed_call-c-202611-ab"
     data = event.as_dict()
@@ -97,7 +97,7 @@ def test_discovery_templates_read_the_status_object(tmp_path):
 
 def test_the_event_entity_takes_missed_calls_and_replies_only():
     template = ha_discovery.EVENT_TEMPLATE
-    call = box_events.call_missed({"id": "c-1", "number": "+12125551234", "outcome": "queued"},
+    call = box_events.call_missed(Call(id="c-1", number="+12125551234", outcome="queued"),
                                   NOW).as_dict()
     rendered = json.loads(_render(template, call))
     assert rendered["event_type"] == "missed_call" and rendered["number"] == "+12125551234"

@@ -3,7 +3,7 @@ from dataclasses import replace
 
 import pytest
 
-from appliance.core.records import Contact, Message, OutboxItem
+from appliance.core.records import Call, Contact, Message, OutboxItem
 
 QUEUED = {"id": "o-202611-aaaaaaaaaaaa", "to": "+12125551234", "text": "Sorry we missed you",
           "kind": "textback", "call_id": "c-202611-bbbbbbbbbbbb",
@@ -31,9 +31,15 @@ REPLY = {"id": "m-202611-dddddddddddd", "number": "+12125551234", "direction": "
          "fingerprint": "3f9a", "handled": True, "reference": None, "references": None,
          "error": None, "delivered_at": None}
 
+MISSED = {"id": "c-202611-bbbbbbbbbbbb", "number": "+12125551234", "raw_number": "2125551234",
+          "number_type": 129, "started_at": "2026-11-27T14:29:50.000000+00:00",
+          "ended_at": "2026-11-27T14:30:00.000000+00:00", "rings": 2, "end_code": "NO CARRIER",
+          "forwarded": None, "outcome": "texted", "kind": "business_hours",
+          "message_id": "m-202611-cccccccccccc"}
+
 
 @pytest.mark.parametrize("record_type, row", [(OutboxItem, QUEUED), (Contact, CONTACT),
-                                              (Message, REPLY)])
+                                              (Message, REPLY), (Call, MISSED)])
 def test_a_full_row_round_trips_with_the_same_keys_and_values(record_type, row):
     record = record_type.from_row(row)
     assert record.to_row() == row and list(record.to_row()) == list(row)
@@ -88,3 +94,14 @@ def test_an_old_message_is_not_taken_for_one_a_restart_interrupted():
     assert message.handled is None and message.handled is not False
     assert (message.kind, message.references, message.extra) == (None, None, {})
     assert {k: message.to_row()[k] for k in old} == old
+
+
+def test_an_old_call_reads_with_defaults_and_keeps_what_it_does_not_know():
+    # A call from before forwarding and end codes were kept, with a field from a later version.
+    old = {"id": "c-202402-aaaaaaaaaaaa", "number": None, "started_at": "2024-02-01T08:00:00+00:00",
+           "outcome": "withheld", "voicemail": True}
+    call = Call.from_row(old)
+    assert (call.number, call.rings, call.end_code, call.forwarded) == (None, None, None, None)
+    assert call.outcome == "withheld" and call.extra == {"voicemail": True}
+    assert {k: call.to_row()[k] for k in old} == old
+    assert Call.from_row(call.to_row()) == call

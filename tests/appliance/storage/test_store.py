@@ -58,19 +58,19 @@ def test_records_go_to_the_file_of_their_utc_month(store, tmp_path):
 
     def ids(name, table):
         return [r["id"] for r in read_only_state(tmp_path, name)[table].values()]
-    assert ids("calls-2026-11.json", "calls") == [november["id"]]
-    assert ids("calls-2026-10.json", "calls") == [october["id"]]
+    assert ids("calls-2026-11.json", "calls") == [november.id]
+    assert ids("calls-2026-10.json", "calls") == [october.id]
     assert len(ids("messages-2026-09.json", "messages")) == 1
     assert len(ids("events-2026-08.json", "events")) == 1
-    assert november["started_at"] == "2026-11-01T04:30:00.000000+00:00"
+    assert november.started_at == "2026-11-01T04:30:00.000000+00:00"
 
 
 def test_ids_are_short_unique_and_say_their_kind(store):
     calls = [store.add_call({"number": A, "started_at": at(11)}) for _ in range(50)]
     message = store.add_message({"number": A, "direction": "out", "text": "x", "at": at(11)})
 
-    assert len({c["id"] for c in calls}) == 50
-    assert all(c["id"].startswith("c-") and len(c["id"]) <= 24 for c in calls)
+    assert len({c.id for c in calls}) == 50
+    assert all(c.id.startswith("c-") and len(c.id) <= 24 for c in calls)
     assert message.id.startswith("m-")
     assert store.outbox_put({"to": A}).id.startswith("o-")
 
@@ -79,7 +79,7 @@ def test_everything_is_there_after_reopening(tmp_path, clock):
     first = Store(tmp_path, clock=clock)
     call = first.add_call({"number": A, "started_at": at(11, 2), "outcome": "queued"})
     message = first.add_message({"number": A, "direction": "out", "text": "Hey", "at": at(11, 2)})
-    first.update_call(call["id"], outcome="texted", message_id=message.id)
+    first.update_call(call.id, outcome="texted", message_id=message.id)
     first.update_message(message.id, status="sent", reference=17)
     first.update_contact(A, unread=2, tag="K7")
     first.outbox_put({"to": A, "text": "Hey", "status": "queued"})
@@ -91,8 +91,8 @@ def test_everything_is_there_after_reopening(tmp_path, clock):
 
     again = Store(tmp_path, clock=clock)
 
-    assert again.get_call(call["id"])["outcome"] == "texted"
-    assert again.get_call(call["id"])["message_id"] == message.id
+    assert again.get_call(call.id).outcome == "texted"
+    assert again.get_call(call.id).message_id == message.id
     assert again.get_message(message.id).reference == 17
     assert again.contact(A).unread == 2 and again.contact_by_tag("k7").number == A
     assert [i.to for i in again.outbox_items()] == [A]
@@ -108,8 +108,8 @@ def test_datetimes_become_iso_utc_strings(store):
     contact = store.update_contact(A, last_textback_at=local,
                                    consent=[{"at": local, "event": "opted_in", "how": "call"}])
 
-    assert call["started_at"] == "2026-11-03T08:15:30.000250+00:00"
-    assert store.get_call(call["id"])["ended_at"] == "2026-11-03T08:15:30.000250+00:00"
+    assert call.started_at == "2026-11-03T08:15:30.000250+00:00"
+    assert store.get_call(call.id).ended_at == "2026-11-03T08:15:30.000250+00:00"
     assert contact.last_textback_at == "2026-11-03T08:15:30.000250+00:00"
     assert contact.consent[0]["at"] == "2026-11-03T08:15:30.000250+00:00"
 
@@ -119,7 +119,7 @@ def test_the_clock_is_read_when_a_record_is_made(store, clock):
     call = store.add_call({"number": A})
     store.log_event("x", "y")
 
-    assert call["started_at"] == "2027-02-03T04:05:00.000000+00:00"
+    assert call.started_at == "2027-02-03T04:05:00.000000+00:00"
     assert store.events()[0]["at"] == "2027-02-03T04:05:00.000000+00:00"
 
 
@@ -130,7 +130,7 @@ def test_calls_are_newest_first_and_filtered(store):
     store.add_call({"number": A, "started_at": at(11, 1), "outcome": "texted"})
 
     def days(calls):
-        return [(c["started_at"][5:10], c["number"]) for c in calls]
+        return [(c.started_at[5:10], c.number) for c in calls]
     assert days(store.calls()) == [("11-01", A), ("10-04", B), ("10-03", A), ("10-02", B),
                                    ("10-01", A)]
     assert days(store.calls(limit=2)) == [("11-01", A), ("10-04", B)]
@@ -164,10 +164,11 @@ def test_records_handed_out_are_copies(store):
     with pytest.raises(FrozenInstanceError):
         contact.unread = 99
     call = store.add_call({"number": A, "started_at": at(11)})
-    store.calls()[0]["number"] = "changed"
+    with pytest.raises(FrozenInstanceError):
+        store.calls()[0].number = "changed"
 
     assert len(store.contact(A).consent) == 1 and store.contact(A).unread == 0
-    assert store.get_call(call["id"])["number"] == A
+    assert store.get_call(call.id).number == A
 
 
 def test_unknown_ids_are_none_and_updating_them_is_harmless(store, caplog):
