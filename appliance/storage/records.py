@@ -11,7 +11,7 @@ import logging
 from datetime import timedelta
 from typing import Callable, Optional
 
-from appliance.core.records import Call, Message
+from appliance.core.records import Call, Message, collector_paused
 from appliance.storage.database import Database, locked
 from appliance.core.stamps import from_iso, new_id, to_iso
 from appliance.storage.monthly import copy_record, plain
@@ -36,7 +36,8 @@ class RecordTable:
     @locked
     def add_call(self, call) -> Call:
         """Store a call: a Call, or a dict of the fields to store (only those keys are written)."""
-        return Call.from_row(self.insert("calls", call.to_row() if isinstance(call, Call) else call))
+        row = call.to_row() if isinstance(call, Call) else call
+        return Call.from_row(self.insert("calls", row))
 
     @locked
     def update_call(self, call_id: str, **fields) -> None:
@@ -56,7 +57,7 @@ class RecordTable:
         def wanted(call):
             return ((not outcomes or call.get("outcome") in outcomes)
                     and (number is None or call.get("number") == number))
-        return [Call.from_row(c) for c in self.newest_first("calls", limit, since, until, wanted)]
+        return self.newest_first("calls", limit, since, until, wanted, Call.from_row)
 
     # --- messages -------------------------------------------------------------------------
 
@@ -97,8 +98,8 @@ class RecordTable:
             found = sorted(rows, key=_at) + found
             if limit is not None and len(found) >= limit:
                 break
-        return [Message.from_row(copy_record(m))
-                for m in (found[-limit:] if limit is not None else found)]
+        with collector_paused():
+            return [Message.from_row(m) for m in (found[-limit:] if limit is not None else found)]
 
     @locked
     def find_sent_by_reference(self, reference: int, number: Optional[str],
@@ -111,8 +112,8 @@ class RecordTable:
                     and (number is None or msg.get("number") == number)
                     and (msg.get("reference") == reference
                          or reference in (msg.get("references") or ())))
-        found = self.newest_first("messages", 1, since_iso, None, matches)
-        return Message.from_row(found[0]) if found else None
+        found = self.newest_first("messages", 1, since_iso, None, matches, Message.from_row)
+        return found[0] if found else None
 
     @locked
     def received_with_fingerprint(self, fp: str, since) -> Optional[Message]:
@@ -129,8 +130,7 @@ class RecordTable:
     def messages_between(self, since, until, direction: Optional[str] = None) -> list[Message]:
         """Every text with since <= at < until (only `direction` ones if given), oldest first."""
         wanted = (lambda m: m.get("direction") == direction) if direction else None
-        found = self.newest_first("messages", None, since, until, wanted)
-        return [Message.from_row(m) for m in reversed(found)]
+        return self.newest_first("messages", None, since, until, wanted, Message.from_row)[::-1]
 
     # --- month files (the event log uses insert and newest_first too) ------------------------
 
@@ -157,10 +157,13 @@ class RecordTable:
         self.changed(kind, before, fields)
         self.db.monthly.update(kind, record_id, fields)
 
-    def newest_first(self, kind, limit, since, until, wanted) -> list[dict]:
+    def newest_first(self, kind, limit, since, until, wanted, make=copy_record) -> list:
+        """Records of `kind`, newest first, each handed out as `make(stored document)` (a copy
+        or a record built from it)."""
         found = self.db.monthly.newest_first(kind, MONTHLY[kind][1], limit, to_iso(since),
                                              to_iso(until), wanted)
-        return [copy_record(r) for r in found]
+        with collector_paused():
+            return [make(r) for r in found]
 
     @locked
     def summary_rows(self, kind: str, since, until, fields: tuple,

@@ -26,7 +26,7 @@ class ContactTable:
     @locked
     def contact(self, number: str) -> Optional[Contact]:
         doc = self.db.contacts.get(number)
-        return Contact.from_row(copy_record(doc)) if doc is not None else None
+        return Contact.from_row(doc) if doc is not None else None
 
     @locked
     def update_contact(self, number: str, **fields) -> Contact:
@@ -39,7 +39,7 @@ class ContactTable:
         stored = self.db.contacts.put(number, fields, copy_record(CONTACT_DEFAULTS))
         if "opted_out" in fields:
             self.db.journal.sync()     # a STOP is honoured even after a power cut
-        return Contact.from_row(copy_record(stored))
+        return Contact.from_row(stored)
 
     @locked
     def contacts(self, search: Optional[str] = None, limit: Optional[int] = None,
@@ -51,7 +51,7 @@ class ContactTable:
         for summary in self.db.contacts.summaries(search, skip):
             if limit is not None and len(found) >= limit:
                 break
-            found.append(Contact.from_row(copy_record(self.db.contacts.get(summary["number"]))))
+            found.append(Contact.from_row(self.db.contacts.get(summary["number"])))
         return found
 
     @locked
@@ -93,5 +93,5 @@ class ContactTable:
         wanted = (tag or "").strip().lower()
         for summary in self.db.contacts.all_summaries():
             if wanted and str(summary.get("tag") or "").lower() == wanted:
-                return Contact.from_row(copy_record(self.db.contacts.get(summary["number"])))
+                return Contact.from_row(self.db.contacts.get(summary["number"]))
         return None

@@ -35,7 +35,7 @@ class OutboxTable:
         """Outbox items in the order they were queued."""
         items = self.db.table("outbox.json", "outbox").all()
         items.sort(key=lambda i: (i.get("created_at") or "", i.doc_id))
-        return [OutboxItem.from_row(copy_record(i)) for i in items]
+        return [OutboxItem.from_row(i) for i in items]
 
     @locked
     def put(self, item) -> OutboxItem:
@@ -46,7 +46,7 @@ class OutboxTable:
         record.setdefault("created_at", to_iso(self.db.clock()))
         self.db.table("outbox.json", "outbox").insert(record)
         self.db.journal.sync()          # the one write a text-back waits for
-        return OutboxItem.from_row(copy_record(record))
+        return OutboxItem.from_row(record)
 
     @locked
     def update(self, item_id: str, **fields) -> Optional[OutboxItem]:
@@ -56,7 +56,7 @@ class OutboxTable:
             log.warning("outbox item %s not found for update", item_id)
             return None
         self.db.journal.sync()          # e.g. `submitting` must be on disk before Ctrl-Z
-        return OutboxItem.from_row(copy_record(table.get(doc_id=doc_id)))
+        return OutboxItem.from_row(table.get(doc_id=doc_id))
 
     @locked
     def remove(self, item_id: str) -> bool:

@@ -1,9 +1,10 @@
 """The records the store hands out: built from stored documents (old ones too) and back."""
+import gc
 from dataclasses import replace
 
 import pytest
 
-from appliance.core.records import Call, Contact, Message, OutboxItem
+from appliance.core.records import Call, Contact, Message, OutboxItem, collector_paused
 
 QUEUED = {"id": "o-202611-aaaaaaaaaaaa", "to": "+12125551234", "text": "Sorry we missed you",
           "kind": "textback", "call_id": "c-202611-bbbbbbbbbbbb",
@@ -105,3 +106,24 @@ def test_an_old_call_reads_with_defaults_and_keeps_what_it_does_not_know():
     assert call.outcome == "withheld" and call.extra == {"voicemail": True}
     assert {k: call.to_row()[k] for k in old} == old
     assert Call.from_row(call.to_row()) == call
+
+
+def test_a_record_shares_no_list_with_its_document():
+    row = dict(QUEUED, references=[17])
+    item = OutboxItem.from_row(row)
+    item.references.append(18)
+    assert row["references"] == [17]
+
+
+def test_the_collector_is_paused_only_while_a_list_is_built():
+    assert gc.isenabled()
+    with collector_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()          # left as it was found
+    finally:
+        gc.enable()
