@@ -286,8 +286,7 @@ class MqttBridge:
         if retained:                 # see the module's docstring: never obeyed, cleared
             note = f"ignored the retained command {payload[:40]!r} on {topic} and cleared it"
             log.warning("MQTT: %s (publish commands without retain)", note)
-            self.log_event("mqtt", f"MQTT: {note}; commands must be sent without retain",
-                           level="warning")
+            self.log_event("mqtt", f"MQTT: {note}; send commands unretained", level="warning")
             self._link.publish(topic, b"", retain=True)
             return
         if name is None or value is None:
