@@ -9,6 +9,10 @@ The hotspot is never open: anyone in radio range could otherwise join it and mov
 their own network. It is WPA2 (RSN with CCMP) with the box's own key (`hotspot_key`, a callable
 the composition root gives; appliance/secrets.py makes and keeps the key), which is printed on
 the box's label, shown on the Wi-Fi page and sent in the button's status text.
+
+The key never goes on nmcli's command line, where any local user could read it in
+/proc/<pid>/cmdline: the profile is made without it, and `connection up ... passwd-file
+/dev/stdin` hands it to NetworkManager through nmcli's standard input when the hotspot opens.
 """
 from __future__ import annotations
 
@@ -16,7 +20,7 @@ import logging
 from typing import Callable, Optional
 
 from hardware.nmcli import (ACTIVE, NMCLI, Nmcli, WifiError, explain, parse_multiline,
-                            parse_table, validate_passphrase, validate_ssid)
+                            parse_table, password_file, validate_passphrase, validate_ssid)
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +32,7 @@ HOTSPOT_WAIT = 30
 WPA2 = ["802-11-wireless-security.key-mgmt", "wpa-psk", "802-11-wireless-security.proto", "rsn",
         "802-11-wireless-security.pairwise", "ccmp", "802-11-wireless-security.group", "ccmp",
         "802-11-wireless-security.pmf", "disable"]
+PSK = "802-11-wireless-security.psk"
 
 
 class SetupHotspot:
@@ -83,11 +88,12 @@ class SetupHotspot:
         self.nmcli.run([NMCLI, "connection", "add", "type", "wifi", "ifname", device,
                         "con-name", self.connection, "autoconnect", "no", "ssid", ssid,
                         "802-11-wireless.mode", "ap", "802-11-wireless.band", "bg",
-                        "ipv4.method", "shared", "ipv6.method", "ignore", *WPA2,
-                        "802-11-wireless-security.psk", password],
+                        "ipv4.method", "shared", "ipv6.method", "ignore", *WPA2],
                        "set up the setup hotspot")
         self.nmcli.run([NMCLI, "--wait", str(HOTSPOT_WAIT), "connection", "up", "id",
-                        self.connection], "start the setup hotspot", timeout=HOTSPOT_WAIT + 15)
+                        self.connection, "passwd-file", "/dev/stdin"],
+                       "start the setup hotspot", timeout=HOTSPOT_WAIT + 15,
+                       secret=password_file(PSK, password))
         self.hosting, self.ssid, self._password = True, ssid, password
         log.info("wifi: setup hotspot %r is up (WPA2)", ssid)
         return ssid

@@ -6,8 +6,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.hardware.recorded_nmcli import (RECORDINGS, ChangingNmcli, RecordedNmcli,
-                                           hotspot_add)
+from tests.hardware.recorded_nmcli import (HOTSPOT_UP, RECORDINGS, ChangingNmcli,
+                                           RecordedNmcli, hotspot_add, hotspot_secret)
 from tests.helpers import wait_for
 from tests.web.conftest import PASSWORD, ShopClient
 
@@ -234,18 +234,18 @@ def test_stop_the_hotspot(owner, nmcli):
     assert nmcli.calls_to("delete", "id", "textback-hotspot")
 
 
-def hotspot_routes(runner, key):
+def hotspot_routes(runner):
     runner.on([NMCLI, "connection", "delete", "id", "textback-hotspot"], "delete-hotspot-unknown")
-    runner.on(hotspot_add(key), "hotspot-add-ok")
-    runner.on([NMCLI, "--wait", "30", "connection", "up", "id", "textback-hotspot"],
-              "connection-up-ok")
+    runner.on(hotspot_add(), "hotspot-add-ok")
+    runner.on(HOTSPOT_UP, "connection-up-ok")
 
 
 def test_start_the_hotspot(owner, wifi_box, nmcli):
     key = wifi_box.hotspot_key()
-    hotspot_routes(nmcli, key)
+    hotspot_routes(nmcli)
     assert owner.post("/wifi/hotspot", data={"action": "start"}).status_code == 302
-    assert nmcli.calls_to("connection", "add") == [hotspot_add(key)]
+    assert nmcli.calls_to("connection", "add") == [hotspot_add()]
+    assert nmcli.secrets_to("connection", "up") == [hotspot_secret(key)]
     assert "Setup hotspot started." in owner.get("/wifi/").get_data(as_text=True)
 
 
