@@ -32,6 +32,11 @@ DEVICES = [NMCLI, "-t", "-f", "DEVICE,TYPE,STATE,CONNECTION", "device", "status"
 ACTIVE = [NMCLI, "-t", "-f", "NAME,UUID,TYPE,DEVICE", "connection", "show", "--active"]
 PROFILES = [NMCLI, "-t", "-f", "NAME,UUID,TYPE", "connection", "show"]
 WIFI_TYPE = "802-11-wireless"
+
+
+def addresses(device: str) -> list[str]:
+    """The command that reads a device's addresses (`IP4.ADDRESS[1]:10.42.0.1/24` ...)."""
+    return [NMCLI, "-t", "-f", "IP4.ADDRESS,IP6.ADDRESS", "device", "show", device]
 # (args, timeout[, secret=stdin text]) -> an object with returncode/stdout/stderr
 Runner = Callable[..., object]
 

@@ -300,12 +300,33 @@ def test_setup_flow_on_the_hotspot(phone, wifi_box, nmcli, world):
     assert nmcli.calls_to("connect", "Shop WiFi") == [CONNECT_SHOP]
 
 
-def test_setup_page_is_not_open_to_other_addresses(wifi_app, nmcli):
+def test_setup_page_is_not_open_to_other_addresses(wifi_app, nmcli, phone):
     hotspot_scene(nmcli)
     stranger = wifi_app.test_client()
     stranger.environ_base["REMOTE_ADDR"] = "192.168.1.77"
     response = stranger.get("/wifi/setup")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+    # A proxy header is not an address: the box trusts only the TCP peer.
+    response = stranger.get("/wifi/setup", headers={"X-Forwarded-For": "10.42.0.5",
+                                                    "X-Real-IP": "10.42.0.5"})
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    # A shop network numbered in 10.42.x.x is not the hotspot: only the hotspot's own network
+    # (10.42.0.1/24, as nmcli reports the box's address on it) is.
+    lan = wifi_app.test_client()
+    lan.environ_base["REMOTE_ADDR"] = "10.42.7.20"
+    response = lan.get("/wifi/setup")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    assert phone.get("/wifi/setup").status_code == 200          # 10.42.0.23 is on it
+
+
+def test_a_burst_of_probes_asks_nmcli_once(phone, nmcli):
+    # A phone that joins fetches several probe URLs at once, unauthenticated: the hotspot's
+    # state is read once and kept for a couple of seconds, not one nmcli run per request.
+    hotspot_scene(nmcli)
+    nmcli.clear_calls()
+    for path in PROBES:
+        assert phone.get(path, headers={"Host": "captive.apple.com"}).status_code == 302
+    assert len(nmcli.calls_to("--active")) == 1 and len(nmcli.calls) == 2
 
 
 def test_probes_answer_normally_off_the_hotspot(wifi_app):
