@@ -34,11 +34,10 @@ def assert_no_more_questions(sim, modem, events, at_start: int):
     """The call watch has no question scheduled (it asks again only at a new RING or caller
     ID), and every AT+CLCC since `at_start` (those of start-up) was answered and passed on:
     nothing is in flight."""
-    watch = modem._supervisor.calls          # the modem's call watch (hardware/call_watch.py)
-    wait_for(lambda: watch.due_in() is None, 3, "no question scheduled")
+    wait_for(lambda: not modem.asking_about_a_call(), 3, "no question scheduled")
     wait_for(lambda: commands_sent(sim).count("AT+CLCC") - at_start ==
              len(events.of(CallListSeen)), 3, "every question answered")
-    assert watch.due_in() is None
+    assert not modem.asking_about_a_call()
 
 
 def test_a_ringing_call_is_asked_about_until_the_list_no_longer_shows_it(rig):
