@@ -51,6 +51,8 @@ def shown_url(url: str) -> str:
         return "(an unusable address)"
     host = f"[{host}]" if ":" in host else host
     rest = "/…" if parts.path.strip("/") or parts.query or parts.fragment else ""
+    if not parts.scheme and not host:
+        return rest or "/"               # a relative redirect: another path on the same host
     return f"{parts.scheme}://{host}{f':{port}' if port else ''}{rest}"
 
 

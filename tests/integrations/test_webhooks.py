@@ -127,6 +127,7 @@ def test_a_hook_that_keeps_failing_is_given_up_and_logged(tmp_path, caplog):
     ("http://192.168.1.20:1880", "http://192.168.1.20:1880"),
     ("http://[fd00::5]/hook", "http://[fd00::5]/…"),
     ("http://example.com:99999/x", "(an unusable address)"),
+    ("/hooks/new?key=1", "/…"),                         # a relative redirect
 ])
 def test_logs_show_a_hook_by_its_host(url, shown):
     assert webhook_post.shown_url(url) == shown
