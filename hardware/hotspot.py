@@ -3,7 +3,7 @@
 The Wi-Fi adapter (hardware/wifi.py) holds one SetupHotspot and shares its nmcli (hardware/nmcli.py)
 with it; joining a network takes the hotspot down (one radio), and a failed join brings it back.
 NetworkManager's "shared" mode makes the box HOTSPOT_ADDRESS on it and hands phones addresses in
-10.42.x.x.
+its network (10.42.0.0/24); `address()` reads what NetworkManager actually set up.
 
 The hotspot is never open: anyone in radio range could otherwise join it and move the box onto
 their own network. It is WPA2 (RSN with CCMP) with the box's own key (`hotspot_key`, a callable
