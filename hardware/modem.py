@@ -67,6 +67,10 @@ class Modem:
     def status(self) -> ModemStatus:
         return self.connection.status
 
+    def asking_about_a_call(self) -> bool:
+        """A question about a ringing call (AT+CLCC, hardware/call_watch.py) is scheduled."""
+        return self._supervisor.calls.due_in() is not None
+
     def refresh_status(self) -> None:
         """Ask signal, registration, operator and storage now (the supervisor does it too)."""
         self._supervisor.refresh(self.connection.live(), lock_timeout=self.timeouts.send_wait)

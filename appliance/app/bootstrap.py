@@ -62,7 +62,7 @@ class Options:
     clock: Callable[[], datetime] = utc_now   # tests move the shop's "now" to a chosen day
     # Where phones on the setup hotspot come from (NetworkManager's shared mode). A browser test
     # that stands in for a phone on the hotspot comes from 127.0.0.1 and says so here.
-    hotspot_clients: str = "10.42.0.0/16"
+    hotspot_clients: Optional[str] = None     # None: the setup hotspot's own network
     disk_write: Callable[[int, bytes], int] = os.write   # tests emulate a small, full disk
     disk_free: Callable[[Path], int] = statvfs_free
 

@@ -195,3 +195,19 @@ def test_the_cap_names_the_window_that_tripped():
     assert cap_window(AutoTextCount(3, 100), {}) == "day"
     assert cap_window(AutoTextCount(3, 3), {}) is None
     assert cap_window(None, {}) is None
+
+
+def test_a_cap_read_from_settings_keeps_zero_and_defaults_only_when_missing():
+    # A stored 0 (say, a data folder written by hand) means "no automatic texts", never the
+    # default: only a missing value falls back to it.
+    from appliance.core.policy import cap_limits
+    from appliance.core.settings import DEFAULTS
+    assert cap_limits({"auto_texts_per_hour": 0, "auto_texts_per_day": 0}) == (0, 0)
+    assert cap_limits({}) == (DEFAULTS["auto_texts_per_hour"], DEFAULTS["auto_texts_per_day"])
+    assert decide_cap_window_with_zero() == "hour"
+
+
+def decide_cap_window_with_zero():
+    from appliance.core.policy import cap_window
+    return cap_window(AutoTextCount(last_hour=0, last_day=0),
+                      {"auto_texts_per_hour": 0, "auto_texts_per_day": 0})
