@@ -21,8 +21,8 @@ log = logging.getLogger(__name__)
 
 EVENT_MONTHS = 6
 FULL_TEXT = ("TextBack Box: its storage card is full. Missed callers are still texted back, "
-             "but new calls and texts are only kept in memory until there is room. Please "
-             "free space on the card.")
+             "but new calls are only kept in memory and new texts are left on the SIM until "
+             "there is room. Please free space on the card.")
 
 
 class Upkeep:
@@ -90,8 +90,8 @@ class Upkeep:
     def _full(self, free: int) -> None:
         self.full, self.full_since = True, self.clock()
         log.error("the data folder's disk is full (%d KB free); texts still go out", free // 1024)
-        self.store.log_event("disk", "Storage card full: new calls and texts are kept in memory "
-                             "until there is room", level="error")
+        self.store.log_event("disk", "Storage card full: new calls are kept in memory and new "
+                             "texts left on the SIM until there is room", level="error")
         try:
             self.alert_owner(FULL_TEXT)
         except Exception:  # the owner's text is a courtesy; the page and light say it too
