@@ -6,6 +6,7 @@ status light (gpiozero MockFactory pins) and one owner text say so, and everythi
 saved when room returns."""
 import errno
 import os
+import time
 from pathlib import Path
 
 from gpiozero.pins.mock import MockFactory
@@ -14,6 +15,7 @@ from appliance.storage import disk as disk_module
 from appliance.storage.journal import decode, read_only_state
 from hardware.status_light import FAST_BLINK
 from tests.appliance.box_support import CALLER, OTHER_CALLER, running_box, wait_call
+from tests.appliance.power_cut import PowerCut, sends, sim_deletes
 from tests.helpers import wait_for
 
 OWNER = "+12125550100"
@@ -110,3 +112,45 @@ def test_the_reserve_is_real_allocated_space_and_is_given_back(tmp_path, monkeyp
 def test_no_reserve_is_taken_from_a_disk_that_is_nearly_full(tmp_path):
     disk = disk_module.Disk(tmp_path, free=lambda folder: disk_module.ROOM_BYTES - 1)
     assert not disk.keep_reserve() and not disk.reserve_path.exists()
+
+
+def test_texts_and_a_stop_received_while_full_stay_on_the_sim_until_they_are_on_disk(tmp_path):
+    """While changes wait in memory, a power cut would lose them: so the SIM keeps its copies
+    and the STOP's confirmation waits; once room returns everything is written, then the SIM
+    is emptied and the STOP confirmed, each only after it is durable (power_cut.py)."""
+    data = tmp_path / "data"
+    data.mkdir()
+    small, cut = SmallDisk(data), PowerCut(data, tmp_path / "cuts")
+    with running_box(data, disk_write=small.write, disk_free=small.free,
+                     disk_fsync=cut.fsync) as app:
+        sim = app.simulator
+        wait_for(app.disk.has_reserve, 10, "the reserve allocated")
+        small.fill()
+        known = {}
+        for text in ("Please call me back", "STOP"):
+            pdus = sim.receive_text(CALLER, text)
+            known.update({pdu.upper(): (CALLER, text, n + 1) for n, pdu in enumerate(pdus)})
+        wait_for(lambda: (app.store.contact(CALLER) or {}).get("opted_out"), 10,
+                 "the STOP honoured (in memory)")
+        assert [m["text"] for m in app.store.messages_for(CALLER) if m["direction"] == "in"] \
+            == ["Please call me back", "STOP"]                   # the page shows them
+        assert app.upkeep.full or wait_for(lambda: app.upkeep.full, 5, "counted as full")
+        held = time.monotonic()
+        assert app.store.journal.backlog > 0
+        assert sorted(sim.storage["SM"].values()) == sorted(known)   # the SIM still has both
+        assert CALLER not in [n for n, _ in sim.sent_texts()]  # no confirmation yet
+        now_cut = cut.state_at(held)                        # a power cut now: not on disk...
+        assert not now_cut.texts_in() and not (now_cut.contact(CALLER) or {}).get("opted_out")
+
+        small.capacity = PLENTY                             # ...so the SIM kept them; room again
+        wait_for(lambda: not sim.storage.get("SM"), 10, "the SIM emptied once stored")
+        wait_for(lambda: CALLER in [n for n, _ in sim.sent_texts()], 10, "the STOP confirmed")
+        deletes = sim_deletes(sim, known)
+        assert sorted(label for _, label in deletes if label) == sorted(known.values())
+        for moment, (sender, text, _) in [(m, label) for m, label in deletes if label]:
+            assert moment > held
+            assert text in [m["text"] for m in cut.state_at(moment).texts_in()]
+        confirmation = sends(sim)[-1]
+        assert cut.state_at(confirmation).contact(CALLER)["opted_out"]
+        stored = cut.state_at(float("inf")).texts_in()
+        assert sorted(m["text"] for m in stored) == ["Please call me back", "STOP"]  # once each
