@@ -12,11 +12,13 @@ from pathlib import Path
 from gpiozero.pins.mock import MockFactory
 
 from appliance.storage import disk as disk_module
+from appliance.storage import secrets, sessions
 from appliance.storage.journal import decode, read_only_state
 from hardware.status_light import FAST_BLINK
 from tests.appliance.box_support import CALLER, OTHER_CALLER, running_box, wait_call
 from tests.appliance.power_cut import PowerCut, sends, sim_deletes
 from tests.helpers import wait_for
+from tests.web.conftest import PASSWORD, ShopClient
 
 OWNER = "+12125550100"
 PLENTY = 1 << 40
@@ -43,6 +45,12 @@ class SmallDisk:
     def fill(self) -> None:
         self.capacity = self.used()          # not one more byte fits
 
+    def write_private(self, path, text: str) -> None:
+        """secrets.write_private on this disk (the login sessions file)."""
+        if len(text) > self.free(self.folder):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        secrets.write_private(path, text)
+
 
 def journal_lines(folder: Path) -> list[bytes]:
     return (folder / "journal.jsonl").read_bytes().splitlines(keepends=True)
@@ -52,11 +60,25 @@ def owner_texts(sim) -> list[str]:
     return [text for to, text in sim.sent_texts() if to == OWNER]
 
 
+def logged_in_page(box) -> str:
+    """Log in through the login page and open the home page; its text."""
+    from web import create_app
+    app = create_app(box, {"TESTING": True})
+    app.test_client_class = ShopClient
+    client = app.test_client()
+    assert client.post("/login", data={"password": PASSWORD}).status_code == 302
+    page = client.get("/")
+    assert page.status_code == 200
+    return page.get_data(as_text=True)
+
+
 def test_a_full_disk_keeps_texting_back_says_so_and_saves_everything_when_room_returns(
-        tmp_path):
+        tmp_path, monkeypatch):
     data = tmp_path / "data"
     data.mkdir()
     small = SmallDisk(data)
+    secrets.set_password(data, PASSWORD)
+    monkeypatch.setattr(sessions, "write_private", small.write_private)
     with running_box(data, settings={"owner_phone": OWNER}, disk_write=small.write,
                      disk_free=small.free, gpio=True, pin_factory=MockFactory()) as app:
         sim = app.simulator
@@ -83,6 +105,8 @@ def test_a_full_disk_keeps_texting_back_says_so_and_saves_everything_when_room_r
         sim.ring(OTHER_CALLER, number_type=145, rings=1)   # still texting back
         wait_for(lambda: OTHER_CALLER in [n for n, _ in sim.sent_texts()], 10, "second text")
         assert len([t for t in owner_texts(sim) if "storage card" in t]) == 1   # one per episode
+        small.fill()                                      # the reserve's room used up too
+        assert "storage card is full" in logged_in_page(app.box)   # no session file written
 
         small.capacity = PLENTY                           # room again
         wait_for(lambda: not app.upkeep.full, 10, "the disk counted as fine again")
