@@ -2,7 +2,8 @@
 simulator, its journal's fsyncs noted (power_cut.py). At every `AT+CMGD` in the simulator's
 transcript, the durable state (the data files plus the journal as it stood at the last fsync)
 must already hold what that delete took off the SIM; at every `AT+CMGS` of a STOP's
-confirmation, the opt-out must be durable."""
+confirmation, the opt-out must be durable. A delivery report is deleted only once the status it
+set is durable."""
 from tests.appliance.box_support import CALLER, OTHER_CALLER, running_box
 from tests.appliance.power_cut import PowerCut, sends, sim_deletes
 from tests.helpers import wait_for
@@ -11,8 +12,12 @@ LONG = "".join(f"part of a long text {i:03d}; " for i in range(20)) + "END"   # 
 
 
 def covered(state, label) -> bool:
-    """Whether a power-cut state holds the received part `label` = (sender, text, part)."""
+    """Whether a power-cut state holds the received part `label` = (sender, text, part), or
+    the delivery report `label` = ("report", number, text) as the text's status."""
     sender, text, part = label
+    if sender == "report":
+        return any(m["number"] == text and m["text"] == part and m.get("status") == "delivered"
+                   for m in state.rows("messages-", "messages"))
     if any(m["number"] == sender and m["text"] == text for m in state.texts_in()):
         return True
     return any(p["sender"] == sender and p["part"] == part and p["total"] > 1
@@ -31,7 +36,11 @@ def test_a_power_cut_at_any_sim_delete_or_stop_confirmation_loses_nothing(tmp_pa
             known.update({pdu.upper(): (sender, text, n + 1) for n, pdu in enumerate(pdus)})
             wait_for(lambda: not sim.storage.get("SM"), 10, "the SIM emptied by the box")
         wait_for(lambda: CALLER in [n for n, _ in sim.sent_texts()], 10, "the STOP confirmed")
-        assert len(known) >= 5                     # the long text came in three parts or more
+        confirmation = sim.sent[-1]
+        report = sim.deliver_report(confirmation.reference, memory="SM")
+        known[report.upper()] = ("report", CALLER, confirmation.text)
+        wait_for(lambda: not sim.storage.get("SM"), 10, "the delivery report taken in")
+        assert len(known) >= 6                     # the long text came in three parts or more
 
         deletes = sim_deletes(sim, known)
         assert sorted(label for _, label in deletes if label) == sorted(known.values())
