@@ -1,6 +1,8 @@
 """The upkeep thread: the data folder's housekeeping, a little at a time.
 
-Every few seconds: is the disk full (disk.py) or are changes waiting for room? On the way into a
+Every few seconds: is the disk full (disk.py) or are changes waiting for room? Then the
+journal is synced if anything was appended since the last sync (so a power cut loses at most
+the last interval's lesser changes). On the way into a
 full-disk episode the event log says so and the owner gets one text (the page and the status
 light follow `full`); when room returns the waiting changes are written, the reserve is
 allocated again and the event log says so. Then, when the journal has grown past its limit, a
@@ -66,6 +68,9 @@ class Upkeep:
 
     def step(self) -> None:
         self.check_disk()
+        # What nothing else synced (a call log line, a read mark) is on disk within one
+        # interval, not whenever the kernel writes it back (~30 s): see the README.
+        self.store.make_durable()
         while not self.full and not self._stop.is_set() and self.store.upkeep_step():
             self.heartbeat = time.monotonic()
         today = self.clock().date().isoformat()
