@@ -65,6 +65,7 @@ class Options:
     hotspot_clients: Optional[str] = None     # None: the setup hotspot's own network
     disk_write: Callable[[int, bytes], int] = os.write   # tests emulate a small, full disk
     disk_free: Callable[[Path], int] = statvfs_free
+    disk_fsync: Callable[[int], None] = os.fsync   # tests record what a power cut would keep
 
 
 def bootstrap(options: Options, timings: Timings = PRODUCTION) -> "Appliance":
@@ -91,7 +92,8 @@ class Appliance:
         o = self.options
         self.disk = Disk(o.data_dir, free=o.disk_free)
         self.store = Store(o.data_dir, clock=self.clock, journal=Journal(
-            o.data_dir, write=o.disk_write, make_room=self.disk.release_reserve))
+            o.data_dir, write=o.disk_write, make_room=self.disk.release_reserve,
+            fsync=o.disk_fsync))
         self.upkeep = Upkeep(self.store, self.disk, self.clock, alert_owner=self._alert_owner,
                              interval=self.timings.upkeep_interval)
         self.box_id = get_or_create_box_id(o.data_dir)

@@ -43,6 +43,7 @@ class Replies:
         self.status_facts = status_facts
         self.box_number = box_number
         self._owner_errors: list[datetime] = []
+        self.held_back: list[tuple[str, str]] = []    # confirmations waiting for a durable STOP
 
     def received(self, number: str, whole: Assembled, fp: str, now: datetime) -> None:
         """Store a received text (not yet `handled`), then act on it, then mark it handled; a
@@ -93,10 +94,10 @@ class Replies:
         name = settings.get("business_name") or "us"
         if keyword == "stop" and not contact.get("opted_out"):
             self._consent(number, contact, "opted_out", now)
-            self._answer(number, CONFIRMATIONS["stop"].format(name=name), settings, now)
+            self._confirm(number, CONFIRMATIONS["stop"].format(name=name), settings, now)
         elif keyword == "start" and contact.get("opted_out"):
             self._consent(number, contact, "opted_in", now)
-            self._answer(number, CONFIRMATIONS["start"].format(name=name), settings, now)
+            self._confirm(number, CONFIRMATIONS["start"].format(name=name), settings, now)
         elif keyword == "help" and not contact.get("opted_out"):
             self._answer(number, self._help_text(settings), settings, now)
         urgent = keywords.urgent_words_in(text, settings.get("urgent_words") or [])
@@ -115,6 +116,23 @@ class Replies:
         self._send(number, text, "keyword", now)
         if self.auto_texts:
             self.auto_texts.sent(now)
+
+    def _confirm(self, number: str, text: str, settings: dict, now: datetime) -> None:
+        """A STOP (or START) is confirmed only once it is on disk: while the data disk is full
+        it waits in memory, and so does its confirmation (`send_held_back`); its text stays on
+        the SIM (inbox.py), so after a power cut it is read and honoured again."""
+        if self.store.make_durable():
+            self._answer(number, text, settings, now)
+        else:
+            log.warning("%s's opt-out change waits for disk space; so does its confirmation",
+                        number)
+            self.held_back.append((number, text))
+
+    def send_held_back(self, now: datetime) -> None:
+        """The store is durable again: send the confirmations held back, in order."""
+        held, self.held_back = self.held_back, []
+        for number, text in held:
+            self._answer(number, text, self.store.settings(), now)
 
     def _consent(self, number: str, contact: dict, event: str, now: datetime) -> None:
         consent = list(contact.get("consent") or [])

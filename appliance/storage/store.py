@@ -12,8 +12,11 @@ nothing parses more than it must:
 
 Every change is one line appended to the data folder's journal (journal.py); the files are
 rewritten only at a checkpoint (`upkeep_step`, run by the upkeep thread, and `close`). Changes
-that must survive a power cut are synced at once: the outbox, a received text (before the SIM
-copy is deleted), settings, a STOP. The rest follows within seconds, in order.
+that must survive a power cut are synced at once: the outbox, a received text, settings, a STOP;
+and the inbox calls `make_durable` before it deletes anything from the SIM. The rest follows
+when the next of those syncs (or the kernel writes it back, within about 30 s), in order. While
+the disk is full, changes other than the outbox's wait in memory and are not durable:
+`make_durable` says so, and the inbox then leaves texts on the SIM.
 
 A busy shop's second year is as fast as its first day: the newest-first listings open the newest
 months first and stop once they have enough; the conversation list and the unread count come
@@ -34,6 +37,7 @@ from typing import Callable, Optional
 from appliance.core.clock import utc_now
 from appliance.core.settings_values import Settings
 from appliance.storage.database import Database
+from appliance.storage.files import make_folder
 from appliance.storage.journal import Journal
 from appliance.storage.monthly import OPEN_BYTES
 from appliance.storage.records import RecordTable
@@ -51,7 +55,7 @@ class Store:
     def __init__(self, data_dir: Path, clock: Optional[Callable[[], datetime]] = None,
                  open_bytes: int = OPEN_BYTES, journal: Optional[Journal] = None):
         self.data_dir = Path(data_dir)
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        make_folder(self.data_dir)
         self.db = Database(self.data_dir, clock or utc_now, journal or Journal(self.data_dir),
                            open_bytes)
         self._settings = SettingsTable(self.db)
@@ -62,7 +66,7 @@ class Store:
         self._outbox = OutboxTable(self.db)
         self._inbox = InboxTable(self.db)
         self._events = EventLog(self.db, self._records)
-        self._housekeeping = Housekeeping(self.db)
+        self._housekeeping = Housekeeping(self.db, report=self._events.log_event)
 
     @property
     def journal(self) -> Journal:
@@ -212,6 +216,16 @@ class Store:
 
     def flush_waiting(self) -> bool:
         return self._housekeeping.flush_waiting()
+
+    def make_durable(self) -> bool:
+        """Sync the journal; True when every change so far is on disk (none waits in memory
+        for disk space): what the inbox asks before it deletes a text from the SIM."""
+        with self.db.lock:
+            return self.db.journal.durable()
+
+    def stuck_files(self) -> dict[str, str]:
+        """Data files whose copy could not be rewritten at the last checkpoint, and why."""
+        return dict(self._housekeeping.stuck)
 
     def close(self) -> None:
         self._housekeeping.close()

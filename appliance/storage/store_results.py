@@ -55,8 +55,9 @@ class ResultsTable:
         first, last = month_days(month)
         counts, tail = self._count(first, last, zone)
         with self.db.lock:
-            if generation == self._generation:   # nothing changed while counting
-                self.db.journal.sync()         # saved sums never count what a power cut could lose
+            # Saved sums never count what a power cut could lose: nothing changed while
+            # counting, and everything counted is on disk (none of it waits in memory).
+            if generation == self._generation and self.db.journal.durable():
                 self._sums.put(month, name, counts, tail, today)
         _give_back_memory()
         return counts
