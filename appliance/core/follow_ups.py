@@ -101,12 +101,12 @@ def decide(planned: dict, facts: NumberFacts, settings: dict, now: datetime) -> 
         return Verdict(WAIT, at=next_opening(settings, due, due + LATE_LIMIT))
     if now > due + LATE_LIMIT:
         return Verdict(DROP, "too_late")
+    if settings.get("paused"):
+        return Verdict(WAIT, "paused")      # no planned end: until it is too late
     if may_send(settings, now):
         return Verdict(SEND)
     at = next_opening(settings, now, due + LATE_LIMIT)
-    if at is None and not settings.get("paused"):
-        return Verdict(DROP, "too_late")
-    return Verdict(WAIT, "paused" if settings.get("paused") else None, at)
+    return Verdict(WAIT, at=at) if at else Verdict(DROP, "too_late")
 
 
 def _never(planned: dict, facts: NumberFacts, settings: dict) -> Optional[str]:
