@@ -1,8 +1,28 @@
-"""The page's side of follow-ups and review requests: the Settings fields and their errors, and
-the two messages on the Messages page."""
+"""The page's side of follow-ups and review requests: the Settings fields and their errors, the
+two messages on the Messages page, and what a thread says about them. The shop's clock starts on
+a Wednesday at 10:00 in New York."""
 import re
+from datetime import timedelta
 
+import pytest
+
+from tests.appliance.test_follow_ups_end_to_end import WEDNESDAY_10, MovableClock
+from tests.web.shop_box import shop_box
 from tests.web.test_settings import error_of, form
+
+CALLER, REPLIER = "+12025550101", "+12025550102"
+
+
+@pytest.fixture
+def clock():
+    return MovableClock(WEDNESDAY_10)
+
+
+@pytest.fixture
+def box(tmp_path, clock):
+    the_box = shop_box(tmp_path / "data", clock=clock)
+    yield the_box
+    the_box.store.close()
 
 
 def test_switching_both_on_with_hours_and_a_review_link(client, box):
@@ -46,3 +66,20 @@ def test_the_messages_page_edits_both_with_the_review_link_placeholder(client, b
     assert box.settings()["messages"]["review_request"] == "Thanks! A review helps: {review_link}"
     response = client.post("/messages/follow_up", data={"text": "Still need help? {nope}"})
     assert response.status_code == 400
+
+
+def test_a_thread_shows_the_planned_follow_up_the_sent_one_and_why_one_was_dropped(
+        client, box, clock, ring, text_in):
+    box.update_settings({"follow_up": {"on": True, "after_hours": 4}})
+    ring(CALLER)
+    ring(REPLIER)
+    html = client.get(f"/conversations/{CALLER}").get_data(as_text=True)
+    assert re.search(r'data-testid="later-planned">Follow-up planned for 2:00 PM<', html)
+    text_in(REPLIER, "Yes, tomorrow is fine")
+    clock.move_to(WEDNESDAY_10 + timedelta(hours=4, minutes=1))
+    ring("+12025550103")          # anything the box handles runs its check (no thread here)
+    html = client.get(f"/conversations/{REPLIER}").get_data(as_text=True)
+    assert 'data-testid="later-dropped">Follow-up not sent: they replied<' in html
+    html = client.get(f"/conversations/{CALLER}").get_data(as_text=True)
+    assert "later-planned" not in html
+    assert re.search(r"Hi, just checking in.*?Follow-up", html, re.S)
