@@ -83,3 +83,14 @@ def test_a_thread_shows_the_planned_follow_up_the_sent_one_and_why_one_was_dropp
     html = client.get(f"/conversations/{CALLER}").get_data(as_text=True)
     assert "later-planned" not in html
     assert re.search(r"Hi, just checking in.*?Follow-up", html, re.S)
+
+
+def test_results_show_the_follow_ups_once_switched_on(client, box, clock, ring):
+    assert 'data-testid="r-later"' not in client.get("/results/").get_data(as_text=True)
+    box.update_settings({"follow_up": {"on": True, "after_hours": 4}})
+    ring(CALLER)
+    clock.move_to(WEDNESDAY_10 + timedelta(hours=4, minutes=1))
+    ring(REPLIER)                 # runs the box's check: the follow-up to CALLER goes
+    html = client.get("/results/?days=7").get_data(as_text=True)
+    assert 'data-testid="r-follow-ups">1<' in html
+    assert 'data-testid="r-review-requests">0<' in html
