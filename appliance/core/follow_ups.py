@@ -14,7 +14,7 @@ found someone else, and a "still need a hand?" out of the blue reads like spam.
 
 Never (dropped, each its own reason): the feature was switched off, the number said STOP or is on
 the never-text list; a follow-up also when the caller texted or called again after the
-text-back, or the text-back itself failed; a review request when the job was unbooked (or booked
+text-back, the owner texted them himself since, or the text-back itself failed; a review request when the job was unbooked (or booked
 again: that booking has its own request), when the number got one in the last REVIEW_EVERY, or
 when there is no review link to send.
 """
@@ -42,6 +42,7 @@ class NumberFacts:
     opted_out: bool = False
     last_inbound_at: Optional[datetime] = None    # the customer's latest text
     last_call_at: Optional[datetime] = None       # their latest call to the box
+    last_owner_text_at: Optional[datetime] = None  # the owner's latest own text to them
     textback_status: Optional[str] = None         # the followed-up text-back's status
     booked_at: Optional[datetime] = None          # the contact's booking, None if not booked
     last_review_at: Optional[datetime] = None     # the last review request they were sent
@@ -127,6 +128,8 @@ def _follow_up_reason(since: datetime, facts: NumberFacts) -> Optional[str]:
         return "replied"
     if facts.last_call_at and facts.last_call_at > since:
         return "called_again"
+    if facts.last_owner_text_at and facts.last_owner_text_at > since:
+        return "owner_texted"       # the owner is on it: no robot text in between
     if facts.textback_status in FAILED_TEXTBACK:
         return "textback_failed"
     return None

@@ -11,6 +11,7 @@ from appliance.core.stamps import from_iso
 # Why a planned text was not sent, as the thread says it.
 REASONS = {
     "replied": "they replied", "called_again": "they called again",
+    "owner_texted": "you texted them yourself",
     "opted_out": "they texted STOP", "excluded": "the number is on your never-text list",
     "switched_off": "switched off in Settings", "too_late": "no opening hours soon enough",
     "textback_failed": "the text-back failed", "unbooked": "the job was unmarked",

@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 
 EVERY = timedelta(seconds=60)
 PRUNE_EVERY = timedelta(days=1)
+OWNER_LOOK_BACK = 20    # the number's newest texts searched for the owner's own
 WORDS = {FOLLOW_UP: "Follow-up", REVIEW_REQUEST: "Review request"}
 
 
@@ -86,10 +87,13 @@ class LaterTexts:
         calls = self.store.calls(limit=1, since=item["since"], number=number)
         textback = self.store.get_message(item["textback_id"]) if item.get("textback_id") \
             else None
+        owner = [m["at"] for m in self.store.messages_for(number, limit=OWNER_LOOK_BACK)
+                 if m.get("direction") == "out" and m.get("kind") == "reply"]
         return NumberFacts(
             opted_out=bool(contact.get("opted_out")),
             last_inbound_at=_time(contact.get("last_inbound_at")),
             last_call_at=_time(calls[0]["started_at"]) if calls else None,
+            last_owner_text_at=_time(max(owner)) if owner else None,
             textback_status=(textback or {}).get("status"),
             booked_at=_time(contact.get("booked_at")) if contact.get("booked") else None,
             last_review_at=_time(contact.get("last_review_request_at")))

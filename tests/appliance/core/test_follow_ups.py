@@ -90,6 +90,7 @@ def test_paused_holds_it_back_until_it_is_too_late():
     (NumberFacts(textback_status="sent", last_inbound_at=at(2, 12)), "replied"),
     (NumberFacts(textback_status="sent", last_call_at=at(2, 11)), "called_again"),
     (NumberFacts(textback_status="failed"), "textback_failed"),
+    (NumberFacts(textback_status="sent", last_owner_text_at=at(2, 10, 5)), "owner_texted"),
 ])
 def test_a_follow_up_is_never_sent_when(facts, reason):
     assert f.decide(follow_up(at(2, 10)), facts, SETTINGS, at(2, 10, 30)) == \
