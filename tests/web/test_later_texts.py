@@ -94,3 +94,6 @@ def test_results_show_the_follow_ups_once_switched_on(client, box, clock, ring):
     html = client.get("/results/?days=7").get_data(as_text=True)
     assert 'data-testid="r-follow-ups">1<' in html
     assert 'data-testid="r-review-requests">0<' in html
+    csv = client.get("/results/?days=7&format=csv").get_data(as_text=True).splitlines()
+    header, total = csv[0].lstrip("\ufeff").split(","), csv[-1].split(",")
+    assert dict(zip(header, total))["follow_ups"] == "1"
