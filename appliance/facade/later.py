@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Optional
 
 from appliance.core import follow_ups
-from appliance.core.stamps import from_iso
+from appliance.core.stamps import from_iso, to_iso
 
 # Why a planned text was not sent, as the thread says it.
 REASONS = {
@@ -22,14 +22,14 @@ REASONS = {
 
 
 def notes(store, number: str, now: datetime) -> list[dict]:
-    """[{"kind", "state": "planned"|"dropped", "at" (planned moment or None), "why"}] for the
-    number's planned and dropped texts (sent ones are in the thread as texts)."""
+    """[{"kind", "state": "planned"|"dropped", "at" (planned moment, UTC ISO, or None), "why"}]
+    for the number's planned and dropped texts (sent ones are in the thread as texts)."""
     settings = store.settings()
     found = []
     for item in store.planned_for(number):
         if item["status"] == "planned":
             found.append({"kind": item["kind"], "state": "planned", "why": None,
-                          "at": _planned_at(item, settings, now)})
+                          "at": to_iso(_planned_at(item, settings, now))})
         elif item["status"] == "dropped":
             reason = item.get("reason")
             found.append({"kind": item["kind"], "state": "dropped", "at": None,

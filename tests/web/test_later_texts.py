@@ -97,3 +97,18 @@ def test_results_show_the_follow_ups_once_switched_on(client, box, clock, ring):
     csv = client.get("/results/?days=7&format=csv").get_data(as_text=True).splitlines()
     header, total = csv[0].lstrip("\ufeff").split(","), csv[-1].split(",")
     assert dict(zip(header, total))["follow_ups"] == "1"
+
+
+def test_the_api_thread_lists_the_planned_and_dropped_texts(api, box, ring, clock):
+    box.update_settings({"follow_up": {"on": True, "after_hours": 4}})
+    ring(CALLER)
+    body = api.get(f"/api/conversations/{CALLER}").get_json()
+    [planned] = body["later"]
+    assert (planned["kind"], planned["state"], planned["why"]) == ("follow_up", "planned", None)
+    assert planned["at"].startswith("2026-12-02T19:00:00")      # 14:00 in New York, as UTC
+    box.update_settings({"follow_up": {"on": False, "after_hours": 4}})
+    clock.move_to(WEDNESDAY_10 + timedelta(hours=4, minutes=1))
+    ring(REPLIER)
+    body = api.get(f"/api/conversations/{CALLER}").get_json()
+    assert body["later"] == [{"kind": "follow_up", "state": "dropped", "at": None,
+                              "why": "switched off in Settings"}]
