@@ -135,7 +135,8 @@ def conversation(number: str):
     if found is None:
         return jsonify({"error": f"no conversation with {number}"}), 404
     messages = [_only(msg, MESSAGE_FIELDS) for msg in found.get("messages", [])]
-    return jsonify({"number": found.get("number", number), "messages": messages})
+    return jsonify({"number": found.get("number", number), "messages": messages,
+                    "later": shop.box().later_texts(number)})
 
 
 @bp.post("/api/conversations/<number>/messages")

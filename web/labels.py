@@ -109,8 +109,15 @@ AUTOMATIC_KINDS = {"textback", "business_hours", "after_hours", "weekend", "holi
 KEYWORD_KINDS = {"keyword", "stop", "start", "help", "opt_out", "opt_in"}
 
 
+# The texts sent hours later (core/follow_ups.py), by their own names.
+LATER_KINDS = {"follow_up": "Follow-up", "review_request": "Review request"}
+
+
 def message_kind(kind: Optional[str]) -> str:
-    """"Automatic text-back", "Automatic reply" or "" (the owner wrote it)."""
+    """"Automatic text-back", "Follow-up", "Review request", "Automatic reply" or "" (the owner
+    wrote it)."""
+    if kind in LATER_KINDS:
+        return LATER_KINDS[kind]
     if kind in AUTOMATIC_KINDS:
         return "Automatic text-back"
     if kind in KEYWORD_KINDS:

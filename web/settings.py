@@ -13,7 +13,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from appliance.core import countries
 from appliance.core import settings as settings_rules
 from appliance.core.domain import ValidationError
-from web import settings_form
+from web import later_form, settings_form
 from web.auth import login_required
 from web.pagekit import box, errors_under, first_error, save_settings
 
@@ -26,7 +26,7 @@ ERROR_FIELDS = ("business_name", "owner_name", "owner_phone", "emergency_number"
                 "timezone", "region", "holiday_region", "cooldown_minutes", "daily_cap", "exclude",
                 "reject_after_seconds", "urgent_words", "quick_replies", "forward_replies",
                 "average_job_value", "allowed_countries", "auto_texts_per_hour",
-                "auto_texts_per_day")
+                "auto_texts_per_day") + later_form.ERROR_FIELDS
 
 
 def dry_run(current: dict, patch: dict) -> dict:

@@ -12,6 +12,7 @@ from typing import Optional
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from appliance.core.settings import FIELD_BY_NAME
+from web import later_form
 from web.pagekit import lines
 
 TEXT_FIELDS = ("business_name", "owner_name", "owner_phone", "emergency_number", "booking_link")
@@ -52,6 +53,7 @@ def form_values(settings: dict) -> dict:
         forward_replies="on" if settings.get("forward_replies") else "",
         average_job_value=_blank_none(settings.get("average_job_value")),
     )
+    values.update(later_form.form_values(settings))
     return values
 
 
@@ -78,7 +80,7 @@ def posted_values(form) -> dict:
                            "cooldown_hours", "cooldown_mins", "daily_cap", "exclude",
                            "allowed_countries", "auto_texts_per_hour", "auto_texts_per_day",
                            "ring_handling", "decline_after", "urgent_words", "quick_replies",
-                           "forward_replies", "average_job_value")
+                           "forward_replies", "average_job_value") + later_form.NAMES
     return {name: (form.get(name) or "").replace("\r\n", "\n") for name in names}
 
 
@@ -139,6 +141,7 @@ def to_patch(values: dict, holiday_region_known: bool) -> tuple[dict, dict]:
     patch["quick_replies"] = lines(values["quick_replies"])
     patch["forward_replies"] = bool(values["forward_replies"])
     patch["average_job_value"] = _money(values["average_job_value"], errors)
+    patch.update(later_form.to_patch(values, errors))
     return patch, errors
 
 

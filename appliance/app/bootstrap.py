@@ -32,6 +32,7 @@ from appliance.sending.outgoing import Outgoing
 from appliance.sending.send_results import SendResults
 from appliance.sending.sender import Sender
 from appliance.service.commands import Commands
+from appliance.service.later_texts import LaterTexts
 from appliance.service.service import Service
 from appliance.service.textback import TextBack
 from appliance.storage import secrets
@@ -146,8 +147,11 @@ class Appliance:
             wifi.use_hotspot_key(self._hotspot_key)
         self.commands = Commands(self.store, self.outgoing, status_facts=self.status.facts,
                                  wifi=wifi, hotspot_key=self._hotspot_key)
+        self.later_texts = LaterTexts(self.store, self.outgoing, self.auto_texts,
+                                      every=t.later_texts_every)
         self.textback = TextBack(self.store, self.outgoing, self.auto_texts,
-                                 box_number=self.status.box_number, notify=notify)
+                                 box_number=self.status.box_number, notify=notify,
+                                 later=self.later_texts)
         self.send_results = SendResults(self.store, self.outbox, notify=notify,
                                             clock=self.clock)
         inbox = Inbox(self.store, self.modem, self.outgoing, self.commands, decode_pdu=kept,
@@ -158,7 +162,8 @@ class Appliance:
                                self.send_results, self.clock, ring_gap=t.ring_gap,
                                sweep_every=t.sweep_every, unannounced_sweep=t.unannounced_sweep,
                                tick_seconds=t.service_tick,
-                               on_activity=lambda kind: self._flash())
+                               on_activity=lambda kind: self._flash(),
+                               later=self.later_texts)
 
     def _facade(self) -> None:
         self.box = Box(self.options.data_dir, self.store, self.service, self.commands,

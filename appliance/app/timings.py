@@ -13,6 +13,7 @@ from typing import Optional
 from appliance.core import reassembly
 from appliance.integrations import webhook_post, webhooks
 from appliance.sending import outbox
+from appliance.service import later_texts
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,7 @@ class Timings:
     sweep_every: timedelta = timedelta(minutes=5)     # look for texts on the SIM
     unannounced_sweep: timedelta = timedelta(seconds=30)   # ... when texts come unannounced
     part_timeout: timedelta = reassembly.DEFAULT_TIMEOUT   # wait for the rest of a long text
+    later_texts_every: timedelta = later_texts.EVERY   # look for follow-ups and reviews due
     # Texts going out (sending/).
     outbox_backoff: tuple = outbox.BACKOFF
     sender_poll: float = 1.0
@@ -52,7 +54,8 @@ PRODUCTION = Timings()
 
 FAST = Timings(
     service_tick=0.02, ring_gap=timedelta(seconds=0.6), sweep_every=timedelta(seconds=5),
-    unannounced_sweep=timedelta(seconds=1), outbox_backoff=(timedelta(seconds=0.2),),
+    unannounced_sweep=timedelta(seconds=1), later_texts_every=timedelta(seconds=0.1),
+    outbox_backoff=(timedelta(seconds=0.2),),
     sender_poll=0.2,
     modem={"reconnect_delay": 0.2, "health_interval": 0.5, "send_timeout": 3.0,
            "call_poll_interval": 0.2, "blocked_retry": 1.0},

@@ -149,7 +149,8 @@ def _reason(call: CallFacts, settings: dict, history: NumberHistory, now: dateti
 
 def message_text(kind: str, settings: dict) -> str:
     """The filled message of `kind`; the default when the owner's is blank or fills to nothing."""
-    default = templates.DEFAULT_MESSAGES.get(kind) or templates.DEFAULT_MESSAGES["business_hours"]
+    default = templates.DEFAULT_MESSAGES.get(kind) or templates.LATER_MESSAGES.get(kind) \
+        or templates.DEFAULT_MESSAGES["business_hours"]
     own = str((settings.get("messages") or {}).get(kind) or "")
     text = templates.fill(own, settings) if own.strip() else ""
     return text or templates.fill(default, settings)

@@ -143,3 +143,9 @@ def message_kind(settings: dict, now: datetime, direct: bool = False) -> str:
     if shop_time(settings, now).weekday() >= 5:
         return "weekend"
     return "after_hours"
+
+
+def opening_starts(settings: dict, day: date) -> list[int]:
+    """When the day's opening ranges start, in minutes from the day's midnight (for finding the
+    next opening: core/follow_ups.py)."""
+    return [start for start, _end in _day_ranges(settings, day)]

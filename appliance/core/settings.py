@@ -20,6 +20,7 @@ from typing import Any, Optional
 from appliance.core import settings_connections
 from appliance.core.domain import ValidationError
 from appliance.core.settings_checks import check, region_change_problem
+from appliance.core.settings_later import review_link_problem
 from appliance.core.settings_values import Settings
 
 log = logging.getLogger(__name__)
@@ -56,6 +57,9 @@ FIELDS = (
           "Shown to callers as {emergency_number}; kept as you type it.", "phone"),
     Field("booking_link", "Booking link", "A web address (http:// or https://), or empty.",
           "url", max_length=200),
+    Field("review_link", "Review link",
+          "Your review page (Google, Yelp ...), sent as {review_link}; or empty.", "url",
+          max_length=200),
     Field("box_number", "The box's own number",
           "Only needed when the SIM does not report its number.", "phone"),
     Field("timezone", "Time zone", "An IANA name like America/New_York.", "timezone"),
@@ -99,6 +103,12 @@ FIELDS = (
           "lines", max_length=320, max_items=10),
     Field("average_job_value", "Average job value", "Used to estimate revenue recovered.",
           "number", 0, 10_000_000),
+    Field("follow_up", "Follow-up if no reply",
+          "One more text this many hours after a text-back nobody answered, in opening hours "
+          "only; never after STOP or when they called or texted again.", "later"),
+    Field("review_request", "Review request",
+          "A text with your review link this many hours after a job is marked booked, in "
+          "opening hours only; once per customer in 90 days.", "later"),
     Field("mqtt", "MQTT broker", "Home Assistant and other systems on the shop's broker; an "
           "empty host is off.", "mqtt"),
     Field("webhooks", "Webhooks", "Addresses each event is posted to, signed with a secret.",
@@ -154,6 +164,7 @@ def validate_patch(current: dict, patch: dict) -> dict:
         if problem:
             errors["emergency_number"] = problem
     _check_caps(merged, patch, errors)
+    review_link_problem(merged, patch, errors)
     owner = merged.get("owner_phone")
     if owner and owner == merged.get("box_number") and "owner_phone" not in errors:
         # The box would forward replies to itself and answer its own texts.

@@ -16,7 +16,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from appliance.core import numbers
 from appliance.core.settings_connections import CHECKS as CONNECTION_CHECKS
-from appliance.core.templates import MESSAGE_KINDS, OPTIONAL_KINDS, template_error
+from appliance.core.settings_later import CHECKS as LATER_CHECKS
+from appliance.core.templates import LATER_KINDS, MESSAGE_KINDS, OPTIONAL_KINDS, template_error
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
@@ -208,7 +209,7 @@ def _messages(field, key, value, region, errors):
     if not isinstance(value, dict):
         errors[key] = "must be an object of message kind -> text"
         return value
-    kinds = MESSAGE_KINDS + OPTIONAL_KINDS
+    kinds = MESSAGE_KINDS + OPTIONAL_KINDS + LATER_KINDS
     for kind, text in value.items():
         where = f"{key}.{kind}"
         if kind not in kinds:
@@ -290,4 +291,5 @@ _CHECKS = {"text": _text, "subdivision": _subdivision, "phone": _phone, "phones"
            "url": _url, "timezone": _timezone, "region": _region, "regions": _each(_region),
            "int": partial(_number, whole=True), "number": _number, "bool": _bool,
            "words": _strings, "lines": _strings, "dates": _dates, "away": _away,
-           "messages": _messages, "hours": _hours, **CONNECTION_CHECKS}
+           "messages": _messages, "hours": _hours, **CONNECTION_CHECKS,
+           **LATER_CHECKS}

@@ -16,7 +16,7 @@ from typing import Any, Iterator, Optional
 
 from appliance.core import settings_connections
 from appliance.core.settings_checks import DAYS
-from appliance.core.templates import DEFAULT_MESSAGES
+from appliance.core.templates import DEFAULT_MESSAGES, LATER_MESSAGES
 
 URGENT_WORDS = ["urgent", "emergency", "asap", "leak", "flood", "burst", "no heat", "no power",
                 "gas", "sparking"]
@@ -39,6 +39,7 @@ class Settings(Mapping):
     owner_phone: str = ""
     emergency_number: str = ""
     booking_link: str = ""
+    review_link: str = ""
     box_number: str = ""
     timezone: str = "America/New_York"
     region: str = "US"
@@ -46,7 +47,7 @@ class Settings(Mapping):
     hours: dict = field(default_factory=_hours)
     holidays: list = field(default_factory=list)
     messages: dict = field(default_factory=lambda: {**DEFAULT_MESSAGES, "direct": "",
-                                                    "break": ""})
+                                                    "break": "", **LATER_MESSAGES})
     away: dict = field(default_factory=lambda: {"on": False, "until": None})
     paused: bool = False
     forward_replies: bool = True
@@ -62,6 +63,9 @@ class Settings(Mapping):
     urgent_words: list = field(default_factory=lambda: list(URGENT_WORDS))
     quick_replies: list = field(default_factory=lambda: list(QUICK_REPLIES))
     average_job_value: float = 400
+    # Texts sent hours later (core/follow_ups.py); both off until the owner switches them on.
+    follow_up: dict = field(default_factory=lambda: {"on": False, "after_hours": 4})
+    review_request: dict = field(default_factory=lambda: {"on": False, "after_hours": 24})
     # Connections to the shop's other systems (settings_connections.py).
     mqtt: dict = field(default_factory=lambda: dict(settings_connections.MQTT_DEFAULTS))
     webhooks: list = field(default_factory=list)

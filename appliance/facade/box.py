@@ -17,6 +17,7 @@ from appliance.core import settings as settings_rules
 from appliance.core.domain import SendText, ValidationError
 from appliance.core.ports import DemoPhone, WifiControl
 from appliance.core.segments import REPLY_MAX_CHARS
+from appliance.facade import later
 from appliance.facade.access import Access
 from appliance.facade.results import Results
 from appliance.facade.status import BoxStatus
@@ -105,6 +106,10 @@ class Box(Access):
                      "parts_missing": m.get("parts_missing")}
                     for m in self.store.messages_for(number, limit=limit)]
         return {"number": number, "messages": messages, "contact": _summary(contact)}
+
+    def later_texts(self, number: str) -> list[dict]:
+        """The number's follow-ups and review requests still planned or not sent (later.py)."""
+        return later.notes(self.store, number, self.clock())
 
     def automatic_texts_refused(self, number: str) -> Optional[dict]:
         """Why the box never texts `number` by itself: {"reason": "premium" | "service_number" |

@@ -24,12 +24,13 @@ class TextBack:
     """Decides and records what happens to each missed call."""
 
     def __init__(self, store, outgoing, auto_texts, box_number=lambda: None,
-                 notify=lambda event: None):
+                 notify=lambda event: None, later=None):
         self.store = store
         self.outgoing = outgoing
         self.auto_texts = auto_texts
         self.box_number = box_number
         self.notify = notify            # box events out (MQTT, webhooks); never blocks
+        self.later = later or NoFollowUps()   # plans the follow-up (later_texts.py)
 
     def handle(self, missed: CallMissed, now: datetime) -> dict:
         settings = self.store.settings()
@@ -55,6 +56,7 @@ class TextBack:
             # Ids first, so the outbox (the only write before the modem) can name them.
             record.update(id=new_id("c", missed.started_at), outcome="queued",
                           message_id=new_id("m", now))
+            self.later.textback_queued(facts.number, record["message_id"], now)  # then queued
             self.outgoing.queue_text(
                 SendText(to=facts.number, text=decision.text, kind="textback",
                          call_id=record["id"]),
@@ -105,6 +107,13 @@ class TextBack:
             consent.append({"at": now.isoformat(), "event": "opted_in", "how": "called the business"})
         return {"last_textback_at": now.isoformat(), "textbacks_by_day": by_day,
                 "consent": consent}
+
+
+class NoFollowUps:
+    """A box built without follow-ups (unit tests of the text-back alone)."""
+
+    def textback_queued(self, number: str, message_id: str, now: datetime) -> None:
+        return None
 
 
 def call_facts(missed: CallMissed, region: str) -> policy.CallFacts:

@@ -3,11 +3,11 @@
 One `Store` object, built from tables that share one `Database` (database.py: the files, the
 journal and ONE lock around every operation; the service, sender and web threads share it):
 settings (store_settings.py), calls and texts (records.py), contacts (store_contacts.py), the
-outbox and the inbox's bookkeeping (store_queues.py), Results (store_results.py), housekeeping
+outbox and the inbox's bookkeeping (store_queues.py), texts planned for later (store_planned.py), Results (store_results.py), housekeeping
 and the event log (store_upkeep.py). Underneath are small TinyDB files, split by kind so that
 nothing parses more than it must:
 
-    settings.json  outbox.json  inbox.json  contacts/<xx>.json  (by a hash of the number)
+    settings.json  outbox.json  inbox.json  planned.json  contacts/<xx>.json  (by a hash of the number)
     calls-YYYY-MM.json  messages-YYYY-MM.json  events-YYYY-MM.json   (by the record's UTC month)
 
 Every change is one line appended to the data folder's journal (journal.py); the files are
@@ -42,6 +42,7 @@ from appliance.storage.journal import Journal
 from appliance.storage.monthly import OPEN_BYTES
 from appliance.storage.records import RecordTable
 from appliance.storage.store_contacts import ContactTable
+from appliance.storage.store_planned import PlannedTable
 from appliance.storage.store_queues import InboxTable, OutboxTable
 from appliance.storage.store_results import ResultsTable
 from appliance.storage.store_settings import SettingsTable
@@ -65,6 +66,7 @@ class Store:
         self._records = RecordTable(self.db, self._contacts, self._results.record_changed)
         self._outbox = OutboxTable(self.db)
         self._inbox = InboxTable(self.db)
+        self._planned = PlannedTable(self.db)
         self._events = EventLog(self.db, self._records)
         self._housekeeping = Housekeeping(self.db, report=self._events.log_event)
 
@@ -188,6 +190,23 @@ class Store:
 
     def update_box_state(self, **fields) -> None:
         self._inbox.update_box_state(**fields)
+
+    # --- texts planned for later: follow-ups, review requests (store_planned.py) ------------
+
+    def plan(self, kind: str, number: str, since, **extra) -> Optional[dict]:
+        return self._planned.plan(kind, number, since, **extra)
+
+    def planned(self, status: Optional[str] = "planned") -> list[dict]:
+        return self._planned.planned(status)
+
+    def planned_for(self, number: str) -> list[dict]:
+        return self._planned.planned_for(number)
+
+    def update_planned(self, item_id: str, **fields) -> None:
+        self._planned.update_planned(item_id, **fields)
+
+    def prune_planned(self, now: datetime) -> int:
+        return self._planned.prune_planned(now)
 
     # --- Results (store_results.py) -------------------------------------------------------
 

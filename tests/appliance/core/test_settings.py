@@ -5,7 +5,7 @@ import pytest
 
 from appliance.core import settings as s
 from appliance.core.domain import ValidationError
-from appliance.core.templates import DEFAULT_MESSAGES
+from appliance.core.templates import DEFAULT_MESSAGES, LATER_MESSAGES
 
 NOT_US = "is not a valid phone number (numbers without + are read as US numbers)"
 
@@ -19,6 +19,11 @@ VALID = [
     ({"booking_link": "https://bobs.example.com/book?x=1"}, "booking_link",
      "https://bobs.example.com/book?x=1"),
     ({"booking_link": ""}, "booking_link", ""),
+    ({"review_link": " https://g.page/r/bobs/review "}, "review_link",
+     "https://g.page/r/bobs/review"),
+    ({"follow_up": {"on": True, "after_hours": 4}}, "follow_up", {"on": True, "after_hours": 4}),
+    ({"review_request": {"on": True, "after_hours": 1.5}, "review_link": "https://x.example/r"},
+     "review_request", {"on": True, "after_hours": 1.5}),
     ({"box_number": "+44 20 7183 8750"}, "box_number", "+442071838750"),
     ({"timezone": "Europe/London"}, "timezone", "Europe/London"),
     ({"region": "gb"}, "region", "GB"),
@@ -91,6 +96,17 @@ INVALID = [
     ({"owner_phone": 2015550123}, {"owner_phone": "must be text"}),
     ({"emergency_number": "911"}, {"emergency_number": f"911 {NOT_US}"}),
     ({"box_number": "abc"}, {"box_number": f"abc {NOT_US}"}),
+    ({"review_link": "ftp://bobs.example.com"},
+     {"review_link": "must start with http:// or https://"}),
+    ({"review_request": {"on": True, "after_hours": 24}},
+     {"review_request": "review requests need a review link (a web address) to send"}),
+    ({"follow_up": {"on": "yes", "after_hours": 0, "when": 1}},
+     {"follow_up.on": "must be true or false", "follow_up.when": "unknown field; use on and "
+      "after_hours", "follow_up.after_hours": "must be between 1 and 168 hours"}),
+    ({"follow_up": {"on": True, "after_hours": "4"}},
+     {"follow_up.after_hours": "must be a number of hours"}),
+    ({"review_request": True},
+     {"review_request": 'must be an object like {"on": true, "after_hours": 4}'}),
     ({"booking_link": "ftp://bobs.example.com"},
      {"booking_link": "must start with http:// or https://"}),
     ({"booking_link": "bobs plumbing"}, {"booking_link": "must start with http:// or https://"}),
@@ -144,10 +160,10 @@ INVALID = [
     ({"messages": {"away": ""}}, {"messages.away": "is empty"}),
     ({"messages": {"weekend": "Hi {nope}"}},
      {"messages.weekend": "unknown placeholder {nope}; use one of {business_name}, {owner_name}, "
-                          "{emergency_number}, {booking_link}"}),
+                          "{emergency_number}, {booking_link}, {review_link}"}),
     ({"messages": {"party": "x"}},
      {"messages.party": "unknown message kind; use one of business_hours, after_hours, weekend, "
-                        "holiday, away, direct, break"}),
+                        "holiday, away, direct, break, follow_up, review_request"}),
     ({"messages": {"holiday": 5}}, {"messages.holiday": "must be text"}),
     ({"messages": {"after_hours": "x" * 641}},
      {"messages.after_hours": "is longer than 640 characters"}),
@@ -266,7 +282,7 @@ def test_messages_and_hours_merge_key_by_key_other_keys_replace():
         "away": {"on": False},
         "exclude": ["+14155552671"]})
 
-    assert merged["messages"] == {**DEFAULT_MESSAGES, "direct": "", "break": "",
+    assert merged["messages"] == {**DEFAULT_MESSAGES, "direct": "", "break": "", **LATER_MESSAGES,
                                   "away": "Back Monday. {business_name}"}
     assert merged["hours"]["mon"] == [["08:00", "17:00"]]
     assert merged["hours"]["sat"] == [["09:00", "12:00"]]
@@ -293,7 +309,8 @@ def test_changing_the_region_rechecks_a_national_emergency_number():
 
 def test_the_defaults_are_valid_and_use_the_template_messages():
     assert s.validate_patch(current(), copy.deepcopy(s.DEFAULTS)) == s.DEFAULTS
-    assert s.DEFAULTS["messages"] == {**DEFAULT_MESSAGES, "direct": "", "break": ""}
+    assert s.DEFAULTS["messages"] == {**DEFAULT_MESSAGES, "direct": "", "break": "",
+                                       **LATER_MESSAGES}
     assert s.DEFAULTS["cooldown_minutes"] == 720 and s.DEFAULTS["paused"] is False
     assert s.defaults() is not s.DEFAULTS
 
