@@ -4,6 +4,7 @@ BLUEPRINT_MODULES = (
     "web.auth",        # login, logout
     "web.passwords",   # first-run password, forgotten password, change password
     "web.api",         # JSON API (bearer token)
+    "web.api_conversations",   # JSON API: start a conversation, mark booked, events, consent
     "web.live",        # what the page's own scripts poll (/live/..., the session's login)
     "web.home",        # health at a glance, today's numbers
     "web.conversations",

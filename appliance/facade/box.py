@@ -18,6 +18,7 @@ from appliance.core.domain import SendText, ValidationError
 from appliance.core.ports import DemoPhone, WifiControl
 from appliance.core.segments import REPLY_MAX_CHARS
 from appliance.facade.access import Access
+from appliance.facade.outreach import Outreach
 from appliance.facade.results import Results
 from appliance.facade.status import BoxStatus
 
@@ -26,8 +27,9 @@ log = logging.getLogger(__name__)
 THREAD_LIMIT = 300      # a thread shows its newest texts; years of them would not load fast
 
 
-class Box(Access):
-    """Facade handed to web.create_app (passwords, sessions and the like: access.py)."""
+class Box(Access, Outreach):
+    """Facade handed to web.create_app (passwords, sessions and the like: access.py; new
+    conversations and consent: outreach.py)."""
 
     def __init__(self, data_dir: Path, store, service, commands, outgoing, status: BoxStatus,
                  results: Results, clock: Callable, wifi: Optional[WifiControl] = None,
