@@ -15,6 +15,7 @@ from appliance.core.settings import FIELD_BY_NAME
 from web.pagekit import lines
 
 TEXT_FIELDS = ("business_name", "owner_name", "owner_phone", "emergency_number", "booking_link")
+LIST_FIELDS = ("exclude", "business_phone")      # one number per line
 COMMON_ZONES = (
     "America/New_York", "America/Chicago", "America/Denver", "America/Phoenix",
     "America/Los_Angeles", "America/Anchorage", "Pacific/Honolulu", "America/Halifax",
@@ -41,7 +42,7 @@ def form_values(settings: dict) -> dict:
         region=settings.get("region") or "", holiday_region=settings.get("holiday_region") or "",
         cooldown_hours=str(cooldown // 60), cooldown_mins=str(cooldown % 60),
         daily_cap=_blank_none(settings.get("daily_cap")),
-        exclude="\n".join(settings.get("exclude") or []),
+        **{name: "\n".join(settings.get(name) or []) for name in LIST_FIELDS},
         allowed_countries=" ".join(settings.get("allowed_countries") or []),
         auto_texts_per_hour=_blank_none(settings.get("auto_texts_per_hour")),
         auto_texts_per_day=_blank_none(settings.get("auto_texts_per_day")),
@@ -75,7 +76,7 @@ def rows_for(text: str, wrap_at: int = 0, least: int = 3, most: int = 12) -> int
 def posted_values(form) -> dict:
     """The posted form as the same flat dict of strings form_values makes."""
     names = TEXT_FIELDS + ("timezone_choice", "timezone_other", "region", "holiday_region",
-                           "cooldown_hours", "cooldown_mins", "daily_cap", "exclude",
+                           "cooldown_hours", "cooldown_mins", "daily_cap", *LIST_FIELDS,
                            "allowed_countries", "auto_texts_per_hour", "auto_texts_per_day",
                            "ring_handling", "decline_after", "urgent_words", "quick_replies",
                            "forward_replies", "average_job_value")
@@ -122,7 +123,7 @@ def to_patch(values: dict, holiday_region_known: bool) -> tuple[dict, dict]:
     patch["daily_cap"] = _int(values["daily_cap"])
     if patch["daily_cap"] is None:
         errors["daily_cap"] = "must be a whole number"
-    patch["exclude"] = lines(values["exclude"])
+    patch.update({name: lines(values[name]) for name in LIST_FIELDS})
     patch["allowed_countries"] = values["allowed_countries"].replace(",", " ").split()
     for cap in ("auto_texts_per_hour", "auto_texts_per_day"):
         patch[cap] = _int(values[cap])

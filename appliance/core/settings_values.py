@@ -40,6 +40,7 @@ class Settings(Mapping):
     emergency_number: str = ""
     booking_link: str = ""
     box_number: str = ""
+    business_phone: list = field(default_factory=list)     # the shop's own line(s)
     timezone: str = "America/New_York"
     region: str = "US"
     holiday_region: Optional[str] = None

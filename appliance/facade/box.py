@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Callable, Optional
 
-from appliance.core import countries, numbers, policy, templates
+from appliance.core import caller_id, countries, numbers, policy, templates
 from appliance.core import settings as settings_rules
 from appliance.core.domain import SendText, ValidationError
 from appliance.core.ports import DemoPhone, WifiControl
@@ -68,6 +68,11 @@ class Box(Access, Outreach):
     def box_number(self) -> Optional[str]:
         """The box's own number: what the SIM reports, else what the owner typed."""
         return self._status.box_number()
+
+    def caller_id_notice(self) -> Optional[dict]:
+        """While calls keep arriving as the shop's own number: what to tell the owner
+        (core/caller_id.py); else None."""
+        return caller_id.notice(self.store.box_state())
 
     def unread(self) -> int:
         """Replies nobody has read yet (cheap: kept as a running total by the store)."""

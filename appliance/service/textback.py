@@ -16,6 +16,7 @@ from typing import Optional
 from appliance.core import box_events, numbers, policy, schedule
 from appliance.core.domain import CallMissed, SendText
 from appliance.core.stamps import from_iso, new_id
+from appliance.service.caller_id_watch import CallerIdWatch
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +31,7 @@ class TextBack:
         self.auto_texts = auto_texts
         self.box_number = box_number
         self.notify = notify            # box events out (MQTT, webhooks); never blocks
+        self.caller_id = CallerIdWatch(store, outgoing)
 
     def handle(self, missed: CallMissed, now: datetime) -> dict:
         settings = self.store.settings()
@@ -66,6 +68,7 @@ class TextBack:
         call = self.store.add_call(record)
         if decision.outcome == "text":
             self.auto_texts.passed(now)
+        self.caller_id.call_logged(call, settings, now)
         self.notify(box_events.call_missed(call, now))
         log.info("missed call %s from %s: %s", call["id"], facts.number or "withheld",
                  call["outcome"])
