@@ -14,7 +14,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from appliance.core.settings import FIELD_BY_NAME
 from web.pagekit import lines
 
-TEXT_FIELDS = ("business_name", "owner_name", "owner_phone", "emergency_number", "booking_link")
+TEXT_FIELDS = ("business_name", "owner_name", "owner_phone", "owner_email", "emergency_number",
+               "booking_link")
 LIST_FIELDS = ("exclude", "business_phone")      # one number per line
 COMMON_ZONES = (
     "America/New_York", "America/Chicago", "America/Denver", "America/Phoenix",

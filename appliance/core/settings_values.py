@@ -23,7 +23,7 @@ URGENT_WORDS = ["urgent", "emergency", "asap", "leak", "flood", "burst", "no hea
 QUICK_REPLIES = ["Here's a link to grab a time that works for you: {booking_link}",
                  "On my way!",
                  "I'll call you in 20 minutes.",
-                 "Can you send me a photo of the problem?",
+                 "Can you tell me a bit more about the problem?",
                  "What's the address for the job?"]
 
 
@@ -37,6 +37,7 @@ class Settings(Mapping):
     business_name: str = ""
     owner_name: str = ""
     owner_phone: str = ""
+    owner_email: str = ""               # given to customers who send a picture to the box
     emergency_number: str = ""
     booking_link: str = ""
     box_number: str = ""

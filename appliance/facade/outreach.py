@@ -1,5 +1,5 @@
-"""The owner starting a conversation, and a customer's consent history, as the page and the API
-see them.
+"""The owner starting a conversation, a customer's consent history, and the texts from the
+network (not customers), as the page and the API see them.
 
 A mixin of the facade `Box` (box.py): it reads through the store and queues texts on the service
 thread through `service.call`, like every other change the page makes. A text the owner starts is
@@ -9,14 +9,16 @@ apply, but a number that texted STOP is never texted until it texts START.
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
-from appliance.core import numbers
+from appliance.core import incoming, numbers
 from appliance.core.domain import SendText, ValidationError
 from appliance.core.segments import REPLY_MAX_CHARS
 
 log = logging.getLogger(__name__)
 
 CONSENT_EVENTS = ("opted_in", "opted_out")
+NETWORK_DAYS = timedelta(days=60)
 
 
 class Outreach:
@@ -50,6 +52,18 @@ class Outreach:
         log.info("the owner starts a conversation with %s", e164)
         return self.service.call(lambda: self.outgoing.queue_text(
             SendText(to=e164, text=text.strip(), kind="reply"), self.clock()))
+
+    def network_texts(self, limit: int = 100) -> list:
+        """The "From the network" list (the carrier's and services' texts, receiving/
+        network_texts.py) of the last NETWORK_DAYS, newest first: [{"id", "sender", "label",
+        "label_text", "text", "at"}]."""
+        now = self.clock()
+        found = [m for m in self.store.messages_between(now - NETWORK_DAYS, now + timedelta(days=1),
+                                                        direction="in")
+                 if m.get("kind") == "network"]
+        return [{"id": m["id"], "sender": m.get("sender"), "label": m.get("label"),
+                 "label_text": incoming.NETWORK_LABELS.get(m.get("label"), "From the network"),
+                 "text": m.get("text"), "at": m.get("at")} for m in reversed(found)][:limit]
 
     def consent_history(self, number: str) -> list:
         """When `number` agreed to texts or opted out, oldest first: [{"at", "event" (opted_in

@@ -13,6 +13,7 @@ NOT_US = "is not a valid phone number (numbers without + are read as US numbers)
 VALID = [
     ({"business_name": "  Bob's Plumbing "}, "business_name", "Bob's Plumbing"),
     ({"owner_name": "Bob"}, "owner_name", "Bob"),
+    ({"owner_email": "sam@ace.example"}, "owner_email", "sam@ace.example"),
     ({"owner_phone": "(201) 555-0123"}, "owner_phone", "+12015550123"),
     ({"owner_phone": ""}, "owner_phone", ""),
     ({"emergency_number": "(201) 555-0123"}, "emergency_number", "(201) 555-0123"),
@@ -90,6 +91,7 @@ INVALID = [
     ({"business_name": 5}, {"business_name": "must be text"}),
     ({"business_name": "x" * 61}, {"business_name": "is longer than 60 characters"}),
     ({"owner_name": "x" * 41}, {"owner_name": "is longer than 40 characters"}),
+    ({"owner_email": "x" * 121}, {"owner_email": "is longer than 120 characters"}),
     ({"owner_phone": "12"}, {"owner_phone": f"12 {NOT_US}"}),
     ({"owner_phone": "+15551234567"}, {"owner_phone": f"+15551234567 {NOT_US}"}),
     ({"owner_phone": 2015550123}, {"owner_phone": "must be text"}),
