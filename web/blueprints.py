@@ -7,6 +7,7 @@ BLUEPRINT_MODULES = (
     "web.api_conversations",   # JSON API: start a conversation, mark booked, events, consent
     "web.live",        # what the page's own scripts poll (/live/..., the session's login)
     "web.home",        # health at a glance, today's numbers
+    "web.outreach",    # New text (before conversations: /conversations/new), From the network
     "web.conversations",
     "web.calls",
     "web.results",
