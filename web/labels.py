@@ -117,14 +117,18 @@ HEALTH_STATES = {
 # Which outgoing texts the box sent by itself (a `kind` of a message), shown under the bubble.
 AUTOMATIC_KINDS = {"textback", "business_hours", "after_hours", "weekend", "holiday", "away", "direct"}
 KEYWORD_KINDS = {"keyword", "stop", "start", "help", "opt_out", "opt_in"}
+FIRST_TEXT_KINDS = {"first_text"}
 
 
 def message_kind(kind: Optional[str]) -> str:
-    """"Automatic text-back", "Automatic reply" or "" (the owner wrote it)."""
+    """"Automatic text-back", "Automatic reply" (to a keyword or a first text) or "" (the
+    owner wrote it)."""
     if kind in AUTOMATIC_KINDS:
         return "Automatic text-back"
     if kind in KEYWORD_KINDS:
         return "Automatic reply"
+    if kind in FIRST_TEXT_KINDS:
+        return "Automatic reply to a first text"
     return ""
 
 

@@ -17,6 +17,7 @@ from web.pagekit import lines
 TEXT_FIELDS = ("business_name", "owner_name", "owner_phone", "owner_email", "emergency_number",
                "booking_link")
 LIST_FIELDS = ("exclude", "business_phone")      # one number per line
+CHECKBOXES = ("forward_replies", "first_text_reply", "first_text_reply_in_hours")
 COMMON_ZONES = (
     "America/New_York", "America/Chicago", "America/Denver", "America/Phoenix",
     "America/Los_Angeles", "America/Anchorage", "Pacific/Honolulu", "America/Halifax",
@@ -51,7 +52,7 @@ def form_values(settings: dict) -> dict:
         decline_after=str(reject if reject is not None else 20),
         urgent_words="\n".join(settings.get("urgent_words") or []),
         quick_replies="\n".join(settings.get("quick_replies") or []),
-        forward_replies="on" if settings.get("forward_replies") else "",
+        **{name: "on" if settings.get(name) else "" for name in CHECKBOXES},
         average_job_value=_blank_none(settings.get("average_job_value")),
     )
     return values
@@ -80,7 +81,7 @@ def posted_values(form) -> dict:
                            "cooldown_hours", "cooldown_mins", "daily_cap", *LIST_FIELDS,
                            "allowed_countries", "auto_texts_per_hour", "auto_texts_per_day",
                            "ring_handling", "decline_after", "urgent_words", "quick_replies",
-                           "forward_replies", "average_job_value")
+                           *CHECKBOXES, "average_job_value")
     return {name: (form.get(name) or "").replace("\r\n", "\n") for name in names}
 
 
@@ -139,7 +140,7 @@ def to_patch(values: dict, holiday_region_known: bool) -> tuple[dict, dict]:
         patch["reject_after_seconds"] = None
     patch["urgent_words"] = lines(values["urgent_words"])
     patch["quick_replies"] = lines(values["quick_replies"])
-    patch["forward_replies"] = bool(values["forward_replies"])
+    patch.update({name: bool(values[name]) for name in CHECKBOXES})
     patch["average_job_value"] = _money(values["average_job_value"], errors)
     return patch, errors
 

@@ -175,6 +175,9 @@ def _reason(call: CallFacts, settings: dict, history: NumberHistory, now: dateti
     return "box_cap" if cap_window(sent, settings) else None
 
 
+reason_not_to_text = _reason     # every automatic text's rules (core/first_text.py uses them)
+
+
 def message_text(kind: str, settings: dict) -> str:
     """The filled message of `kind`; the default when the owner's is blank or fills to nothing."""
     default = templates.DEFAULT_MESSAGES.get(kind) or templates.DEFAULT_MESSAGES["business_hours"]

@@ -87,6 +87,11 @@ FIELDS = (
     Field("daily_cap", "Daily limit", "Most text-backs to one number in a day.", "int", 1, 20),
     Field("active_conversation_hours", "Quiet while chatting",
           "Hours after a customer's text in which missed calls are not texted.", "number", 0, 72),
+    Field("first_text_reply", "Answer a new customer's first text",
+          "Outside opening hours, a first text from a number with no conversation in 30 days "
+          "gets the 'first text' message once (same limits as text-backs).", "bool"),
+    Field("first_text_reply_in_hours", "... also during opening hours",
+          "Answer first texts while the shop is open too.", "bool"),
     Field("ring_gap_seconds", "Ring gap", "Seconds without a ring that end a call.", "number",
           4, 30),
     Field("exclude", "Never text", "Numbers that are never texted back.", "phones",

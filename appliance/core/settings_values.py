@@ -56,6 +56,8 @@ class Settings(Mapping):
     cooldown_minutes: int = 720
     daily_cap: int = 3
     active_conversation_hours: float = 4
+    first_text_reply: bool = True           # answer a new customer's first text after hours
+    first_text_reply_in_hours: bool = False  # ... and during opening hours too
     ring_gap_seconds: float = 8
     exclude: list = field(default_factory=list)
     allowed_countries: list = field(default_factory=list)

@@ -14,11 +14,12 @@ import random
 from datetime import datetime, timedelta
 from typing import Callable
 
-from appliance.core import box_events, incoming, keywords, numbers, relay
+from appliance.core import box_events, first_text, incoming, keywords, numbers, relay
 from appliance.core.domain import DeliveryReport, SendText
 from appliance.core.reassembly import Assembled
 from appliance.core.settings import setting
 from appliance.receiving import network_texts
+from appliance.receiving.first_text import FirstTextReply
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +45,7 @@ class Replies:
         self.status_facts = status_facts
         self.box_number = box_number
         self.network = network_texts.NetworkTexts(store, outgoing)
+        self.first_text = FirstTextReply(store, outgoing, auto_texts, box_number)
         self._owner_errors: list[datetime] = []
 
     def received(self, number: str, whole: Assembled, fp: str, now: datetime) -> None:
@@ -51,11 +53,12 @@ class Replies:
         crash in between is finished by `finish_unhandled` when the text is read again."""
         settings = self.store.settings()
         kind = self._kind(number, whole, settings)
+        first = kind == "reply" and first_text.is_first(self.store.contact(number), now)
         message = self.store.add_message({
             "number": number, "direction": "in", "text": whole.text, "at": now,
             "status": "received", "kind": kind,
             "sent_at": whole.sent_at, "parts_missing": whole.parts_missing or None,
-            "fingerprint": fp, "handled": False,
+            "fingerprint": fp, "handled": False, **({"first_text": True} if first else {}),
             **(network_texts.fields(whole) if kind == "network" else {})})
         self.act(message, settings, now)
 
@@ -96,6 +99,8 @@ class Replies:
                 if kind == "reply":
                     urgent = keywords.urgent_words_in(text, settings.get("urgent_words") or [])
                     self.notify(box_events.reply_received(message, urgent, now))
+                if message.get("first_text"):
+                    self.first_text.answer(number, settings, now)
         self.store.update_message(message["id"], handled=True)
 
     # --- customers --------------------------------------------------------------------------

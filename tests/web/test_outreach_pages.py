@@ -1,5 +1,6 @@
-"""The New text form and the From the network list, as pages (the browser test drives them
-on a whole box)."""
+"""The New text form, the From the network list and the first-text switches, as pages (the
+browser test drives them on a whole box)."""
+from tests.web.test_settings import form
 
 
 def test_new_text_needs_the_csrf_token_and_a_login(app, anon, client):
@@ -25,3 +26,12 @@ def test_new_text_keeps_what_was_typed_when_the_text_is_empty(client, box):
 def test_the_network_list_is_empty_at_first(client):
     html = client.get("/network/").get_data(as_text=True)
     assert 'data-testid="network-empty"' in html
+
+
+def test_first_text_switches_on_the_settings_page(client, box):
+    assert box.settings()["first_text_reply"] is True           # on by default
+    response = client.post("/settings/", data=form(box, first_text_reply="",
+                                                   first_text_reply_in_hours="on"))
+    assert response.status_code == 302
+    saved = box.settings()
+    assert saved["first_text_reply"] is False and saved["first_text_reply_in_hours"] is True
