@@ -9,6 +9,7 @@ from tests.helpers import wait_for
 
 CLOSED = {day: [] for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
 SETTINGS = {"business_name": "Ace Plumbing", "hours": CLOSED, "forward_replies": False,
+            "first_text_reply": True,
             "messages": {"first_text": "Thanks for texting {business_name}! Back tomorrow."}}
 
 

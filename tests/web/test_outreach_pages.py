@@ -1,5 +1,6 @@
 """The New text form, the From the network list and the first-text switches, as pages (the
 browser test drives them on a whole box)."""
+from appliance.core.settings import DEFAULTS
 from tests.web.test_settings import form
 
 
@@ -29,7 +30,10 @@ def test_the_network_list_is_empty_at_first(client):
 
 
 def test_first_text_switches_on_the_settings_page(client, box):
-    assert box.settings()["first_text_reply"] is True           # on by default
+    assert DEFAULTS["first_text_reply"] is True                 # on by default
+    box.update_settings({"first_text_reply": True})           # (the page tests' box has it off)
+    assert 'data-testid="field-first_text_reply" checked' in client.get("/settings/").get_data(
+        as_text=True)
     response = client.post("/settings/", data=form(box, first_text_reply="",
                                                    first_text_reply_in_hours="on"))
     assert response.status_code == 302
