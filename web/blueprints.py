@@ -4,8 +4,10 @@ BLUEPRINT_MODULES = (
     "web.auth",        # login, logout
     "web.passwords",   # first-run password, forgotten password, change password
     "web.api",         # JSON API (bearer token)
+    "web.api_conversations",   # JSON API: start a conversation, mark booked, events, consent
     "web.live",        # what the page's own scripts poll (/live/..., the session's login)
     "web.home",        # health at a glance, today's numbers
+    "web.outreach",    # New text (before conversations: /conversations/new), From the network
     "web.conversations",
     "web.calls",
     "web.results",

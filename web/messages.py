@@ -36,6 +36,9 @@ LABELS = {
     "direct": ("Called the box directly",
                "The caller dialled the box's own number instead of your business line. "
                "Leave empty to send the same messages as above."),
+    "first_text": ("First text from a new customer",
+                   "A number with no conversation in 30 days texts first, outside opening hours "
+                   "(switch it off in Settings). Goes out once, under the text-back limits."),
     "break": ("Lunch break",
               "A call between two of the day's opening ranges (Schedule page). Leave empty to "
               "send the opening-hours message."),

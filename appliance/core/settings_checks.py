@@ -288,6 +288,8 @@ def _n(value) -> str:
 
 
 _CHECKS = {"text": _text, "subdivision": _subdivision, "phone": _phone, "phones": _each(_phone),
+           "phone_list": lambda f, k, v, *more: _each(_phone)(f, k, [v] if isinstance(v, str)
+                                                              else v, *more),     # one or a list
            "url": _url, "timezone": _timezone, "region": _region, "regions": _each(_region),
            "int": partial(_number, whole=True), "number": _number, "bool": _bool,
            "words": _strings, "lines": _strings, "dates": _dates, "away": _away,

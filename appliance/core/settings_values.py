@@ -23,7 +23,7 @@ URGENT_WORDS = ["urgent", "emergency", "asap", "leak", "flood", "burst", "no hea
 QUICK_REPLIES = ["Here's a link to grab a time that works for you: {booking_link}",
                  "On my way!",
                  "I'll call you in 20 minutes.",
-                 "Can you send me a photo of the problem?",
+                 "Can you tell me a bit more about the problem?",
                  "What's the address for the job?"]
 
 
@@ -37,10 +37,12 @@ class Settings(Mapping):
     business_name: str = ""
     owner_name: str = ""
     owner_phone: str = ""
+    owner_email: str = ""               # given to customers who send a picture to the box
     emergency_number: str = ""
     booking_link: str = ""
     review_link: str = ""
     box_number: str = ""
+    business_phone: list = field(default_factory=list)     # the shop's own line(s)
     timezone: str = "America/New_York"
     region: str = "US"
     holiday_region: Optional[str] = None
@@ -55,6 +57,8 @@ class Settings(Mapping):
     cooldown_minutes: int = 720
     daily_cap: int = 3
     active_conversation_hours: float = 4
+    first_text_reply: bool = True           # answer a new customer's first text after hours
+    first_text_reply_in_hours: bool = False  # ... and during opening hours too
     ring_gap_seconds: float = 8
     exclude: list = field(default_factory=list)
     allowed_countries: list = field(default_factory=list)

@@ -12,13 +12,14 @@ from datetime import date
 from pathlib import Path
 from typing import Callable, Optional
 
-from appliance.core import countries, numbers, policy, templates
+from appliance.core import caller_id, countries, numbers, policy, templates
 from appliance.core import settings as settings_rules
 from appliance.core.domain import SendText, ValidationError
 from appliance.core.ports import DemoPhone, WifiControl
 from appliance.core.segments import REPLY_MAX_CHARS
 from appliance.facade import later
 from appliance.facade.access import Access
+from appliance.facade.outreach import Outreach
 from appliance.facade.results import Results
 from appliance.facade.status import BoxStatus
 
@@ -27,8 +28,9 @@ log = logging.getLogger(__name__)
 THREAD_LIMIT = 300      # a thread shows its newest texts; years of them would not load fast
 
 
-class Box(Access):
-    """Facade handed to web.create_app (passwords, sessions and the like: access.py)."""
+class Box(Access, Outreach):
+    """Facade handed to web.create_app (passwords, sessions and the like: access.py; new
+    conversations and consent: outreach.py)."""
 
     def __init__(self, data_dir: Path, store, service, commands, outgoing, status: BoxStatus,
                  results: Results, clock: Callable, wifi: Optional[WifiControl] = None,
@@ -67,6 +69,11 @@ class Box(Access):
     def box_number(self) -> Optional[str]:
         """The box's own number: what the SIM reports, else what the owner typed."""
         return self._status.box_number()
+
+    def caller_id_notice(self) -> Optional[dict]:
+        """While calls keep arriving as the shop's own number: what to tell the owner
+        (core/caller_id.py); else None."""
+        return caller_id.notice(self.store.box_state())
 
     def unread(self) -> int:
         """Replies nobody has read yet (cheap: kept as a running total by the store)."""

@@ -27,7 +27,7 @@ import logging
 from datetime import datetime, timedelta
 from typing import Callable, Iterable, Optional
 
-from appliance.core import numbers, reassembly
+from appliance.core import incoming, numbers, reassembly
 from appliance.core.domain import Concat, DeliveryReport, IncomingText, ModemUnavailable
 from appliance.receiving.replies import Replies
 
@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 
 EXPIRE_CHECK = timedelta(seconds=5)
 RESCAN = timedelta(days=31)     # how far back a text read again after a crash is looked for
+DROPPED_WORDS = {"silent": "silent (type 0) text", "data": "data (binary) text"}
 
 
 def fingerprint(text: IncomingText) -> str:
@@ -162,11 +163,31 @@ class Inbox:
         if self.store.seen_fingerprint(fp):
             log.info("text %s already stored; only deleting it from the SIM", fp)
             return
-        if text.concat and text.concat.total > 1:
+        what = incoming.nature(text.facts, text.text)
+        if what in incoming.DROPPED or (what == "picture" and text.concat
+                                        and text.concat.part != 1):
+            self._drop(text, what, fp, now)
+            return
+        if text.concat and text.concat.total > 1 and what == "text":
             self._receive_part(text, fp, now)
             return
-        whole = reassembly.Assembled(text.sender, text.sender_type, text.text, text.sent_at)
+        whole = reassembly.Assembled(text.sender, text.sender_type, text.text, text.sent_at,
+                                     nature=what, facts=text.facts)
+        if what == "picture":       # the customer's number from the MMS notice, one line
+            whole = reassembly.Assembled(
+                incoming.picture_sender(text.facts, text.sender),
+                None if text.facts.picture_from else text.sender_type,
+                incoming.picture_line(self.store.settings()), text.sent_at, nature=what)
         self._accept_whole(whole, now, [fp])
+
+    def _drop(self, text: IncomingText, what: str, fp: str, now: datetime) -> None:
+        """Nobody's words (a type 0 SMS, data for an application, a picture notice's later
+        part): logged, remembered so a sweep only deletes it, never stored as a text."""
+        log.info("dropping a %s text from %s", what, text.sender)
+        if what in incoming.DROPPED:
+            self.store.log_event("dropped", f"A {DROPPED_WORDS[what]} from {text.sender} was "
+                                 "dropped: it is not a customer's words")
+        self.store.remember_fingerprint(fp, now)
 
     def _receive_part(self, text: IncomingText, fp: str, now: datetime) -> None:
         pending, whole = reassembly.add_part(self.store.pending_parts(), text, now)

@@ -13,9 +13,10 @@ import logging
 from datetime import datetime
 from typing import Optional
 
-from appliance.core import box_events, numbers, policy, schedule
+from appliance.core import box_events, contact_history, numbers, policy
 from appliance.core.domain import CallMissed, SendText
-from appliance.core.stamps import from_iso, new_id
+from appliance.core.stamps import new_id
+from appliance.service.caller_id_watch import CallerIdWatch
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +32,7 @@ class TextBack:
         self.box_number = box_number
         self.notify = notify            # box events out (MQTT, webhooks); never blocks
         self.later = later or NoFollowUps()   # plans the follow-up (later_texts.py)
+        self.caller_id = CallerIdWatch(store, outgoing)
 
     def handle(self, missed: CallMissed, now: datetime) -> dict:
         settings = self.store.settings()
@@ -68,6 +70,7 @@ class TextBack:
         call = self.store.add_call(record)
         if decision.outcome == "text":
             self.auto_texts.passed(now)
+        self.caller_id.call_logged(call, settings, now)
         self.notify(box_events.call_missed(call, now))
         log.info("missed call %s from %s: %s", call["id"], facts.number or "withheld",
                  call["outcome"])
@@ -87,26 +90,12 @@ class TextBack:
 
     def _history(self, number: Optional[str], settings: dict, now: datetime) -> policy.NumberHistory:
         contact = self.store.contact(number) if number else None
-        contact = contact or {}
-        today = _shop_date(now, settings)
-        return policy.NumberHistory(
-            last_textback_at=_parse(contact.get("last_textback_at")),
-            textbacks_today=int((contact.get("textbacks_by_day") or {}).get(today, 0)),
-            opted_out=bool(contact.get("opted_out")),
-            last_inbound_at=_parse(contact.get("last_inbound_at")),
-        )
+        return contact_history.history_of(contact, _shop_date(now, settings))
 
     def _textback_fields(self, number: str, settings: dict, now: datetime) -> dict:
         """What a text-back changes on the caller's contact (cooldown, daily cap, consent)."""
-        contact = self.store.contact(number) or {}
-        today = _shop_date(now, settings)
-        by_day = dict(contact.get("textbacks_by_day") or {})
-        by_day[today] = by_day.get(today, 0) + 1
-        consent = list(contact.get("consent") or [])
-        if not consent:
-            consent.append({"at": now.isoformat(), "event": "opted_in", "how": "called the business"})
-        return {"last_textback_at": now.isoformat(), "textbacks_by_day": by_day,
-                "consent": consent}
+        return contact_history.automatic_text_fields(
+            self.store.contact(number), _shop_date(now, settings), now, "called the business")
 
 
 class NoFollowUps:
@@ -131,9 +120,5 @@ def call_facts(missed: CallMissed, region: str) -> policy.CallFacts:
                             country=line and line.country, line=line and line.kind)
 
 
-def _parse(value) -> Optional[datetime]:
-    return from_iso(value) if isinstance(value, str) and value else value or None
-
-
 def _shop_date(now: datetime, settings: dict) -> str:
-    return schedule.shop_time(settings, now).date().isoformat()
+    return contact_history.shop_date(settings, now)

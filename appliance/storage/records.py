@@ -115,7 +115,7 @@ class RecordTable:
         brings the conversation summary up to date."""
         found = self.newest_first("messages", 1, since, None,
                                    lambda m: m.get("fingerprint") == fp)
-        if found:
+        if found and found[0].get("number"):    # a network text has no conversation
             self._summarise(found[0])
         return found[0] if found else None
 

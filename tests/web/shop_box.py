@@ -36,6 +36,7 @@ from appliance.service.later_texts import LaterTexts
 from appliance.service.textback import TextBack
 from appliance.storage import secrets
 from appliance.storage.store import Store
+from tests.appliance.box_support import TIMELESS
 
 BOX_SIM = "+15550000000"      # the SIM's own number, as a ready modem reports it
 READY = ModemStatus(state="ready", model="SIM800", manufacturer="SIMCOM", operator="T-Mobile",
@@ -97,6 +98,7 @@ def shop_box(data_dir: Path, clock: Callable = utc_now, wifi=None,
     """The facade the page tests use (see the module docstring), over `data_dir`."""
     data_dir = Path(data_dir)
     store = Store(data_dir, clock=clock)
+    store.save_settings({**store.settings(), **TIMELESS})     # box_support.TIMELESS: why
     phone = InstantPhone(clock)
     outbox = Outbox(store, clock=clock, backoff=FAST.outbox_backoff)
     outgoing = Outgoing(store, outbox, wake=phone.take)
