@@ -41,19 +41,7 @@ class TextBack:
         history = self._history(facts.number, settings, now)
         decision = policy.decide(facts, settings, history, now, box_number=self.box_number(),
                                  sent=self.auto_texts.count(now))
-        record = {
-            "number": facts.number,
-            "raw_number": missed.number,
-            "number_type": missed.number_type,
-            "started_at": missed.started_at,
-            "ended_at": missed.ended_at,
-            "rings": missed.rings,
-            "end_code": missed.end_code,
-            "forwarded": missed.forwarded,
-            "outcome": decision.outcome,
-            "kind": decision.kind,
-            "message_id": None,
-        }
+        record = _call_record(missed, facts.number, decision)
         if decision.outcome == "text":
             # Ids first, so the outbox (the only write before the modem) can name them.
             record.update(id=new_id("c", missed.started_at), outcome="queued",
@@ -122,3 +110,20 @@ def call_facts(missed: CallMissed, region: str) -> policy.CallFacts:
 
 def _shop_date(now: datetime, settings: dict) -> str:
     return contact_history.shop_date(settings, now)
+
+
+def _call_record(missed: CallMissed, number, decision) -> dict:
+    """The call as the log keeps it, before an id is given (only a text-back needs one first)."""
+    return {
+        "number": number,
+        "raw_number": missed.number,
+        "number_type": missed.number_type,
+        "started_at": missed.started_at,
+        "ended_at": missed.ended_at,
+        "rings": missed.rings,
+        "end_code": missed.end_code,
+        "forwarded": missed.forwarded,
+        "outcome": decision.outcome,
+        "kind": decision.kind,
+        "message_id": None,
+    }

@@ -171,7 +171,7 @@ INVALID = [
                           "{emergency_number}, {booking_link}, {review_link}"}),
     ({"messages": {"party": "x"}},
      {"messages.party": "unknown message kind; use one of business_hours, after_hours, weekend, "
-                        "holiday, away, direct, break, follow_up, review_request"}),
+                        "holiday, away, first_text, direct, break, follow_up, review_request"}),
     ({"messages": {"holiday": 5}}, {"messages.holiday": "must be text"}),
     ({"messages": {"after_hours": "x" * 641}},
      {"messages.after_hours": "is longer than 640 characters"}),
