@@ -190,6 +190,13 @@ class Box(Access):
         return holiday_prefill.suggestions(settings.region,
                                            settings.get("holiday_region") or None, int(year))
 
+    def holiday_suggestions_two_years(self, year: int) -> list:
+        """`year`'s and the next year's public holidays, each fixed one with its "yearly" day."""
+        settings = self.store.settings()
+        from appliance.core import holiday_prefill
+        return holiday_prefill.two_years(settings.region,
+                                         settings.get("holiday_region") or None, int(year))
+
     # --- connections to the shop's other systems ----------------------------------------------
 
     def connections(self) -> Optional[dict]:
