@@ -50,6 +50,8 @@ def form_values(settings: dict) -> dict:
         urgent_words="\n".join(settings.get("urgent_words") or []),
         quick_replies="\n".join(settings.get("quick_replies") or []),
         forward_replies="on" if settings.get("forward_replies") else "",
+        fault_texts="on" if settings.get("fault_texts") else "",
+        weekly_summary="on" if settings.get("weekly_summary") else "",
         average_job_value=_blank_none(settings.get("average_job_value")),
     )
     return values
@@ -78,7 +80,8 @@ def posted_values(form) -> dict:
                            "cooldown_hours", "cooldown_mins", "daily_cap", "exclude",
                            "allowed_countries", "auto_texts_per_hour", "auto_texts_per_day",
                            "ring_handling", "decline_after", "urgent_words", "quick_replies",
-                           "forward_replies", "average_job_value")
+                           "forward_replies", "fault_texts", "weekly_summary",
+                           "average_job_value")
     return {name: (form.get(name) or "").replace("\r\n", "\n") for name in names}
 
 
@@ -137,7 +140,8 @@ def to_patch(values: dict, holiday_region_known: bool) -> tuple[dict, dict]:
         patch["reject_after_seconds"] = None
     patch["urgent_words"] = lines(values["urgent_words"])
     patch["quick_replies"] = lines(values["quick_replies"])
-    patch["forward_replies"] = bool(values["forward_replies"])
+    for switch in ("forward_replies", "fault_texts", "weekly_summary"):
+        patch[switch] = bool(values[switch])
     patch["average_job_value"] = _money(values["average_job_value"], errors)
     return patch, errors
 

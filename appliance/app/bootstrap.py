@@ -16,6 +16,7 @@ from typing import Callable, Optional
 
 from appliance import VERSION
 from appliance.app import host, lifecycle
+from appliance.app.owner_news import OwnerNews
 from appliance.app.timings import PRODUCTION, Timings
 from appliance.core.clock import utc_now
 from appliance.core.domain import SendText
@@ -85,6 +86,7 @@ class Appliance:
         self._reading()
         self._deciding()
         self._facade()
+        self._owner_news()
         self.gpio = self.web = self.monitor = self.network = None   # made by start()
 
     def _storage(self) -> None:
@@ -157,6 +159,10 @@ class Appliance:
                                sweep_every=t.sweep_every, unannounced_sweep=t.unannounced_sweep,
                                tick_seconds=t.service_tick,
                                on_activity=lambda kind: self._flash())
+
+    def _owner_news(self) -> None:
+        self.owner_news = OwnerNews(self.store, self.results, self.clock, self._alert_owner,
+                                    fault_delays=self.timings.fault_text_delays)
 
     def _facade(self) -> None:
         self.box = Box(self.options.data_dir, self.store, self.service, self.commands,

@@ -1,0 +1,56 @@
+"""News the owner gets by text without asking: faults (core/fault_texts.py) and the optional
+weekly summary (core/weekly_summary.py).
+
+The monitor hands each second's glance (facade/status.py: the same verdict the page, the light
+and the `fault` box event read) to `OwnerNews.observe`; texts go through the box's one path to
+the owner (queued on the service thread, kind `owner_alert`). The owner's switches are the
+settings `fault_texts` and `weekly_summary`.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Callable
+
+from appliance.core import schedule, weekly_summary
+from appliance.core.fault_texts import FaultTexts, kinds_of
+
+log = logging.getLogger(__name__)
+
+
+class OwnerNews:
+    """Fault texts and the weekly summary; `observe` runs on the monitor thread."""
+
+    def __init__(self, store, results, clock: Callable, alert_owner: Callable[[str], None],
+                 clock_trusted: Callable[[], bool] = lambda: True,
+                 fault_delays: dict | None = None):
+        self.store = store
+        self.results = results
+        self.clock = clock
+        self.alert_owner = alert_owner
+        self.clock_trusted = clock_trusted
+        self.faults = FaultTexts(fault_delays)
+
+    def observe(self, glance) -> None:
+        now = self.clock()
+        settings = self.store.settings()
+        active = kinds_of(glance.health.led, glance.storage.get("free_mb"),
+                          bool(glance.storage.get("full")), self.clock_trusted())
+        full = {"storage_low"} if glance.storage.get("full") else set()   # upkeep texted it
+        texts = self.faults.observe(active, glance.modem.state == "ready", now, frozenset(full))
+        if settings.get("fault_texts", True):
+            for text in texts:
+                log.info("texting the owner: %s", text)
+                self.alert_owner(text)
+        if settings.get("weekly_summary") and glance.modem.state == "ready":
+            self._weekly(settings, now)
+
+    def _weekly(self, settings, now) -> None:
+        local = schedule.shop_time(settings, now)
+        last = self.store.box_state().get("weekly_summary_for")
+        monday = weekly_summary.week_due(local, last)
+        if monday is None:
+            return
+        start, end = weekly_summary.covered(monday)
+        figures = self.results.stats(start=start, end=end)
+        self.store.update_box_state(weekly_summary_for=monday.isoformat())
+        self.alert_owner(weekly_summary.summary_text(figures, settings.get("region") or ""))
