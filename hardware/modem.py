@@ -19,7 +19,7 @@ from typing import Callable, Optional
 
 from appliance.core.domain import (ModemMissedCall, ModemStatus, ModemUnavailable, SendFailed,
                               SendUnconfirmed)
-from hardware import missed_list, pdu, stored_texts
+from hardware import call_forwarding, missed_list, pdu, stored_texts
 from hardware.at_channel import ATChannel
 from hardware.clock import utc_now
 from hardware.connection import Connection, Timeouts
@@ -184,3 +184,21 @@ class Modem:
             if response.ok:
                 return
         raise ModemUnavailable(f"the modem would not hang up: {response.final}")
+
+    # --- the SIM's own call forwarding (voicemail) ---------------------------------------------
+
+    def call_forwarding(self, timeout: float = 15.0) -> dict:
+        """The SIM's conditional forwarding per reason (hardware/call_forwarding.py): a network
+        round trip, so never on the service thread; waits at most `timeout` per question."""
+        channel = self.connection.live()
+        with channel.session(self.timeouts.service):
+            return call_forwarding.query(channel, timeout)
+
+    def cancel_call_forwarding(self, timeout: float = 15.0) -> Optional[str]:
+        """Erase the SIM's conditional forwarding; None when done, else the network's answer."""
+        channel = self.connection.live()
+        with channel.session(self.timeouts.service):
+            try:
+                return call_forwarding.cancel(channel, timeout)
+            except TimeoutError:
+                return "no answer from the network"

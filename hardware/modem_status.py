@@ -9,7 +9,7 @@ import time
 from typing import Optional
 
 from hardware import modem_init as query
-from hardware import startup
+from hardware import network_time, startup
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +66,8 @@ def health(channel, timeout: float, setup: startup.Setup) -> dict:
     rssi, percent = query.signal(talk, timeout)
     return {"sim": sim, "registration": registration, "rssi": rssi, "percent": percent,
             "operator": query.operator(talk, timeout),
-            "storage": query.storage(talk, timeout) if sim == "ready" else {}}
+            "storage": query.storage(talk, timeout) if sim == "ready" else {},
+            "network_time": network_time.read(talk, timeout) if sim == "ready" else None}
 
 
 def own_number(channel, timeout: float) -> Optional[str]:

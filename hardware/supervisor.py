@@ -23,7 +23,7 @@ import time
 from typing import Callable, Optional
 
 from appliance.core.domain import (ModemConnected, ModemLost, ModemRestarted, ModemStartBlocked,
-                                   ModemUnavailable, UnknownLineSeen)
+                                   ModemUnavailable, NetworkTimeRead, UnknownLineSeen)
 from hardware import modem_init as init
 from hardware import modem_status as status
 from hardware import startup
@@ -193,6 +193,9 @@ class Supervisor:
                                  operator=found["operator"],
                                  extra={"sim": sim, "rssi": found["rssi"],
                                         "storage": found["storage"]})
+        if found["network_time"] is not None:
+            self._emit(NetworkTimeRead(at=connection.clock(), network=found["network_time"],
+                                       monotonic=time.monotonic()))
 
     # --- watching ----------------------------------------------------------------------------
 
