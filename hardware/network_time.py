@@ -2,9 +2,9 @@
 
 `+CCLK: "yy/MM/dd,hh:mm:ss±zz"`: zz is the zone in quarter hours (27.007 §8.15). Modules differ:
 some keep local time with its zone, some UTC with +00, and before the network has sent its time
-(with `AT+CTZU=1` / `AT+CLTS=1` switched on at start-up) many answer their power-on default, such
-as 80/01/06 or 04/01/01. A year outside PLAUSIBLE_YEARS, a field out of range or an answer in
-another shape is "no network time" (None), never an error.
+(with `AT+CTZU=1` / `AT+CLTS=1` switched on at start-up) many answer their power-on default,
+such as 80/01/06 (1980) or 04/01/01. A year outside PLAUSIBLE_YEARS, a field out of range or an
+answer in another shape is "no network time" (None), never an error.
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from typing import Optional
 
 log = logging.getLogger(__name__)
 
-PLAUSIBLE_YEARS = range(2024, 2100)
+PLAUSIBLE_YEARS = range(2024, 2070)      # yy 70-99 are power-on defaults of the 1900s
 _CCLK = re.compile(r'"?(\d{2})/(\d{2})/(\d{2}),(\d{2}):(\d{2}):(\d{2})(?:([+-])(\d{1,2}))?"?')
 
 

@@ -18,7 +18,7 @@ from appliance import VERSION
 from appliance.app import host, lifecycle
 from appliance.app.owner_news import OwnerNews
 from appliance.app.timings import PRODUCTION, Timings
-from appliance.core.clock import utc_now
+from appliance.core.clock import TrustedClock, utc_now
 from appliance.core.domain import SendText
 from appliance.core.ports import WifiControl
 from appliance.facade.box import Box
@@ -78,9 +78,11 @@ class Appliance:
     """Every part of the box and their lifecycle (threads: docs/ARCHITECTURE.md)."""
 
     def __init__(self, options: Options, timings: Timings):
-        self.options, self.timings, self.clock = options, timings, options.clock
+        self.options, self.timings = options, timings
+        self.clock = TrustedClock(options.clock)     # the system clock, or the network's time
         options.data_dir.mkdir(parents=True, exist_ok=True)
         self._storage()
+        self.clock.set_floor(self.store.newest_stamp())
         self._modem_line()
         self._sending()
         self._reading()
@@ -128,7 +130,8 @@ class Appliance:
             self.store, self.outbox, lambda: self.modem.status, self.clock, self.results,
             storage=self._storage_state, ringing=lambda: self.service.ringing,
             addresses=lambda: host.page_addresses(host.addresses, self._listening()),
-            auto_texts=self.auto_texts, box_id=self.box_id, demo=self.options.demo)
+            auto_texts=self.auto_texts, box_id=self.box_id, demo=self.options.demo,
+            clock_state=self.clock.state)
         t = self.timings
         self.integrations = Integrations(
             self.options.data_dir, self.box_id, self.store, status=self.status.report,
@@ -158,10 +161,13 @@ class Appliance:
                                self.send_results, self.clock, ring_gap=t.ring_gap,
                                sweep_every=t.sweep_every, unannounced_sweep=t.unannounced_sweep,
                                tick_seconds=t.service_tick,
-                               on_activity=lambda kind: self._flash())
+                               on_activity=lambda kind: self._flash(),
+                               on_network_time=lambda event: self.clock.network_time_seen(
+                                   event.network, event.monotonic))
 
     def _owner_news(self) -> None:
         self.owner_news = OwnerNews(self.store, self.results, self.clock, self._alert_owner,
+                                    clock_trusted=self.clock.trusted,
                                     fault_delays=self.timings.fault_text_delays)
 
     def _facade(self) -> None:
