@@ -24,6 +24,7 @@ from appliance.core.ports import WifiControl
 from appliance.facade.box import Box
 from appliance.facade.results import Results
 from appliance.facade.status import BoxStatus
+from appliance.facade.voicemail import Voicemail
 from appliance.integrations.box_id import get_or_create_box_id
 from appliance.integrations.hub import Integrations
 from appliance.receiving.inbox import Inbox
@@ -175,7 +176,9 @@ class Appliance:
                        self.outgoing, self.status, self.results, self.clock,
                        wifi=self.options.wifi, demo_phone=self.demo_phone,
                        integrations=self.integrations,
-                       hotspot_clients=self.options.hotspot_clients)
+                       hotspot_clients=self.options.hotspot_clients,
+                       voicemail=Voicemail(self.modem.call_forwarding,
+                                           self.modem.cancel_call_forwarding, self.clock))
 
     # --- callbacks the parts are given -------------------------------------------------------
 

@@ -32,7 +32,7 @@ class Box(Access):
     def __init__(self, data_dir: Path, store, service, commands, outgoing, status: BoxStatus,
                  results: Results, clock: Callable, wifi: Optional[WifiControl] = None,
                  demo_phone: Optional[DemoPhone] = None, integrations=None,
-                 hotspot_clients: Optional[str] = None):
+                 hotspot_clients: Optional[str] = None, voicemail=None):
         self.data_dir = Path(data_dir)
         self.store = store
         self.service = service          # runs changes on the service thread (`call`)
@@ -41,6 +41,7 @@ class Box(Access):
         self.clock = clock
         self.wifi = wifi                # None where the operating system manages Wi-Fi
         self.demo_phone = demo_phone    # demo mode's pretend customer, else None
+        self.voicemail = voicemail      # facade/voicemail.py; None on a box without a modem
         self.demo = status.demo
         self.box_id = status.box_id     # stable per data folder (integrations/box_id.py)
         self.integrations = integrations    # MQTT and webhooks (the Connections page)

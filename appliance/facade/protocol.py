@@ -21,6 +21,7 @@ class ShopBox(Protocol):
     demo_phone: Optional[DemoPhone]     # demo mode's pretend customer, else None
     clock: Callable[[], datetime]       # the box's clock: the page tells time by it
     sessions: object                    # login sessions (storage/sessions.py LoginSessions)
+    voicemail: Optional[object]         # the SIM's own voicemail (facade/voicemail.py), or None
 
     # --- how the box is doing (facade/status.py) -----------------------------------------------
     def status(self) -> dict: ...
