@@ -40,7 +40,7 @@ class Modem:
                  send_timeout: float = 60.0, prompt_timeout: float = 10.0,
                  health_interval: float = 30.0, restart_settle: float = 2.0,
                  call_poll_interval: float = 1.0, blocked_retry: float = 10.0,
-                 start_limit: float = 60.0):
+                 start_limit: float = 60.0, network_time_every: float = 600.0):
         self.timeouts = Timeouts(command=command_timeout, send=send_timeout,
                                  prompt=prompt_timeout)
         self.connection = Connection(port, baud, rtscts, clock, self.timeouts)
@@ -49,7 +49,8 @@ class Modem:
                                       health_interval=health_interval,
                                       restart_settle=restart_settle, blocked_retry=blocked_retry,
                                       start_limit=start_limit,
-                                      call_poll_interval=call_poll_interval)
+                                      call_poll_interval=call_poll_interval,
+                                      network_time_every=network_time_every)
 
     # --- life cycle --------------------------------------------------------------------------
 

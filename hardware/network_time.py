@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from datetime import datetime, timedelta, timezone
 from typing import Optional
 
@@ -45,3 +46,22 @@ def read(channel, timeout: float) -> Optional[datetime]:
         log.info("AT+CCLK?: no answer")
         return None
     return parse(response.value("+CCLK:")) if response.ok else None
+
+
+class Every:
+    """When to read it: at the first health check after start-up (`soon`), then every `seconds`
+    (the network's time changes little; the channel is better left to calls and texts)."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self._next = 0.0
+
+    def soon(self) -> None:
+        self._next = 0.0
+
+    def due(self) -> bool:
+        now = time.monotonic()
+        if now < self._next:
+            return False
+        self._next = now + self.seconds
+        return True

@@ -56,7 +56,7 @@ FAST = Timings(
     unannounced_sweep=timedelta(seconds=1), outbox_backoff=(timedelta(seconds=0.2),),
     sender_poll=0.2,
     modem={"reconnect_delay": 0.2, "health_interval": 0.5, "send_timeout": 3.0,
-           "call_poll_interval": 0.2, "blocked_retry": 1.0},
+           "call_poll_interval": 0.2, "blocked_retry": 1.0, "network_time_every": 1.0},
     service_stall=1.0, sender_stall=5.0, monitor_interval=0.2, watchdog_interval=0.2,
     upkeep_interval=0.1, web_loop_timeout=0.05,
  demo_ring_interval=0.05,
