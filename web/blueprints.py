@@ -15,5 +15,6 @@ BLUEPRINT_MODULES = (
     "web.connections",  # MQTT (Home Assistant) and webhooks, linked from Settings
     "web.setup",       # SIM number, forwarding codes, guided test call, demo simulator panel
     "web.voicemail",   # the box SIM's own voicemail: ask the network, switch it off
+    "web.api_voicemail",  # ... and the same in the JSON API (bearer token)
     "web.wifi",        # Wi-Fi page, setup hotspot flow, captive-portal probes
 )

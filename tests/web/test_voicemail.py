@@ -56,3 +56,18 @@ def test_a_network_that_will_not_say_is_shown_and_the_box_carries_on(appliance, 
     assert api.get("/setup/voicemail/state").status_code in (302, 401)    # page login only
     assert client.get("/setup/voicemail/state").get_json()["verdict"] == "unknown"
     assert appliance.modem.status.state == "ready"
+
+
+def test_the_api_asks_and_switches_off_with_the_token_only(appliance, api, anon):
+    assert anon.get("/api/voicemail").status_code == 401
+    assert anon.post("/api/voicemail", json={"action": "off"}).status_code == 401
+    assert api.post("/api/voicemail", json={"action": "erase"}).get_json() == {
+        "errors": {"action": "must be check or off"}}
+    response = api.post("/api/voicemail", json={"action": "check"})
+    assert response.status_code == 202 and response.get_json()["started"] is True
+    wait_for(lambda: not api.get("/api/voicemail").get_json()["checking"], 10, "answer")
+    assert api.get("/api/voicemail").get_json()["verdict"] == "voicemail"
+    assert api.post("/api/voicemail", json={"action": "off"}).status_code == 202
+    wait_for(lambda: not api.get("/api/voicemail").get_json()["checking"], 10, "answer")
+    assert api.get("/api/voicemail").get_json()["verdict"] == "rings_out"
+    assert appliance.simulator.network.forwarding == {}
