@@ -5,7 +5,8 @@ out end up in the SIM's voicemail, and switching that off.
 network or module will not say) and answers one line per class:
 `+CCFC: <status>,<class>[,"<number>",<type>[,,,<time>]]`, status 1 = active. `AT+CCFC=<reason>,4`
 erases the forwarding (`,0` only disables it, where erasure is refused). Reasons: 1 busy,
-2 no reply, 3 not reachable, 4 all conditional. Functions take a channel the caller holds.
+2 no reply, 3 not reachable, 4 all conditional. Functions take a channel the caller holds
+(for one question at a time: calls and texts must not wait for the network's slow answers).
 """
 from __future__ import annotations
 
@@ -21,19 +22,16 @@ ALL_CONDITIONAL = 4
 VOICE = 1                  # class 1: voice (a line without a class counts as voice too)
 
 
-def query(channel, timeout: float) -> dict:
-    """{reason: {"active": bool, "number": str|None, "seconds": int|None} or {"error": text}}
-    for busy, no reply and not reachable."""
-    found = {}
-    for name, reason in REASONS.items():
-        try:
-            response = channel.command(f"AT+CCFC={reason},2", timeout)
-        except TimeoutError:
-            found[name] = {"error": "no answer from the network"}
-            continue
-        found[name] = (voice_forwarding(response.values("+CCFC:")) if response.ok
-                       else {"error": response.final or "refused"})
-    return found
+def ask(channel, timeout: float, reason: int) -> dict:
+    """{"active": bool, "number": str|None, "seconds": int|None}, or {"error": text} when the
+    network would not say, for one reason (REASONS)."""
+    try:
+        response = channel.command(f"AT+CCFC={reason},2", timeout)
+    except TimeoutError:
+        return {"error": "no answer from the network"}
+    if not response.ok:
+        return {"error": response.final or "refused"}
+    return voice_forwarding(response.values("+CCFC:"))
 
 
 def voice_forwarding(values: list[str]) -> dict:

@@ -188,14 +188,18 @@ class Modem:
 
     # --- the SIM's own call forwarding (voicemail) ---------------------------------------------
 
-    def call_forwarding(self, timeout: float = 15.0) -> dict:
-        """The SIM's conditional forwarding per reason (hardware/call_forwarding.py): a network
-        round trip, so never on the service thread; waits at most `timeout` per question."""
+    def call_forwarding(self, timeout: float = 10.0) -> dict:
+        """The SIM's conditional forwarding per reason name (hardware/call_forwarding.py): a
+        network round trip, so never on the service thread; waits at most `timeout` per
+        question, and lets calls and texts have the line between questions."""
         channel = self.connection.live()
-        with channel.session(self.timeouts.service):
-            return call_forwarding.query(channel, timeout)
+        found = {}
+        for name, reason in call_forwarding.REASONS.items():
+            with channel.session(self.timeouts.service):
+                found[name] = call_forwarding.ask(channel, timeout, reason)
+        return found
 
-    def cancel_call_forwarding(self, timeout: float = 15.0) -> Optional[str]:
+    def cancel_call_forwarding(self, timeout: float = 10.0) -> Optional[str]:
         """Erase the SIM's conditional forwarding; None when done, else the network's answer."""
         channel = self.connection.live()
         with channel.session(self.timeouts.service):
