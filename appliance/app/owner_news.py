@@ -4,7 +4,8 @@ weekly summary (core/weekly_summary.py).
 The monitor hands each second's glance (facade/status.py: the same verdict the page, the light
 and the `fault` box event read) to `OwnerNews.observe`; texts go through the box's one path to
 the owner (queued on the service thread, kind `owner_alert`). The owner's switches are the
-settings `fault_texts` and `weekly_summary`.
+settings `fault_texts` and `weekly_summary`. When each kind was last texted is kept in the
+store's box state, so the 6-hour rule holds across restarts.
 """
 from __future__ import annotations
 
@@ -13,8 +14,21 @@ from typing import Callable
 
 from appliance.core import schedule, weekly_summary
 from appliance.core.fault_texts import FaultTexts, kinds_of
+from appliance.core.stamps import from_iso, to_iso
 
 log = logging.getLogger(__name__)
+
+TOLD_KEY = "fault_texts_told"
+
+
+def _stamps(told: dict) -> dict:
+    found = {}
+    for kind, stamp in told.items() if isinstance(told, dict) else ():
+        try:
+            found[kind] = from_iso(stamp)
+        except (TypeError, ValueError):
+            log.info("ignoring a saved fault-text time %r for %s", stamp, kind)
+    return found
 
 
 class OwnerNews:
@@ -28,7 +42,8 @@ class OwnerNews:
         self.clock = clock
         self.alert_owner = alert_owner
         self.clock_trusted = clock_trusted
-        self.faults = FaultTexts(fault_delays)
+        told = store.box_state().get(TOLD_KEY) or {}
+        self.faults = FaultTexts(fault_delays, last_told=_stamps(told))
 
     def observe(self, glance) -> None:
         now = self.clock()
@@ -37,6 +52,9 @@ class OwnerNews:
                           bool(glance.storage.get("full")), self.clock_trusted())
         full = {"storage_low"} if glance.storage.get("full") else set()   # upkeep texted it
         texts = self.faults.observe(active, glance.modem.state == "ready", now, frozenset(full))
+        if texts:           # the 6-hour rule holds across restarts
+            self.store.update_box_state(**{TOLD_KEY: {kind: to_iso(at) for kind, at
+                                                      in self.faults.last_told.items()}})
         if settings.get("fault_texts", True):
             for text in texts:
                 log.info("texting the owner: %s", text)

@@ -63,11 +63,18 @@ class _Episode:
 class FaultTexts:
     """Remembers each kind's current episode and when its last fault text went."""
 
-    def __init__(self, delays: Optional[dict] = None, spacing: timedelta = SPACING):
+    def __init__(self, delays: Optional[dict] = None, spacing: timedelta = SPACING,
+                 last_told: Optional[dict] = None):
         self.delays = {kind: (delays or {}).get(kind, spec[0]) for kind, spec in KINDS.items()}
         self.spacing = spacing
         self._episodes: dict[str, _Episode] = {}
-        self._last_told: dict[str, datetime] = {}
+        # kind -> when its last fault text went (kept by the caller across restarts)
+        self._last_told: dict[str, datetime] = {k: v for k, v in (last_told or {}).items()
+                                                if k in KINDS and isinstance(v, datetime)}
+
+    @property
+    def last_told(self) -> dict:
+        return dict(self._last_told)
 
     def counted(self) -> set[str]:
         """The kinds going on now that have lasted their delay (told, or owed when blocked)."""

@@ -86,3 +86,10 @@ def test_durations_read_like_a_person_wrote_them():
     assert say_duration(timedelta(seconds=20)) == "1 minute"
     assert say_duration(timedelta(minutes=61)) == "1 hour 1 minute"
     assert say_duration(timedelta(hours=2)) == "2 hours"
+
+
+def test_the_six_hour_rule_starts_from_the_last_text_it_is_given():
+    faults = FaultTexts(last_told={"storage_low": at(0), "nonsense": at(0), "clock": "junk"})
+    assert faults.observe({"storage_low"}, True, at(60)) == []
+    assert faults.observe({"clock"}, True, at(60)) != []
+    assert set(faults.last_told) == {"storage_low", "clock"}
