@@ -28,7 +28,8 @@ KINDS = {
                       "texts to callers have been failing for {lasted}",
                       "Check the SIM has credit and can send texts; the box page shows which."),
     "no_network": (timedelta(minutes=15), True, "it had no mobile network for {lasted}", ""),
-    "sim": (timedelta(0), True, "its SIM card was refused or locked for {lasted}", ""),
+    "sim": (timedelta(0), True, "its SIM card was refused, locked or missing (or the modem "
+            "would not start) for {lasted}", ""),
     "modem_missing": (timedelta(minutes=5), True, "its modem was missing for {lasted}", ""),
     "storage_low": (timedelta(0), False, "its storage card is nearly full",
                     "Free space on the card or move to a bigger one; the box page says how."),

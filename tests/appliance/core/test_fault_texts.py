@@ -62,8 +62,8 @@ def test_a_fault_that_stops_texting_is_told_once_the_box_can_text_again():
         "missed callers are texted again."]
     assert faults.observe({"sim"}, False, at(200)) == []             # SIM trouble counts at once
     assert faults.observe(set(), True, at(201)) == [
-        "TextBack Box: its SIM card was refused or locked for 1 minute. It is back to normal "
-        "now; missed callers are texted again."]
+        "TextBack Box: its SIM card was refused, locked or missing (or the modem would not "
+        "start) for 1 minute. It is back to normal now; missed callers are texted again."]
 
 
 def test_a_fault_told_by_another_part_only_gets_its_back_to_normal():
