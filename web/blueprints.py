@@ -16,5 +16,7 @@ BLUEPRINT_MODULES = (
     "web.settings",    # settings, token, ring handling
     "web.connections",  # MQTT (Home Assistant) and webhooks, linked from Settings
     "web.setup",       # SIM number, forwarding codes, guided test call, demo simulator panel
+    "web.voicemail",   # the box SIM's own voicemail: ask the network, switch it off
+    "web.api_voicemail",  # ... and the same in the JSON API (bearer token)
     "web.wifi",        # Wi-Fi page, setup hotspot flow, captive-portal probes
 )

@@ -103,7 +103,8 @@ def init_app(app: Flask) -> None:
 
 
 def exempt_api(app: Flask) -> None:
-    """The JSON API authenticates with the bearer token only, so CSRF does not apply to it."""
+    """The JSON API (blueprint "api", and "api_..." ones beside it) authenticates with the bearer
+    token only, so CSRF does not apply to it."""
     for name, blueprint in app.blueprints.items():
         if name == "api" or name.startswith("api_"):
             app.extensions["csrf"].exempt(blueprint)

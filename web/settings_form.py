@@ -18,7 +18,8 @@ from web.pagekit import lines
 TEXT_FIELDS = ("business_name", "owner_name", "owner_phone", "owner_email", "emergency_number",
                "booking_link")
 LIST_FIELDS = ("exclude", "business_phone")      # one number per line
-CHECKBOXES = ("forward_replies", "first_text_reply", "first_text_reply_in_hours")
+CHECKBOXES = ("forward_replies", "first_text_reply", "first_text_reply_in_hours", "fault_texts",
+              "weekly_summary")
 COMMON_ZONES = (
     "America/New_York", "America/Chicago", "America/Denver", "America/Phoenix",
     "America/Los_Angeles", "America/Anchorage", "Pacific/Honolulu", "America/Halifax",

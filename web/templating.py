@@ -140,6 +140,8 @@ def register(app: Flask) -> None:
     env.filters["percent"] = formatting.percent
     env.filters["phone"] = lambda v: phone.shown(v, _region())
     env.filters["shop_date"] = lambda v: formatting.iso_date_text(v, shop.settings())
+    env.filters["month_day"] = lambda v: formatting.iso_date_text(
+        f"2000-{v}", shop.settings()).replace(", 2000", "").replace(" 2000", "")
     env.filters["time_pieces"] = lambda v: formatting.time_pieces(str(v or ""), shop.settings())
     env.filters["clock"] = lambda v: formatting.clock_text(v, shop.settings())
     env.globals.update(

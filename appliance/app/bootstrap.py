@@ -16,13 +16,15 @@ from typing import Callable, Optional
 
 from appliance import VERSION
 from appliance.app import host, lifecycle
+from appliance.app.owner_news import OwnerNews
 from appliance.app.timings import PRODUCTION, Timings
-from appliance.core.clock import utc_now
+from appliance.core.clock import TrustedClock, utc_now
 from appliance.core.domain import SendText
 from appliance.core.ports import WifiControl
 from appliance.facade.box import Box
 from appliance.facade.results import Results
 from appliance.facade.status import BoxStatus
+from appliance.facade.voicemail import Voicemail
 from appliance.integrations.box_id import get_or_create_box_id
 from appliance.integrations.hub import Integrations
 from appliance.receiving.inbox import Inbox
@@ -79,14 +81,17 @@ class Appliance:
     """Every part of the box and their lifecycle (threads: docs/ARCHITECTURE.md)."""
 
     def __init__(self, options: Options, timings: Timings):
-        self.options, self.timings, self.clock = options, timings, options.clock
+        self.options, self.timings = options, timings
+        self.clock = TrustedClock(options.clock)     # the system clock, or the network's time
         options.data_dir.mkdir(parents=True, exist_ok=True)
         self._storage()
+        self.clock.set_floor(self.store.newest_stamp())
         self._modem_line()
         self._sending()
         self._reading()
         self._deciding()
         self._facade()
+        self._owner_news()
         self.gpio = self.web = self.monitor = self.network = None   # made by start()
 
     def _storage(self) -> None:
@@ -129,7 +134,8 @@ class Appliance:
             self.store, self.outbox, lambda: self.modem.status, self.clock, self.results,
             storage=self._storage_state, ringing=lambda: self.service.ringing,
             addresses=lambda: host.page_addresses(host.addresses, self._listening()),
-            auto_texts=self.auto_texts, box_id=self.box_id, demo=self.options.demo)
+            auto_texts=self.auto_texts, box_id=self.box_id, demo=self.options.demo,
+            clock_state=self.clock.state)
         t = self.timings
         self.integrations = Integrations(
             self.options.data_dir, self.box_id, self.store, status=self.status.report,
@@ -163,14 +169,23 @@ class Appliance:
                                sweep_every=t.sweep_every, unannounced_sweep=t.unannounced_sweep,
                                tick_seconds=t.service_tick,
                                on_activity=lambda kind: self._flash(),
-                               later=self.later_texts)
+                               later=self.later_texts,
+                               on_network_time=lambda event: self.clock.network_time_seen(
+                                   event.network, event.monotonic))
+
+    def _owner_news(self) -> None:
+        self.owner_news = OwnerNews(self.store, self.results, self.clock, self._alert_owner,
+                                    clock_trusted=self.clock.trusted,
+                                    fault_delays=self.timings.fault_text_delays)
 
     def _facade(self) -> None:
         self.box = Box(self.options.data_dir, self.store, self.service, self.commands,
                        self.outgoing, self.status, self.results, self.clock,
                        wifi=self.options.wifi, demo_phone=self.demo_phone,
                        integrations=self.integrations,
-                       hotspot_clients=self.options.hotspot_clients)
+                       hotspot_clients=self.options.hotspot_clients,
+                       voicemail=Voicemail(self.modem.call_forwarding,
+                                           self.modem.cancel_call_forwarding, self.clock))
 
     # --- callbacks the parts are given -------------------------------------------------------
 

@@ -38,6 +38,7 @@ class Timings:
     monitor_interval: float = 1.0
     watchdog_interval: Optional[float] = None
     upkeep_interval: float = 5.0
+    fault_text_delays: Optional[dict] = None   # kind -> timedelta; None: core/fault_texts.py's
     web_loop_timeout: float = 1.0      # how long closing the web server takes to be noticed
     demo_ring_interval: float = 1.0    # demo rings (real modems: every 3-7 s)
     # The shop's other systems (integrations/).
@@ -58,9 +59,10 @@ FAST = Timings(
     outbox_backoff=(timedelta(seconds=0.2),),
     sender_poll=0.2,
     modem={"reconnect_delay": 0.2, "health_interval": 0.5, "send_timeout": 3.0,
-           "call_poll_interval": 0.2, "blocked_retry": 1.0},
+           "call_poll_interval": 0.2, "blocked_retry": 1.0, "network_time_every": 1.0},
     service_stall=1.0, sender_stall=5.0, monitor_interval=0.2, watchdog_interval=0.2,
-    upkeep_interval=0.1, web_loop_timeout=0.05, demo_ring_interval=0.05,
+    upkeep_interval=0.1, web_loop_timeout=0.05,
+ demo_ring_interval=0.05,
     mqtt_delays=(0.1, 0.5), mqtt_status_every=0.2, mqtt_tick=0.05, webhook_tick=0.05,
     webhook_backoff=(timedelta(seconds=0.1),), webhook_give_up=timedelta(seconds=1.5),
     webhook_timeout=2.0)

@@ -14,7 +14,8 @@ from typing import Optional
 from appliance.core.modem_events import (  # noqa: F401  (re-exported: the modem's events)
     RingSeen, CallerIdSeen, CallEndSeen, ListedCall, CallListSeen, CallForwardedSeen, SmsStored,
     SmsPduReceived, StatusReportStored, StatusReportPduReceived, SmsStorageFull, ModemRestarted,
-    ModemConnected, ModemStartBlocked, UnknownLineSeen, ModemLost, ModemMissedCall)
+    ModemConnected, ModemStartBlocked, UnknownLineSeen, ModemLost, ModemMissedCall,
+    NetworkTimeRead)
 
 
 # --- decoded texts ----------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from appliance.core import numbers
+from appliance.core.schedule import month_day
 from appliance.core.settings_connections import CHECKS as CONNECTION_CHECKS
 from appliance.core.settings_later import CHECKS as LATER_CHECKS
 from appliance.core.templates import LATER_KINDS, MESSAGE_KINDS, OPTIONAL_KINDS, template_error
@@ -171,15 +172,18 @@ def _strings(field, key, value, region, errors):
     return cleaned
 
 
-def _dates(field, key, value, region, errors):
-    cleaned = set()
-    for index, item in enumerate(_list(field, key, value, errors)):
-        day = _date(item)
-        if day is None:
-            errors[f"{key}[{index}]"] = "must be a date like 2026-12-25"
-        else:
-            cleaned.add(day)
-    return sorted(cleaned)
+def _day_list(parse, example):
+    """A check for a list of days, each read by `parse` (None: not a day like `example`)."""
+    def checked(field, key, value, region, errors):
+        cleaned = set()
+        for index, item in enumerate(_list(field, key, value, errors)):
+            day = parse(item)
+            if day is None:
+                errors[f"{key}[{index}]"] = f"must be {example}"
+            else:
+                cleaned.add(day)
+        return sorted(cleaned)
+    return checked
 
 
 def _date(value) -> Optional[str]:
@@ -292,6 +296,8 @@ _CHECKS = {"text": _text, "subdivision": _subdivision, "phone": _phone, "phones"
                                                               else v, *more),     # one or a list
            "url": _url, "timezone": _timezone, "region": _region, "regions": _each(_region),
            "int": partial(_number, whole=True), "number": _number, "bool": _bool,
-           "words": _strings, "lines": _strings, "dates": _dates, "away": _away,
+           "words": _strings, "lines": _strings, "away": _away,
+           "dates": _day_list(lambda v: _date(v), "a date like 2026-12-25"),
+           "month_days": _day_list(month_day, "a month and day like 12-25"),
            "messages": _messages, "hours": _hours, **CONNECTION_CHECKS,
            **LATER_CHECKS}

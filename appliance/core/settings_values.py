@@ -48,11 +48,14 @@ class Settings(Mapping):
     holiday_region: Optional[str] = None
     hours: dict = field(default_factory=_hours)
     holidays: list = field(default_factory=list)
+    holidays_yearly: list = field(default_factory=list)     # "MM-DD", every year
     messages: dict = field(default_factory=lambda: {**DEFAULT_MESSAGES, "direct": "",
                                                     "break": "", **LATER_MESSAGES})
     away: dict = field(default_factory=lambda: {"on": False, "until": None})
     paused: bool = False
     forward_replies: bool = True
+    fault_texts: bool = True          # text the owner when the box needs a person
+    weekly_summary: bool = False      # text the owner the week's figures on Mondays
     reject_after_seconds: Optional[int] = None
     cooldown_minutes: int = 720
     daily_cap: int = 3

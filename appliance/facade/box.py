@@ -35,7 +35,7 @@ class Box(Access, Outreach):
     def __init__(self, data_dir: Path, store, service, commands, outgoing, status: BoxStatus,
                  results: Results, clock: Callable, wifi: Optional[WifiControl] = None,
                  demo_phone: Optional[DemoPhone] = None, integrations=None,
-                 hotspot_clients: Optional[str] = None):
+                 hotspot_clients: Optional[str] = None, voicemail=None):
         self.data_dir = Path(data_dir)
         self.store = store
         self.service = service          # runs changes on the service thread (`call`)
@@ -44,6 +44,7 @@ class Box(Access, Outreach):
         self.clock = clock
         self.wifi = wifi                # None where the operating system manages Wi-Fi
         self.demo_phone = demo_phone    # demo mode's pretend customer, else None
+        self.voicemail = voicemail      # facade/voicemail.py; None on a box without a modem
         self.demo = status.demo
         self.box_id = status.box_id     # stable per data folder (integrations/box_id.py)
         self.integrations = integrations    # MQTT and webhooks (the Connections page)
@@ -201,6 +202,13 @@ class Box(Access, Outreach):
         from appliance.core import holiday_prefill
         return holiday_prefill.suggestions(settings.region,
                                            settings.get("holiday_region") or None, int(year))
+
+    def holiday_suggestions_two_years(self, year: int) -> list:
+        """`year`'s and the next year's public holidays, each fixed one with its "yearly" day."""
+        settings = self.store.settings()
+        from appliance.core import holiday_prefill
+        return holiday_prefill.two_years(settings.region,
+                                         settings.get("holiday_region") or None, int(year))
 
     # --- connections to the shop's other systems ----------------------------------------------
 

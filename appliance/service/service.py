@@ -59,7 +59,8 @@ class Service:
                  sweep_every: timedelta = timedelta(minutes=5), tick_seconds: float = 0.05,
                  on_activity: Callable[[str], None] = lambda kind: None,
                  unannounced_sweep: timedelta = UNANNOUNCED_SWEEP, inline: bool = False,
-                 later=None):
+                 later=None,
+                 on_network_time: Callable[[object], None] = lambda event: None):
         self.store = store
         self.modem = modem
         self.textback = textback
@@ -72,6 +73,7 @@ class Service:
         self.news = ModemNews(store, inbox, sweep_every, min(sweep_every, unannounced_sweep))
         self.tick_seconds = tick_seconds
         self.on_activity = on_activity
+        self.on_network_time = on_network_time     # the box's clock (core/clock.py)
         self.inline = inline
         self.later = later      # follow-ups and review requests (later_texts.py), or None
         self.ringing: Optional[Ringing] = None   # published after every item and tick
@@ -216,6 +218,7 @@ class Service:
             d.UnknownLineSeen: news.unknown_line,
             d.ModemLost: news.lost,
             d.ModemRestarted: news.restarted,
+            d.NetworkTimeRead: lambda item, now: self.on_network_time(item),
         }
 
     def _request(self, request: Request, now: datetime) -> None:

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from appliance.core.clock import utc_now
+from appliance.core.stamps import from_iso
 from appliance.core.settings_values import Settings
 from appliance.storage.database import Database
 from appliance.storage.files import make_folder
@@ -220,6 +221,15 @@ class Store:
 
     def events(self, limit: Optional[int] = 100) -> list[dict]:
         return self._events.events(limit)
+
+    def newest_stamp(self) -> Optional[datetime]:
+        """The newest moment recorded (the last call, message or event); the box's clock should
+        not be behind it (core/clock.py TrustedClock)."""
+        stamps = [row.get(key) for rows, key in (
+            (self.calls(limit=1), "started_at"), (self.events(limit=1), "at"),
+            (self.conversation_page(limit=1)[0], "last_at")) for row in rows]
+        found = [from_iso(stamp) for stamp in stamps if isinstance(stamp, str)]
+        return max(found) if found else None
 
     def prune_events(self, months_kept: int, now: Optional[datetime] = None) -> list[str]:
         return self._events.prune_events(months_kept, now)

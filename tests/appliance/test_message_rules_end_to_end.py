@@ -44,6 +44,8 @@ CASES = [
     ("saturday", SATURDAY_NOON, {"hours": CLOSED}, "weekend"),
     ("listed holiday", WEDNESDAY_NOON, {"hours": OPEN_ALL_DAY, "holidays": ["2026-12-02"]},
      "holiday"),
+    ("holiday every year", datetime(2027, 12, 2, 12, 0),
+     {"hours": OPEN_ALL_DAY, "holidays_yearly": ["12-02"]}, "holiday"),
     ("away mode", WEDNESDAY_NOON, {"hours": OPEN_ALL_DAY,
                                    "away": {"on": True, "until": "2026-12-10"}}, "away"),
     ("away mode ended", WEDNESDAY_NOON, {"hours": OPEN_ALL_DAY,
