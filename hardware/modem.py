@@ -19,7 +19,7 @@ from typing import Callable, Optional
 
 from appliance.core.domain import (ModemMissedCall, ModemStatus, ModemUnavailable, SendFailed,
                               SendUnconfirmed)
-from hardware import missed_list, pdu, stored_texts
+from hardware import call_forwarding, missed_list, pdu, stored_texts
 from hardware.at_channel import ATChannel
 from hardware.clock import utc_now
 from hardware.connection import Connection, Timeouts
@@ -40,7 +40,7 @@ class Modem:
                  send_timeout: float = 60.0, prompt_timeout: float = 10.0,
                  health_interval: float = 30.0, restart_settle: float = 2.0,
                  call_poll_interval: float = 1.0, blocked_retry: float = 10.0,
-                 start_limit: float = 60.0):
+                 start_limit: float = 60.0, network_time_every: float = 600.0):
         self.timeouts = Timeouts(command=command_timeout, send=send_timeout,
                                  prompt=prompt_timeout)
         self.connection = Connection(port, baud, rtscts, clock, self.timeouts)
@@ -49,7 +49,8 @@ class Modem:
                                       health_interval=health_interval,
                                       restart_settle=restart_settle, blocked_retry=blocked_retry,
                                       start_limit=start_limit,
-                                      call_poll_interval=call_poll_interval)
+                                      call_poll_interval=call_poll_interval,
+                                      network_time_every=network_time_every)
 
     # --- life cycle --------------------------------------------------------------------------
 
@@ -66,6 +67,10 @@ class Modem:
     @property
     def status(self) -> ModemStatus:
         return self.connection.status
+
+    def asking_about_a_call(self) -> bool:
+        """A question about a ringing call (AT+CLCC, hardware/call_watch.py) is scheduled."""
+        return self._supervisor.calls.due_in() is not None
 
     def refresh_status(self) -> None:
         """Ask signal, registration, operator and storage now (the supervisor does it too)."""
@@ -184,3 +189,25 @@ class Modem:
             if response.ok:
                 return
         raise ModemUnavailable(f"the modem would not hang up: {response.final}")
+
+    # --- the SIM's own call forwarding (voicemail) ---------------------------------------------
+
+    def call_forwarding(self, timeout: float = 10.0) -> dict:
+        """The SIM's conditional forwarding per reason name (hardware/call_forwarding.py): a
+        network round trip, so never on the service thread; waits at most `timeout` per
+        question, and lets calls and texts have the line between questions."""
+        channel = self.connection.live()
+        found = {}
+        for name, reason in call_forwarding.REASONS.items():
+            with channel.session(self.timeouts.service):
+                found[name] = call_forwarding.ask(channel, timeout, reason)
+        return found
+
+    def cancel_call_forwarding(self, timeout: float = 10.0) -> Optional[str]:
+        """Erase the SIM's conditional forwarding; None when done, else the network's answer."""
+        channel = self.connection.live()
+        with channel.session(self.timeouts.service):
+            try:
+                return call_forwarding.cancel(channel, timeout)
+            except TimeoutError:
+                return "no answer from the network"

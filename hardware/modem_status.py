@@ -9,7 +9,7 @@ import time
 from typing import Optional
 
 from hardware import modem_init as query
-from hardware import startup
+from hardware import network_time, startup
 
 log = logging.getLogger(__name__)
 
@@ -58,15 +58,18 @@ class StartClock:
                          f"still starting after {self.limit:g} s (SIM: {sim})")
 
 
-def health(channel, timeout: float, setup: startup.Setup) -> dict:
-    """SIM, registration, signal, operator and storage (hold the channel around this)."""
+def health(channel, timeout: float, setup: startup.Setup, with_time: bool = False) -> dict:
+    """SIM, registration, signal, operator and storage, and the network's time when asked for
+    (hold the channel around this)."""
     talk = startup.Talk(channel, timeout, setup)       # answers without a final code are fine
     sim = query.sim_state(talk, timeout)
     registration = query.registration(talk, timeout)
     rssi, percent = query.signal(talk, timeout)
     return {"sim": sim, "registration": registration, "rssi": rssi, "percent": percent,
             "operator": query.operator(talk, timeout),
-            "storage": query.storage(talk, timeout) if sim == "ready" else {}}
+            "storage": query.storage(talk, timeout) if sim == "ready" else {},
+            "network_time": network_time.read(talk, timeout)
+            if with_time and sim == "ready" else None}
 
 
 def own_number(channel, timeout: float) -> Optional[str]:

@@ -32,7 +32,13 @@ DEVICES = [NMCLI, "-t", "-f", "DEVICE,TYPE,STATE,CONNECTION", "device", "status"
 ACTIVE = [NMCLI, "-t", "-f", "NAME,UUID,TYPE,DEVICE", "connection", "show", "--active"]
 PROFILES = [NMCLI, "-t", "-f", "NAME,UUID,TYPE", "connection", "show"]
 WIFI_TYPE = "802-11-wireless"
-Runner = Callable[[list, float], object]   # (args, timeout) -> object with returncode/stdout/stderr
+
+
+def addresses(device: str) -> list[str]:
+    """The command that reads a device's addresses (`IP4.ADDRESS[1]:10.42.0.1/24` ...)."""
+    return [NMCLI, "-t", "-f", "IP4.ADDRESS,IP6.ADDRESS", "device", "show", device]
+# (args, timeout[, secret=stdin text]) -> an object with returncode/stdout/stderr
+Runner = Callable[..., object]
 
 
 class WifiError(ValidationError):
@@ -54,19 +60,22 @@ class Result:
     stderr: str
 
 
-def default_runner(args: list, timeout: float) -> subprocess.CompletedProcess:
-    """Run nmcli for real: no shell, no stdin, English UTF-8 output, killed after `timeout`."""
+def default_runner(args: list, timeout: float,
+                   secret: Optional[str] = None) -> subprocess.CompletedProcess:
+    """Run nmcli for real: no shell, English UTF-8 output, killed after `timeout`; stdin is
+    `secret` (a password file's text, kept off the command line) or nothing."""
     env = dict(os.environ, LC_ALL="C.UTF-8", LANG="C.UTF-8")
+    feed = {"input": secret} if secret is not None else {"stdin": subprocess.DEVNULL}
     return subprocess.run(args, capture_output=True, text=True, encoding="utf-8",
-                          errors="replace", timeout=timeout, env=env,
-                          stdin=subprocess.DEVNULL, check=False)
+                          errors="replace", timeout=timeout, env=env, check=False, **feed)
 
 
-def run_nmcli(runner: Runner, args: Sequence[str], timeout: float) -> Result:
+def run_nmcli(runner: Runner, args: Sequence[str], timeout: float,
+              secret: Optional[str] = None) -> Result:
     """Run one nmcli command; a timeout or a missing nmcli becomes a WifiError."""
     args = [str(a) for a in args]
     try:
-        done = runner(args, timeout)
+        done = runner(args, timeout) if secret is None else runner(args, timeout, secret=secret)
     except subprocess.TimeoutExpired:
         log.warning("nmcli timed out after %.0f s: %s", timeout, loggable(args))
         raise WifiError(f"Wi-Fi did not answer within {timeout:.0f} seconds. Try again.",
@@ -86,10 +95,10 @@ class Nmcli:
         self.timeout = timeout
 
     def run(self, args: list, what: str, timeout: Optional[float] = None,
-            check: bool = True) -> Result:
+            check: bool = True, secret: Optional[str] = None) -> Result:
         """Run nmcli; with `check`, a failure raises WifiError in plain words (`what` = what
-        we were doing)."""
-        result = run_nmcli(self.runner, args, timeout or self.timeout)
+        we were doing). `secret` goes to nmcli's stdin (`passwd-file /dev/stdin`)."""
+        result = run_nmcli(self.runner, args, timeout or self.timeout, secret)
         if check and result.returncode != 0:
             raise explain(result, what)
         return result
@@ -108,6 +117,13 @@ class Nmcli:
         if device is None:
             raise WifiError("This box has no working Wi-Fi adapter.", detail="no wifi device")
         return device
+
+
+def password_file(prop: str, password: str) -> str:
+    """One line of an nmcli `passwd-file` (`setting.property:secret`). nmcli strips spaces
+    around the secret and reads backslash escapes, so those characters go as octal escapes."""
+    escaped = "".join(f"\\{ord(ch):03o}" if ch in " \\\t" else ch for ch in password)
+    return f"{prop}:{escaped}\n"
 
 
 def loggable(args: Sequence[str]) -> str:

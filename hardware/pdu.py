@@ -21,6 +21,7 @@ from gsmmodem import pdu as gsm
 
 from appliance.core import segments
 from appliance.core.domain import Concat, DeliveryReport, IncomingText
+from hardware import pdu_facts
 
 log = logging.getLogger(__name__)
 
@@ -193,13 +194,14 @@ def _decode(data: bytes):
 
 def _deliver(reader: _Reader, first: int) -> IncomingText:
     sender, sender_type = _read_address(reader)
-    reader.octet()                           # TP-PID
-    alphabet = _alphabet(reader.octet())
+    protocol_id, dcs = reader.octet(), reader.octet()
+    alphabet = _alphabet(dcs)
     sent_at = _timestamp(reader.take(7))
     length = reader.octet()
+    header = pdu_facts.header_at(reader.data, reader.pos, bool(first & 0x40))
     text, concat = _read_user_data(reader, length, alphabet, bool(first & 0x40))
     return IncomingText(sender=sender, sender_type=sender_type, text=text, sent_at=sent_at,
-                        concat=concat)
+                        concat=concat, facts=pdu_facts.facts(protocol_id, dcs, header, text))
 
 
 def _status_report(reader: _Reader) -> DeliveryReport:

@@ -19,7 +19,7 @@ from typing import Optional
 from appliance.core.domain import ModemUnavailable
 from hardware import call_test
 from hardware import modem_init as init
-from hardware import startup
+from hardware import network_time, startup
 from hardware.at_channel import ATChannel, PortLost
 from hardware.urc import split_fields, unquote
 
@@ -90,6 +90,7 @@ def _ask(channel: ATChannel, report: dict, timeout: float) -> startup.Setup:
         report["sms_memories"] = setup.memories
         report["sms_storage"] = init.storage(talk, timeout)
         report["sim_number"] = init.own_number(talk, timeout)
+        report["network_time"] = network_time.read(talk, timeout)
     report["reports_call_end"] = CALL_END_CODES.get(identity.family, UNKNOWN_CALL_END)
     report["call_end_noticed"] = NOTICED["code" if identity.family in CALL_END_CODES else
                                          "list" if setup.call_list else "gap"]
@@ -155,6 +156,7 @@ def format_report(report: dict) -> str:
             f"SMS storage:      {_storage_text(report)}",
             f"SIM number:       {show(report.get('sim_number'))}",
             f"SMS centre:       {show(report.get('smsc'))}",
+            f"Network time:     {_time_text(report.get('network_time'))}",
             f"Reports call end: {report.get('reports_call_end', UNKNOWN_CALL_END)}",
             f"Abandoned calls:  noticed {report.get('call_end_noticed', '-')}",
         ]
@@ -199,6 +201,13 @@ def _sim_text(sim: Optional[str]) -> str:
     return {"ready": "ready", "sim_pin": "needs its PIN (remove the PIN with a phone)",
             "sim_puk": "locked (PUK needed)", "no_sim": "no SIM card found"}.get(sim or "",
                                                                                  "unknown")
+
+
+def _time_text(moment) -> str:
+    """The network's time (the box's clock after a power cut without internet)."""
+    if moment is None:
+        return "not sent by the network (yet): the box relies on its own clock"
+    return f"{moment:%Y-%m-%d %H:%M:%S} UTC"
 
 
 def _signal_text(report: dict) -> str:

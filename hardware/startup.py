@@ -175,6 +175,11 @@ def call_settings(talk: Talk, family: str) -> None:
     talk.optional("AT+CSSN=0,1")          # +CSSU: 0 for forwarded calls
     talk.optional("AT+COPS=3,0")          # operator as a name
     talk.optional('AT+CSCS="IRA"')        # numbers in caller ID and call lists as plain text
+    # The network's time into the module's clock (AT+CCLK?): the box's clock after a power cut
+    # without internet (core/clock.py TrustedClock).
+    talk.optional("AT+CTZU=1")
+    if family in ("simcom2g", "sim7600", "a76xx"):
+        talk.optional("AT+CLTS=1")
     listed = talk.ask("AT+CLCC")
     talk.setup.call_list = bool(listed and listed.ok)
     if not talk.setup.call_list:

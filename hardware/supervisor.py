@@ -23,10 +23,10 @@ import time
 from typing import Callable, Optional
 
 from appliance.core.domain import (ModemConnected, ModemLost, ModemRestarted, ModemStartBlocked,
-                                   ModemUnavailable, UnknownLineSeen)
+                                   ModemUnavailable, NetworkTimeRead, UnknownLineSeen)
 from hardware import modem_init as init
 from hardware import modem_status as status
-from hardware import startup
+from hardware import network_time, startup
 from hardware.at_channel import ATChannel, ChannelBusy, PortLost
 from hardware.call_watch import CallWatch
 from hardware.connection import Connection
@@ -45,7 +45,7 @@ class Supervisor:
     def __init__(self, connection: Connection, events: Callable[[object], None],
                  reconnect_delay: float, health_interval: float, restart_settle: float,
                  blocked_retry: float = BLOCKED_RETRY, start_limit: float = status.START_LIMIT,
-                 call_poll_interval: float = 1.0):
+                 call_poll_interval: float = 1.0, network_time_every: float = 600.0):
         self.connection = connection
         self._events = events
         self.reconnect_delay, self.health_interval = reconnect_delay, health_interval
@@ -54,6 +54,7 @@ class Supervisor:
         self.start_clock = status.StartClock(start_limit)
         self.calls = CallWatch(interval=call_poll_interval)
         self.unknown = UnknownLines()
+        self.network_time = network_time.Every(network_time_every)
         self._retry_at: Optional[float] = None          # a blocked start is tried again then
         self._blocked_reported: Optional[str] = None
         self._thread: Optional[threading.Thread] = None
@@ -156,6 +157,7 @@ class Supervisor:
             init.synchronise(channel, timeout)
             connection.update_status(state="starting")
             identity, setup = startup.initialise(channel, timeout)
+            self.network_time.soon()
             number = status.own_number(channel, timeout) if setup.sim == "ready" else None
         connection.adopt(setup)
         connection.update_status(model=identity.model, manufacturer=identity.manufacturer,
@@ -180,7 +182,8 @@ class Supervisor:
         """SIM state, registration, signal, operator and storage into the status."""
         connection = self.connection
         with channel.session(lock_timeout):
-            found = status.health(channel, connection.timeouts.command, connection.setup)
+            found = status.health(channel, connection.timeouts.command, connection.setup,
+                                  with_time=self.network_time.due())
         sim, before = found["sim"], connection.status.extra.get("sim")
         if sim == "ready" and before not in ("ready", None):
             log.info("SIM ready now (was %s): initialising again for texts", before)
@@ -193,6 +196,9 @@ class Supervisor:
                                  operator=found["operator"],
                                  extra={"sim": sim, "rssi": found["rssi"],
                                         "storage": found["storage"]})
+        if found["network_time"] is not None:
+            self._emit(NetworkTimeRead(at=connection.clock(), network=found["network_time"],
+                                       monotonic=time.monotonic()))
 
     # --- watching ----------------------------------------------------------------------------
 

@@ -20,8 +20,8 @@ from typing import Callable, Optional
 from appliance.core.domain import ValidationError
 from hardware.hotspot import HOTSPOT_ADDRESS, HOTSPOT_CONNECTION, SetupHotspot
 from hardware.nmcli import (ACTIVE, DEVICES, LIST, NMCLI, PROFILES, RESCAN, WIFI_TYPE, Network,
-                            Nmcli, Runner, WifiError, explain, parse_multiline, parse_scan,
-                            parse_table, validate_passphrase, validate_ssid)
+                            Nmcli, Runner, WifiError, addresses, explain, parse_multiline,
+                            parse_scan, parse_table, validate_passphrase, validate_ssid)
 
 __all__ = ["Wifi", "WifiStatus", "Network", "WifiError", "HOTSPOT_ADDRESS", "HOTSPOT_CONNECTION",
            "validate_ssid", "validate_passphrase", "parse_scan", "ACTIVE", "DEVICES", "LIST",
@@ -89,6 +89,11 @@ class Wifi:
     def hotspot_active(self) -> bool:
         return self._hotspot.active()
 
+    def hotspot_address(self):
+        """The box's address on the hotspot with its network (10.42.0.1/24) while it is up,
+        else None; read at most every couple of seconds (hardware/hotspot.py)."""
+        return self._hotspot.address()
+
     def _scan_before_hosting(self) -> None:
         try:
             self.scan()
@@ -149,8 +154,7 @@ class Wifi:
         return ssid, mode
 
     def _addresses(self, device: str) -> tuple:
-        args = [NMCLI, "-t", "-f", "IP4.ADDRESS,IP6.ADDRESS", "device", "show", device]
-        values = parse_multiline(self._run(args, "read addresses").stdout)
+        values = parse_multiline(self._run(addresses(device), "read addresses").stdout)
         v4 = [a.split("/")[0] for a in values.get("IP4.ADDRESS", []) if a]
         v6 = [a.split("/")[0] for a in values.get("IP6.ADDRESS", [])
               if a and not a.lower().startswith("fe80")]
@@ -179,6 +183,7 @@ class Wifi:
         args += ["ifname", device] + (["hidden", "yes"] if hidden else [])
         log.info("wifi: joining %r", ssid)
         was_hosting = self._hotspot.hosting
+        self._hotspot.forget_address()          # joining takes the hotspot down
         try:
             self._run(args, f"join {ssid}", timeout=CONNECT_WAIT + 15)
         except WifiError:

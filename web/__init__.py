@@ -18,7 +18,8 @@ def create_app(box, config: Optional[dict] = None) -> Flask:
     """Build the Flask app for `box`, the facade (appliance/facade/box.py).
 
     config: Flask settings to override (e.g. TESTING, SECRET_KEY, WTF_CSRF_ENABLED,
-    LOGIN_MAX_FAILURES, LOGIN_WINDOW_SECONDS). Every module in web/blueprints.py is registered.
+    LOGIN_MAX_FAILURES, LOGIN_WINDOW_SECONDS, LOGIN_BOX_LIMIT, LOGIN_BOX_WINDOW_SECONDS). Every
+    module in web/blueprints.py is registered.
     The session-signing key is the box's, kept in its data folder, so logins survive restarts.
     """
     from web import errors, security, templating

@@ -149,7 +149,11 @@ def conversation(number: str):
     if found is None:
         return jsonify({"error": f"no conversation with {number}"}), 404
     messages = [_only(msg, MESSAGE_FIELDS) for msg in found.get("messages", [])]
-    return jsonify({"number": found.get("number", number), "messages": messages})
+    contact = found.get("contact") or {}
+    return jsonify({"number": found.get("number", number), "messages": messages,
+                    "booked": contact.get("booked"), "value": contact.get("job_value"),
+                    "consent": shop.box().consent_history(number),
+                    "later": shop.box().later_texts(number)})
 
 
 @bp.post("/api/conversations/<number>/messages")

@@ -2,7 +2,7 @@
 
 There is no default password. Until one is set, the login page sends the owner to /first-run
 (web/passwords.py, which also has the password reset and change). Password checks are rate
-limited per client address, counted before the check (web/throttle.py).
+limited per client address and box-wide, counted before the check (web/throttle.py).
 
 A login session is a random id kept on the box (box.sessions, appliance/storage/sessions.py):
 the signed cookie only carries it. Logging out ends it on the box, so a copied cookie stops
@@ -34,7 +34,9 @@ def _setup(state) -> None:
     app = state.app
     app.extensions["login_throttle"] = LoginThrottle(
         max_failures=app.config.get("LOGIN_MAX_FAILURES", 5),
-        window=app.config.get("LOGIN_WINDOW_SECONDS", 300))
+        window=app.config.get("LOGIN_WINDOW_SECONDS", 300),
+        box_limit=app.config.get("LOGIN_BOX_LIMIT", 30),
+        box_window=app.config.get("LOGIN_BOX_WINDOW_SECONDS", 60))
 
 
 def _password_stamp() -> str:
@@ -109,9 +111,11 @@ def client() -> str:
 def try_password(password: str):
     """(right or wrong, seconds to wait): a password check counted against this address before
     it runs; (False, seconds) when the address has had its tries for now."""
-    wait = throttle().attempt(client(), time.monotonic())
+    now = time.monotonic()
+    wait = throttle().attempt(client(), now)
     if wait is not None:
-        log.warning("password check refused for %s: rate limited", client())
+        log.warning("password check refused for %s: rate limited%s", client(),
+                    " (box-wide ceiling)" if throttle().box_wide_full(now) else "")
         return False, wait
     if shop.box().check_password(password):
         throttle().succeeded(client())

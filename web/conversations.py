@@ -138,7 +138,9 @@ def _thread_page(number: str, errors: dict | None = None, draft: str = "", code:
         "conversations/thread.html", conversation=found, contact=contact,
         items=thread_items(found.get("messages", []), settings, _now()),
         quick=quick_replies(settings), errors=errors or {}, draft=draft, max_reply=MAX_REPLY,
-        refused=shop.box().automatic_texts_refused(number))
+        refused=shop.box().automatic_texts_refused(number),
+        later=shop.box().later_texts(number),
+        consent=shop.box().consent_history(number))
     return page, code
 
 

@@ -24,7 +24,8 @@ CALL_COLUMNS = ("id", "number", "started_at", "ended_at", "rings", "outcome", "m
                 "shop_time", "number_shown", "what_happened")
 CONVERSATION_COLUMNS = ("number", "last_at", "last_text", "unread", "opted_out", "name",
                         "booked", "job_value", "shop_time", "number_shown")
-DAY_COLUMNS = ("date", "missed", "texted", "replied", "booked")
+DAY_COLUMNS = ("date", "missed", "texted", "replied", "booked", "follow_ups", "follow_up_replies",
+               "review_requests")
 TOTAL_COLUMNS = ("reply_rate", "booking_rate", "revenue", "value_recovered")
 
 

@@ -43,6 +43,15 @@ OUTCOMES = {
     "box_cap": ("Box's limit reached — not texted", "warn",
                 "The box had sent as many automatic texts as it may in an hour or a day "
                 "(Settings, Protection from fake callers). Call them back if it's real."),
+    "business_line": ("Came as your business line — not texted", "warn",
+                      "The call arrived showing your own business number: forwarding replaced "
+                      "the caller's number. Ask your carrier to keep the original caller ID."),
+    "own_number": ("Came as the box's own number — not texted", "warn",
+                   "The call arrived showing the box's own SIM number, so there is nobody to "
+                   "text. Forwarding may be replacing the caller ID."),
+    "owner_phone": ("Your own mobile — not texted", "muted",
+                    "The call came from your mobile (or forwarding showed it instead of the "
+                    "caller's number); the box never texts you back."),
 }
 
 # Shorter words for a phone screen, where a pill shares its row with the number and time.
@@ -53,6 +62,7 @@ SHORT_OUTCOMES = {
     "active_conversation": "In conversation", "daily_cap": "Daily limit",
     "unconfirmed": "Not confirmed", "landline": "Landline", "foreign": "Other country",
     "premium": "Costly number", "service_number": "Service number", "box_cap": "Box limit",
+    "business_line": "Your line", "own_number": "Box's number", "owner_phone": "Your mobile",
 }
 
 # Outcomes after which the caller has a conversation (a text went, or had gone before).
@@ -107,14 +117,24 @@ HEALTH_STATES = {
 # Which outgoing texts the box sent by itself (a `kind` of a message), shown under the bubble.
 AUTOMATIC_KINDS = {"textback", "business_hours", "after_hours", "weekend", "holiday", "away", "direct"}
 KEYWORD_KINDS = {"keyword", "stop", "start", "help", "opt_out", "opt_in"}
+FIRST_TEXT_KINDS = {"first_text"}
+
+
+# The texts sent hours later (core/follow_ups.py), by their own names.
+LATER_KINDS = {"follow_up": "Follow-up", "review_request": "Review request"}
 
 
 def message_kind(kind: Optional[str]) -> str:
-    """"Automatic text-back", "Automatic reply" or "" (the owner wrote it)."""
+    """"Automatic text-back", "Follow-up", "Review request", "Automatic reply" (to a keyword or a
+    first text) or "" (the owner wrote it)."""
+    if kind in LATER_KINDS:
+        return LATER_KINDS[kind]
     if kind in AUTOMATIC_KINDS:
         return "Automatic text-back"
     if kind in KEYWORD_KINDS:
         return "Automatic reply"
+    if kind in FIRST_TEXT_KINDS:
+        return "Automatic reply to a first text"
     return ""
 
 

@@ -25,7 +25,8 @@ log = logging.getLogger(__name__)
 
 bp = Blueprint("messages", __name__, url_prefix="/messages")
 
-KINDS = tuple(templates.MESSAGE_KINDS) + tuple(templates.OPTIONAL_KINDS)
+KINDS = tuple(templates.MESSAGE_KINDS) + tuple(templates.OPTIONAL_KINDS) + \
+    tuple(templates.LATER_KINDS)
 LABELS = {
     "business_hours": ("During opening hours", "A call you miss while the shop is open."),
     "after_hours": ("After hours", "Weekday calls outside your opening hours."),
@@ -35,9 +36,18 @@ LABELS = {
     "direct": ("Called the box directly",
                "The caller dialled the box's own number instead of your business line. "
                "Leave empty to send the same messages as above."),
+    "first_text": ("First text from a new customer",
+                   "A number with no conversation in 30 days texts first, outside opening hours "
+                   "(switch it off in Settings). Goes out once, under the text-back limits."),
     "break": ("Lunch break",
               "A call between two of the day's opening ranges (Schedule page). Leave empty to "
               "send the opening-hours message."),
+    "follow_up": ("Follow-up if no reply",
+                  "Sent once, some hours after a text-back nobody answered (switch it on and "
+                  "set the hours in Settings)."),
+    "review_request": ("Review request",
+                       "Sent once after a job is marked booked, with your {review_link} "
+                       "(switch it on in Settings)."),
 }
 MAX_TEXT = 1600        # ten segments of GSM-7: anything longer is a mistake, not a message
 # Names the owner knows for the characters that most often sneak in from a phone or a word processor.

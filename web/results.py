@@ -85,7 +85,14 @@ def index():
                            first_day=_day(per_day[0]["date"] if per_day else "", settings),
                            last_day=_day(per_day[-1]["date"] if per_day else "", settings),
                            sums=arithmetic(stats), custom="start" in period,
-                           export_args=_period_args(period, stats))
+                           export_args=_period_args(period, stats),
+                           later_shown=later_shown(stats, settings))
+
+
+def later_shown(stats: dict, settings: dict) -> bool:
+    """The follow-up and review counts are shown once either is switched on or has been sent."""
+    return any((settings.get(kind) or {}).get("on") for kind in ("follow_up", "review_request")) \
+        or any(stats.get(key) for key in ("follow_ups", "review_requests"))
 
 
 def _period_args(period: dict, stats: dict) -> dict:

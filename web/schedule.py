@@ -72,6 +72,7 @@ def _page(hours=None, hours_errs=None, away=None, errors=None, status=200):
         "schedule/index.html", days=DAYS, hours=hours,
         hours_errors=hours_errs or hours_errors({}), away=away, errors=errors or {},
         holidays=sorted(settings.get("holidays", [])), holiday_names=_holiday_names(settings),
+        yearly=settings.get("holidays_yearly") or [],
         timezone=settings.get("timezone", ""), shop_now=_shop_now_text(settings),
         today=today.isoformat(), years=(today.year, today.year + 1)), status
 
@@ -124,18 +125,22 @@ def _valid_date(text: str) -> bool:
 @bp.post("/holidays")
 @login_required
 def save_holidays():
-    """Add one date, or remove one (the remove buttons carry the date)."""
-    current = set(box().settings().get("holidays", []))
-    if "remove" in request.form:
-        current.discard(request.form["remove"])
+    """Add one date (every year when "yearly" is ticked), or remove one (the remove buttons
+    carry the date, or the month and day of a yearly one)."""
+    settings = box().settings()
+    current, yearly = set(settings.get("holidays", [])), set(settings.get("holidays_yearly") or [])
+    if "remove" in request.form or "remove_yearly" in request.form:
+        current.discard(request.form.get("remove"))
+        yearly.discard(request.form.get("remove_yearly"))
         message = "Holiday removed."
     else:
         day = request.form.get("date", "").strip()
         if not _valid_date(day):
             return _page(errors={"holidays": "Pick a date (YYYY-MM-DD)."}, status=400)
-        current.add(day)
-        message = f"{formatting.iso_date_text(day, box().settings())} added to holidays."
-    errors = save_settings({"holidays": sorted(current)})
+        (yearly.add(day[5:]) if request.form.get("yearly") else current.add(day))
+        message = (f"{formatting.iso_date_text(day, settings)} added to holidays"
+                   + (", every year." if request.form.get("yearly") else "."))
+    errors = save_settings({"holidays": sorted(current), "holidays_yearly": sorted(yearly)})
     if errors:
         return _page(errors={"holidays": "; ".join(errors.values())}, status=400)
     flash(message, "success")
@@ -158,15 +163,17 @@ def suggest_holidays():
     """Public holidays for the shop's country and region, for the owner to tick."""
     year = _year()
     settings = box().settings()
-    listed = set(settings.get("holidays", []))
+    listed, yearly = set(settings.get("holidays", [])), set(settings.get("holidays_yearly") or [])
     try:
-        offered = box().holiday_suggestions(year)
+        offered = box().holiday_suggestions_two_years(year)
     except ValidationError as exc:   # e.g. a country the holiday library doesn't know
         return _page(errors={"holidays": "; ".join(exc.errors.values())}, status=400)
-    suggestions = [dict(h, listed=h["date"] in listed) for h in offered]
+    suggestions = [dict(h, listed=h["date"] in listed or h["date"][5:] in yearly,
+                        every_year=h["yearly"] in yearly) for h in offered]
     region = settings.get("region", "") + (f"-{settings['holiday_region']}"
                                            if settings.get("holiday_region") else "")
-    return render_template("schedule/suggest.html", year=year, suggestions=suggestions,
+    return render_template("schedule/suggest.html", year=year, years=(year, year + 1),
+                           suggestions=suggestions,
                            region=region)
 
 
@@ -176,16 +183,20 @@ def confirm_holidays():
     """Ticked suggestions are holidays, unticked ones are not; other dates stay as they were."""
     year = _year()
     try:
-        offered = {h["date"] for h in box().holiday_suggestions(year)}
+        offered = box().holiday_suggestions_two_years(year)
     except ValidationError as exc:
         return _page(errors={"holidays": "; ".join(exc.errors.values())}, status=400)
-    ticked = set(request.form.getlist("date")) & offered
-    current = set(box().settings().get("holidays", []))
-    holidays = sorted((current - offered) | ticked)
-    errors = save_settings({"holidays": holidays})
+    dates, fixed = {h["date"] for h in offered}, {h["yearly"] for h in offered} - {None}
+    ticked = set(request.form.getlist("date")) & dates
+    every_year = set(request.form.getlist("yearly")) & fixed
+    settings = box().settings()
+    holidays = sorted((set(settings.get("holidays", [])) - dates) | ticked)
+    yearly = sorted((set(settings.get("holidays_yearly") or []) - fixed) | every_year)
+    errors = save_settings({"holidays": holidays, "holidays_yearly": yearly})
     if errors:
         return _page(errors={"holidays": "; ".join(errors.values())}, status=400)
-    flash(f"{len(ticked)} holidays of {year} in your list.", "success")
+    flash(f"{len(ticked)} holidays of {year}-{year + 1} in your list"
+          + (f", {len(every_year)} every year." if every_year else "."), "success")
     return redirect(url_for(".index", _anchor="holidays"))
 
 

@@ -103,10 +103,11 @@ def init_app(app: Flask) -> None:
 
 
 def exempt_api(app: Flask) -> None:
-    """The JSON API authenticates with the bearer token only, so CSRF does not apply to it."""
-    blueprint = app.blueprints.get("api")
-    if blueprint is not None:
-        app.extensions["csrf"].exempt(blueprint)
+    """The JSON API (blueprint "api", and "api_..." ones beside it) authenticates with the bearer
+    token only, so CSRF does not apply to it."""
+    for name, blueprint in app.blueprints.items():
+        if name == "api" or name.startswith("api_"):
+            app.extensions["csrf"].exempt(blueprint)
 
 
 def add_headers(response):

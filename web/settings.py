@@ -13,7 +13,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from appliance.core import countries
 from appliance.core import settings as settings_rules
 from appliance.core.domain import ValidationError
-from web import settings_form
+from web import later_form, settings_form
 from web.auth import login_required
 from web.pagekit import box, errors_under, first_error, save_settings
 
@@ -22,11 +22,12 @@ log = logging.getLogger(__name__)
 bp = Blueprint("settings", __name__, url_prefix="/settings")
 
 # settings key -> the form field its error is shown next to
-ERROR_FIELDS = ("business_name", "owner_name", "owner_phone", "emergency_number", "booking_link",
+ERROR_FIELDS = ("business_name", "owner_name", "owner_phone", "owner_email", "emergency_number", "booking_link",
                 "timezone", "region", "holiday_region", "cooldown_minutes", "daily_cap", "exclude",
+                "business_phone", "first_text_reply", "first_text_reply_in_hours",
                 "reject_after_seconds", "urgent_words", "quick_replies", "forward_replies",
                 "average_job_value", "allowed_countries", "auto_texts_per_hour",
-                "auto_texts_per_day")
+                "auto_texts_per_day") + later_form.ERROR_FIELDS
 
 
 def dry_run(current: dict, patch: dict) -> dict:

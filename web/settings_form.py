@@ -12,9 +12,14 @@ from typing import Optional
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from appliance.core.settings import FIELD_BY_NAME
+from web import later_form
 from web.pagekit import lines
 
-TEXT_FIELDS = ("business_name", "owner_name", "owner_phone", "emergency_number", "booking_link")
+TEXT_FIELDS = ("business_name", "owner_name", "owner_phone", "owner_email", "emergency_number",
+               "booking_link")
+LIST_FIELDS = ("exclude", "business_phone")      # one number per line
+CHECKBOXES = ("forward_replies", "first_text_reply", "first_text_reply_in_hours", "fault_texts",
+              "weekly_summary")
 COMMON_ZONES = (
     "America/New_York", "America/Chicago", "America/Denver", "America/Phoenix",
     "America/Los_Angeles", "America/Anchorage", "Pacific/Honolulu", "America/Halifax",
@@ -41,7 +46,7 @@ def form_values(settings: dict) -> dict:
         region=settings.get("region") or "", holiday_region=settings.get("holiday_region") or "",
         cooldown_hours=str(cooldown // 60), cooldown_mins=str(cooldown % 60),
         daily_cap=_blank_none(settings.get("daily_cap")),
-        exclude="\n".join(settings.get("exclude") or []),
+        **{name: "\n".join(settings.get(name) or []) for name in LIST_FIELDS},
         allowed_countries=" ".join(settings.get("allowed_countries") or []),
         auto_texts_per_hour=_blank_none(settings.get("auto_texts_per_hour")),
         auto_texts_per_day=_blank_none(settings.get("auto_texts_per_day")),
@@ -49,9 +54,10 @@ def form_values(settings: dict) -> dict:
         decline_after=str(reject if reject is not None else 20),
         urgent_words="\n".join(settings.get("urgent_words") or []),
         quick_replies="\n".join(settings.get("quick_replies") or []),
-        forward_replies="on" if settings.get("forward_replies") else "",
+        **{name: "on" if settings.get(name) else "" for name in CHECKBOXES},
         average_job_value=_blank_none(settings.get("average_job_value")),
     )
+    values.update(later_form.form_values(settings))
     return values
 
 
@@ -75,10 +81,10 @@ def rows_for(text: str, wrap_at: int = 0, least: int = 3, most: int = 12) -> int
 def posted_values(form) -> dict:
     """The posted form as the same flat dict of strings form_values makes."""
     names = TEXT_FIELDS + ("timezone_choice", "timezone_other", "region", "holiday_region",
-                           "cooldown_hours", "cooldown_mins", "daily_cap", "exclude",
+                           "cooldown_hours", "cooldown_mins", "daily_cap", *LIST_FIELDS,
                            "allowed_countries", "auto_texts_per_hour", "auto_texts_per_day",
                            "ring_handling", "decline_after", "urgent_words", "quick_replies",
-                           "forward_replies", "average_job_value")
+                           *CHECKBOXES, "average_job_value") + later_form.NAMES
     return {name: (form.get(name) or "").replace("\r\n", "\n") for name in names}
 
 
@@ -122,7 +128,7 @@ def to_patch(values: dict, holiday_region_known: bool) -> tuple[dict, dict]:
     patch["daily_cap"] = _int(values["daily_cap"])
     if patch["daily_cap"] is None:
         errors["daily_cap"] = "must be a whole number"
-    patch["exclude"] = lines(values["exclude"])
+    patch.update({name: lines(values[name]) for name in LIST_FIELDS})
     patch["allowed_countries"] = values["allowed_countries"].replace(",", " ").split()
     for cap in ("auto_texts_per_hour", "auto_texts_per_day"):
         patch[cap] = _int(values[cap])
@@ -137,8 +143,9 @@ def to_patch(values: dict, holiday_region_known: bool) -> tuple[dict, dict]:
         patch["reject_after_seconds"] = None
     patch["urgent_words"] = lines(values["urgent_words"])
     patch["quick_replies"] = lines(values["quick_replies"])
-    patch["forward_replies"] = bool(values["forward_replies"])
+    patch.update({name: bool(values[name]) for name in CHECKBOXES})
     patch["average_job_value"] = _money(values["average_job_value"], errors)
+    patch.update(later_form.to_patch(values, errors))
     return patch, errors
 
 

@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 from flask import (Blueprint, abort, flash, jsonify, redirect, render_template, request,
                    url_for)
 
-from web import forwarding, setup_check, setup_modem, shop
+from web import forwarding, setup_check, setup_modem, shop, voicemail
 from web.auth import login_required
 from web.pagekit import box, save_settings
 
@@ -61,7 +61,8 @@ def _page(errors=None, status=200, typed_number=None):
         choices=forwarding.NO_REPLY_SECONDS, since=since.isoformat() if since else "",
         called_from=request.values.get("from", ""), owner_phone=settings.get("owner_phone") or "",
         demo=bool(box().demo), demo_caller=DEMO_CALLER, errors=errors or {},
-        modem=setup_modem.modem_view(box().modem_profile())), status
+        modem=setup_modem.modem_view(box().modem_profile()),
+        voicemail=voicemail.card_state()), status
 
 
 @bp.get("/")

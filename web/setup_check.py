@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Optional
 
+from appliance.core import policy
 from appliance.core.numbers import same_number
 from appliance.core.records import Call
 from web import labels
@@ -23,13 +24,13 @@ def caller_id(number: Optional[str], called_from: str, settings: dict,
                 "No caller number came through (withheld or unavailable), so the box can't text "
                 "back. If the phone you called from doesn't hide its number, your forwarding is "
                 "dropping it: ask your carrier to pass on the original caller ID."}
-    business = settings.get("business_phone")
-    if business and same_number(number, business) or box_number and same_number(number, box_number):
+    own = policy.own_line(number, settings, box_number)
+    if own in ("business_line", "own_number"):
         return {"verdict": "replaced", "text":
                 f"The call came through as {number}, your own line, not the caller's number: "
                 "forwarding replaces the caller ID, so customers would not get the text. Ask your "
                 "carrier to keep the original caller ID on forwarded calls."}
-    if same_number(number, settings.get("owner_phone")):
+    if own == "owner_phone":
         return {"verdict": "owner", "text":
                 f"The call came from {number}, the owner's phone, which the box never texts. "
                 "Try again from another phone (a friend's, or a second phone)."}

@@ -7,6 +7,7 @@ Globals:  outcome(code) has_conversation(outcome) message_status(status, error, 
           modem_state(code) health(level)
           signal_bars(percent) nav_items() logged_in() unread_count() is_demo() shop_name()
           auto_text_cap() (the box-wide cap's trip, for the banner; None when texts flow)
+          caller_id_notice() (calls arriving as the shop's own number; None otherwise)
           is_urgent(text) port_suffix()
 Every value shown comes from the facade; filters only format it. Nothing here marks text safe.
 """
@@ -87,6 +88,17 @@ def auto_text_cap():
         return None
 
 
+def caller_id_notice():
+    """While calls keep arriving as the shop's own number: the banner's words; else None."""
+    if not logged_in():
+        return None
+    try:
+        return shop.box().caller_id_notice()
+    except Exception:  # the banner must never break a page
+        log.exception("reading the caller ID notice failed")
+        return None
+
+
 def is_demo() -> bool:
     return bool(shop.box().demo)
 
@@ -128,6 +140,8 @@ def register(app: Flask) -> None:
     env.filters["percent"] = formatting.percent
     env.filters["phone"] = lambda v: phone.shown(v, _region())
     env.filters["shop_date"] = lambda v: formatting.iso_date_text(v, shop.settings())
+    env.filters["month_day"] = lambda v: formatting.iso_date_text(
+        f"2000-{v}", shop.settings()).replace(", 2000", "").replace(" 2000", "")
     env.filters["time_pieces"] = lambda v: formatting.time_pieces(str(v or ""), shop.settings())
     env.filters["clock"] = lambda v: formatting.clock_text(v, shop.settings())
     env.globals.update(
@@ -143,6 +157,7 @@ def register(app: Flask) -> None:
         unread_count=unread_count,
         is_demo=is_demo,
         auto_text_cap=auto_text_cap,
+        caller_id_notice=caller_id_notice,
         shop_name=shop_name,
         is_urgent=is_urgent,
         port_suffix=port_suffix,

@@ -26,7 +26,7 @@ from flask import (Blueprint, Response, abort, flash, redirect, render_template,
 from appliance.core.domain import ValidationError
 from web.auth import is_logged_in, login_required
 from web.pagekit import box
-from web.wifi_view import (as_dict, current, hotspot_active, is_enterprise, join_errors,
+from web.wifi_view import (as_dict, current, hotspot_address, is_enterprise, join_errors,
                            network_list, wifi_call)
 
 log = logging.getLogger(__name__)
@@ -193,14 +193,13 @@ def label():
 
 # --- captive-portal probes --------------------------------------------------------------------
 
-def _setup_url(wifi) -> str:
+def _setup_url(address: str) -> str:
     """The setup page as the phone can reach it. A probe asks for someone else's host name
     (captive.apple.com ...), so the answer names the box by its hotspot address; when the
     request already came to an address or a .local name, a plain path is enough."""
     hostname = urlsplit("//" + request.host).hostname or ""
     if hostname == "localhost" or hostname.endswith(".local") or _is_address(hostname):
         return url_for(".setup")
-    address = current(wifi).get("ip") or request.host
     return f"http://{address}{url_for('.setup')}"
 
 
@@ -215,8 +214,9 @@ def _is_address(hostname: str) -> bool:
 def probe():
     """While the hotspot is up: send the phone to the setup page. Otherwise the usual answer."""
     wifi = box().wifi
-    if wifi is not None and hotspot_active(wifi):
-        return redirect(_setup_url(wifi), 302)
+    address = hotspot_address(wifi) if wifi is not None else None
+    if address is not None:
+        return redirect(_setup_url(address), 302)
     path = request.path
     if path in ("/generate_204", "/gen_204"):
         return Response(status=204)

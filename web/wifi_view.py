@@ -14,12 +14,16 @@ from web.labels import signal_bars
 log = logging.getLogger(__name__)
 
 
-def hotspot_active(wifi) -> bool:
+def hotspot_address(wifi) -> Optional[str]:
+    """The box's address on the setup hotspot while it is up (10.42.0.1), else None. The
+    adapter keeps its answer for a couple of seconds: phones fetch several captive-portal
+    probes at once, each unauthenticated, and nmcli is slow."""
     try:
-        return bool(wifi.hotspot_active())
+        found = wifi.hotspot_address()
     except Exception:  # a Wi-Fi query must never break a page (or a captive probe)
-        log.exception("hotspot_active failed")
-        return False
+        log.exception("reading the setup hotspot's state failed")
+        return None
+    return str(found.ip) if found is not None else None
 
 
 def as_dict(value) -> dict:

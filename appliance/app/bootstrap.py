@@ -16,13 +16,15 @@ from typing import Callable, Optional
 
 from appliance import VERSION
 from appliance.app import host, lifecycle
+from appliance.app.owner_news import OwnerNews
 from appliance.app.timings import PRODUCTION, Timings
-from appliance.core.clock import utc_now
+from appliance.core.clock import TrustedClock, utc_now
 from appliance.core.domain import SendText
 from appliance.core.ports import WifiControl
 from appliance.facade.box import Box
 from appliance.facade.results import Results
 from appliance.facade.status import BoxStatus
+from appliance.facade.voicemail import Voicemail
 from appliance.integrations.box_id import get_or_create_box_id
 from appliance.integrations.hub import Integrations
 from appliance.receiving.inbox import Inbox
@@ -32,6 +34,7 @@ from appliance.sending.outgoing import Outgoing
 from appliance.sending.send_results import SendResults
 from appliance.sending.sender import Sender
 from appliance.service.commands import Commands
+from appliance.service.later_texts import LaterTexts
 from appliance.service.service import Service
 from appliance.service.textback import TextBack
 from appliance.storage import secrets
@@ -62,9 +65,10 @@ class Options:
     clock: Callable[[], datetime] = utc_now   # tests move the shop's "now" to a chosen day
     # Where phones on the setup hotspot come from (NetworkManager's shared mode). A browser test
     # that stands in for a phone on the hotspot comes from 127.0.0.1 and says so here.
-    hotspot_clients: str = "10.42.0.0/16"
+    hotspot_clients: Optional[str] = None     # None: the setup hotspot's own network
     disk_write: Callable[[int, bytes], int] = os.write   # tests emulate a small, full disk
     disk_free: Callable[[Path], int] = statvfs_free
+    disk_fsync: Callable[[int], None] = os.fsync   # tests record what a power cut would keep
 
 
 def bootstrap(options: Options, timings: Timings = PRODUCTION) -> "Appliance":
@@ -77,21 +81,25 @@ class Appliance:
     """Every part of the box and their lifecycle (threads: docs/ARCHITECTURE.md)."""
 
     def __init__(self, options: Options, timings: Timings):
-        self.options, self.timings, self.clock = options, timings, options.clock
+        self.options, self.timings = options, timings
+        self.clock = TrustedClock(options.clock)     # the system clock, or the network's time
         options.data_dir.mkdir(parents=True, exist_ok=True)
         self._storage()
+        self.clock.set_floor(self.store.newest_stamp())
         self._modem_line()
         self._sending()
         self._reading()
         self._deciding()
         self._facade()
+        self._owner_news()
         self.gpio = self.web = self.monitor = self.network = None   # made by start()
 
     def _storage(self) -> None:
         o = self.options
         self.disk = Disk(o.data_dir, free=o.disk_free)
         self.store = Store(o.data_dir, clock=self.clock, journal=Journal(
-            o.data_dir, write=o.disk_write, make_room=self.disk.release_reserve))
+            o.data_dir, write=o.disk_write, make_room=self.disk.release_reserve,
+            fsync=o.disk_fsync))
         self.upkeep = Upkeep(self.store, self.disk, self.clock, alert_owner=self._alert_owner,
                              interval=self.timings.upkeep_interval)
         self.box_id = get_or_create_box_id(o.data_dir)
@@ -126,7 +134,8 @@ class Appliance:
             self.store, self.outbox, lambda: self.modem.status, self.clock, self.results,
             storage=self._storage_state, ringing=lambda: self.service.ringing,
             addresses=lambda: host.page_addresses(host.addresses, self._listening()),
-            auto_texts=self.auto_texts, box_id=self.box_id, demo=self.options.demo)
+            auto_texts=self.auto_texts, box_id=self.box_id, demo=self.options.demo,
+            clock_state=self.clock.state)
         t = self.timings
         self.integrations = Integrations(
             self.options.data_dir, self.box_id, self.store, status=self.status.report,
@@ -144,8 +153,11 @@ class Appliance:
             wifi.use_hotspot_key(self._hotspot_key)
         self.commands = Commands(self.store, self.outgoing, status_facts=self.status.facts,
                                  wifi=wifi, hotspot_key=self._hotspot_key)
+        self.later_texts = LaterTexts(self.store, self.outgoing, self.auto_texts,
+                                      every=t.later_texts_every)
         self.textback = TextBack(self.store, self.outgoing, self.auto_texts,
-                                 box_number=self.status.box_number, notify=notify)
+                                 box_number=self.status.box_number, notify=notify,
+                                 later=self.later_texts)
         self.send_results = SendResults(self.store, self.outbox, notify=notify,
                                             clock=self.clock)
         inbox = Inbox(self.store, self.modem, self.outgoing, self.commands, decode_pdu=kept,
@@ -156,14 +168,24 @@ class Appliance:
                                self.send_results, self.clock, ring_gap=t.ring_gap,
                                sweep_every=t.sweep_every, unannounced_sweep=t.unannounced_sweep,
                                tick_seconds=t.service_tick,
-                               on_activity=lambda kind: self._flash())
+                               on_activity=lambda kind: self._flash(),
+                               later=self.later_texts,
+                               on_network_time=lambda event: self.clock.network_time_seen(
+                                   event.network, event.monotonic))
+
+    def _owner_news(self) -> None:
+        self.owner_news = OwnerNews(self.store, self.results, self.clock, self._alert_owner,
+                                    clock_trusted=self.clock.trusted,
+                                    fault_delays=self.timings.fault_text_delays)
 
     def _facade(self) -> None:
         self.box = Box(self.options.data_dir, self.store, self.service, self.commands,
                        self.outgoing, self.status, self.results, self.clock,
                        wifi=self.options.wifi, demo_phone=self.demo_phone,
                        integrations=self.integrations,
-                       hotspot_clients=self.options.hotspot_clients)
+                       hotspot_clients=self.options.hotspot_clients,
+                       voicemail=Voicemail(self.modem.call_forwarding,
+                                           self.modem.cancel_call_forwarding, self.clock))
 
     # --- callbacks the parts are given -------------------------------------------------------
 

@@ -42,7 +42,7 @@ def start(app) -> None:
     app.monitor = Monitor(app.status, app.clock, checks(app), light=app.gpio,
                           interval=app.timings.monitor_interval,
                           watchdog_interval=app.timings.watchdog_interval,
-                          notify=app.integrations.emit)
+                          notify=app.integrations.emit, on_glance=app.owner_news.observe)
     app.monitor.start()          # last: it tells systemd the box is ready
     app.store.log_event("start", "TextBack Box started" + (" (demo)" if app.options.demo
                                                             else ""))

@@ -23,10 +23,12 @@ class Monitor:
 
     def __init__(self, status, clock: Callable, checks: dict[str, Callable[[], bool]],
                  light=None, interval: float = 1.0, watchdog_interval: Optional[float] = None,
-                 notify: Callable[[object], None] = lambda event: None):
+                 notify: Callable[[object], None] = lambda event: None,
+                 on_glance: Callable[[object], None] = lambda glance: None):
         self.status = status            # facade/status.py BoxStatus
         self.clock = clock
         self.notify = notify            # box events out (MQTT, webhooks); never blocks
+        self.on_glance = on_glance      # the owner's fault texts (app/owner_news.py)
         self._fault: Optional[tuple] = None
         self.light = light
         self.interval = interval
@@ -60,6 +62,7 @@ class Monitor:
     def update_light(self) -> None:
         seen = self.status.glance()
         self._report_fault(seen.health)
+        self.on_glance(seen)
         wanted = (seen.health.led, seen.paused, seen.away, seen.unread > 0)
         if wanted == self.last_led:
             return

@@ -15,8 +15,11 @@ call open for ever.
 
 Modems often send several end codes for one call (+CLCC state 6 then NO CARRIER; MISSED_CALL
 after the ring gap already closed it), so end codes while idle are ignored, and a number-carrying
-one is taken as a new call only if it does not belong to the episode just closed. Pure: `now` is
-always passed in, no clock reads.
+one is taken as a new call only if it does not belong to the episode just closed: it belongs to
+it when that episode had the same number (up to LATE_END_WINDOW later), or had no number
+(withheld, or never learnt) and the code comes within LATE_NUMBERLESS_END, as the hang-up code of
+a call the ring gap closed does. Later than that it is another caller's. Pure: `now` is always
+passed in, no clock reads.
 """
 from __future__ import annotations
 
@@ -29,8 +32,13 @@ from appliance.core.domain import (CallEndSeen, CallerIdSeen, CallForwardedSeen,
 from appliance.core.numbers import same_number
 from appliance.core.settings import DEFAULTS
 
-# How long after an episode closed a late end code (MISSED_CALL, +CLCC 6) still belongs to it.
+# How long after an episode closed a late end code (MISSED_CALL, +CLCC 6) with its number still
+# belongs to it.
 LATE_END_WINDOW = timedelta(minutes=2)
+# The same for an episode without a number, which any caller's code would match: only as long
+# as a real late code takes. The ring gap closes such a call a few seconds after the caller hung
+# up, and the modem's hang-up code comes right then; a numbered code much later is someone else.
+LATE_NUMBERLESS_END = timedelta(seconds=10)
 RINGING_STATES = (4, 5)        # +CLCC <stat>: incoming (ringing), waiting
 RELEASED_STATE = 6
 LIST_END_CODE = "AT+CLCC"      # the end code of a call the call list showed over
@@ -187,9 +195,12 @@ class MissedCallDetector:
         return [self._close(event.code, now, lone)]
 
     def _late_end_of_last(self, number: str, now: datetime) -> bool:
-        if self._closed_at is None or now - self._closed_at > LATE_END_WINDOW:
+        if self._closed_at is None:
             return False
-        return self._closed_number is None or same_number(self._closed_number, number)
+        if self._closed_number is None:
+            return now - self._closed_at <= LATE_NUMBERLESS_END
+        return now - self._closed_at <= LATE_END_WINDOW and \
+            same_number(self._closed_number, number)
 
     def _close(self, end_code: str, ended_at: datetime,
                ep: Optional[_Episode] = None) -> CallMissed:

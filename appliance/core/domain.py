@@ -15,7 +15,8 @@ from appliance.core.records import OutboxItem
 from appliance.core.modem_events import (  # noqa: F401  (re-exported: the modem's events)
     RingSeen, CallerIdSeen, CallEndSeen, ListedCall, CallListSeen, CallForwardedSeen, SmsStored,
     SmsPduReceived, StatusReportStored, StatusReportPduReceived, SmsStorageFull, ModemRestarted,
-    ModemConnected, ModemStartBlocked, UnknownLineSeen, ModemLost, ModemMissedCall)
+    ModemConnected, ModemStartBlocked, UnknownLineSeen, ModemLost, ModemMissedCall,
+    NetworkTimeRead)
 
 
 # --- decoded texts ----------------------------------------------------------------------------
@@ -30,6 +31,17 @@ class Concat:
 
 
 @dataclass(frozen=True)
+class TextFacts:
+    """What a received PDU says about itself besides its words (TS 23.040 / 23.038); the pure
+    core (core/incoming.py) decides from these what the text is."""
+    protocol_id: int = 0                # TP-PID: 0x40 is a type 0 ("silent") SMS
+    eight_bit: bool = False             # TP-DCS says 8-bit data, not text
+    port: Optional[int] = None          # destination application port (2948: WAP push)
+    voicemail: Optional[bool] = None    # voice mail waiting (True) or cleared (False), if told
+    picture_from: Optional[str] = None  # an MMS notification's sender, as its From header says
+
+
+@dataclass(frozen=True)
 class IncomingText:
     """One received SMS (or one part of a long one), decoded from its PDU. A PDU that cannot be
     decoded becomes a text from UNREADABLE_SENDER carrying the raw PDU, so it is kept, never
@@ -41,6 +53,7 @@ class IncomingText:
     concat: Optional[Concat] = None
     memory: Optional[str] = None
     index: Optional[int] = None
+    facts: TextFacts = TextFacts()
 
 
 UNREADABLE_SENDER = "Unreadable"

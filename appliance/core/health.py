@@ -37,8 +37,8 @@ _MODEM = {
 
 
 DISK_FULL = ("disk_full", "fault",
-             "The storage card is full. Missed callers are still texted back, but new calls and "
-             "texts are only kept in memory until there is room.",
+             "The storage card is full. Missed callers are still texted back, but new calls are "
+             "only kept in memory and new texts are left on the SIM until there is room.",
              "Free space on the card (e.g. old system logs: sudo journalctl --vacuum-size=50M) "
              "or move to a bigger card. Everything waiting is saved as soon as there is room.")
 

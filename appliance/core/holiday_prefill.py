@@ -57,3 +57,17 @@ def suggestions(country: str, subdivision: Optional[str], year: int) -> list[dic
         raise ValidationError({"year": f"Pick a year between {FIRST_YEAR} and {LAST_YEAR}."})
     calendar = holidays.country_holidays(code, subdiv=subdiv, years=year)
     return [{"date": day.isoformat(), "name": name} for day, name in sorted(calendar.items())]
+
+
+def two_years(country: str, subdivision: Optional[str], year: int) -> list[dict]:
+    """The public holidays of `year` and the year after, sorted by date; in the first year, a
+    holiday on the same month and day in both (Christmas, not Thanksgiving) carries "yearly":
+    "MM-DD", so the owner can keep it every year with one tick."""
+    first = suggestions(country, subdivision, year)
+    if year + 1 > LAST_YEAR:
+        return first
+    second = suggestions(country, subdivision, year + 1)
+    fixed = ({(h["date"][5:], h["name"]) for h in first}
+             & {(h["date"][5:], h["name"]) for h in second})
+    return ([dict(h, yearly=h["date"][5:] if (h["date"][5:], h["name"]) in fixed else None)
+             for h in first] + [dict(h, yearly=None) for h in second])

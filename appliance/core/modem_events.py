@@ -120,6 +120,14 @@ class ModemConnected:
 
 
 @dataclass(frozen=True)
+class NetworkTimeRead:
+    """The modem's clock, set by the network (AT+CCLK?), read at `monotonic` (time.monotonic)."""
+    at: datetime
+    network: datetime            # aware, UTC
+    monotonic: float
+
+
+@dataclass(frozen=True)
 class ModemStartBlocked:
     """An essential start-up step failed: the modem is not ready until it passes. `step` says
     which (in words) and `answer` what the modem said (or that it said nothing)."""

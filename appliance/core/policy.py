@@ -1,8 +1,9 @@
 """Whether a missed caller gets a text-back, and which one.
 
 The reasons not to text are checked in a fixed order, and the first that applies is the call's
-outcome (shown on the page): withheld, invalid_number, short_code, premium, service_number,
-foreign, excluded, opted_out, paused, active_conversation, cooldown, daily_cap, box_cap.
+outcome (shown on the page): withheld, the shop's own numbers (business_line, own_number,
+owner_phone), invalid_number, short_code, premium, service_number, foreign, excluded, opted_out,
+paused, active_conversation, cooldown, daily_cap, box_cap.
 Otherwise the outcome is "text" with the message kind for `now` and the filled message. Pure:
 the caller looks the history up and passes `now` in.
 
@@ -64,9 +65,33 @@ class Decision:
     text: Optional[str] = None
 
 
-def _excluded(number: str, settings: dict, box_number: Optional[str]) -> bool:
-    never = list(settings.get("exclude") or []) + [settings.get("owner_phone"), box_number]
-    return any(same_number(number, other) for other in never if other)
+# A call that arrives as one of the shop's own numbers: forwarding that replaces the caller ID
+# (or the owner testing). Each is its own outcome, never texted.
+OWN_LINES = ("business_line", "own_number", "owner_phone")
+
+
+def business_lines(settings: dict) -> list:
+    """The shop's own line(s): `business_phone` is a number or a list of them."""
+    lines = settings.get("business_phone") or []
+    return [lines] if isinstance(lines, str) else [n for n in lines if n]
+
+
+def own_line(number: Optional[str], settings: dict, box_number: Optional[str]
+             ) -> Optional[str]:
+    """"business_line", "own_number" (the box's SIM) or "owner_phone" when `number` is one of
+    the shop's own numbers; else None."""
+    if not number:
+        return None
+    if any(same_number(number, line) for line in business_lines(settings)):
+        return "business_line"
+    if box_number and same_number(number, box_number):
+        return "own_number"
+    owner = settings.get("owner_phone")
+    return "owner_phone" if owner and same_number(number, owner) else None
+
+
+def _excluded(number: str, settings: dict) -> bool:
+    return any(same_number(number, other) for other in settings.get("exclude") or [] if other)
 
 
 def _setting(settings: dict, key: str):
@@ -122,6 +147,9 @@ def _reason(call: CallFacts, settings: dict, history: NumberHistory, now: dateti
             box_number: Optional[str], sent: Optional[AutoTextCount]) -> Optional[str]:
     if call.withheld:
         return "withheld"
+    own = own_line(call.number or call.raw_number, settings, box_number)
+    if own:
+        return own
     if not call.valid or not call.number:
         return "invalid_number"
     if call.short_code:
@@ -129,7 +157,7 @@ def _reason(call: CallFacts, settings: dict, history: NumberHistory, now: dateti
     where = destination_reason(call.country, call.line, settings)
     if where:
         return where
-    if _excluded(call.number, settings, box_number):
+    if _excluded(call.number, settings):
         return "excluded"
     if history.opted_out:
         return "opted_out"
@@ -147,9 +175,13 @@ def _reason(call: CallFacts, settings: dict, history: NumberHistory, now: dateti
     return "box_cap" if cap_window(sent, settings) else None
 
 
+reason_not_to_text = _reason     # every automatic text's rules (core/first_text.py uses them)
+
+
 def message_text(kind: str, settings: dict) -> str:
     """The filled message of `kind`; the default when the owner's is blank or fills to nothing."""
-    default = templates.DEFAULT_MESSAGES.get(kind) or templates.DEFAULT_MESSAGES["business_hours"]
+    default = templates.DEFAULT_MESSAGES.get(kind) or templates.LATER_MESSAGES.get(kind) \
+        or templates.DEFAULT_MESSAGES["business_hours"]
     own = str((settings.get("messages") or {}).get(kind) or "")
     text = templates.fill(own, settings) if own.strip() else ""
     return text or templates.fill(default, settings)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Optional
 
-from appliance.core.domain import IncomingText
+from appliance.core.domain import IncomingText, TextFacts
 
 # Parts of one message normally arrive within seconds; a part held up by the network can take
 # much longer, but the customer is waiting: after this the owner gets what we have.
@@ -31,6 +31,8 @@ class Assembled:
     sent_at: Optional[datetime]
     parts_missing: list[int] = field(default_factory=list)
     key: Optional[str] = None
+    nature: str = "text"                # core/incoming.py: "text", "picture" or "voicemail"
+    facts: TextFacts = TextFacts()
 
 
 def part_key(text: IncomingText) -> str:

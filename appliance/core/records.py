@@ -144,6 +144,7 @@ class Contact(Record):
     last_inbound_at: Optional[str] = None
     consent: list = field(default_factory=list)            # [{at, event, how}], oldest first
     months: list = field(default_factory=list)             # months with texts, "2026-11"
+    last_review_request_at: Optional[str] = None           # the last review request queued
     extra: dict = field(default_factory=dict, repr=False)
 
 
@@ -166,6 +167,10 @@ class Message(Record):
     references: Optional[list] = None
     error: Optional[str] = None
     delivered_at: Optional[str] = None
+    first_text: Optional[bool] = None   # in: the customer's first text (it may be answered)
+    sender: Optional[str] = None        # in, from the network: who sent it (`number` is None)
+    label: Optional[str] = None         # ... what it is about (voicemail, balance, roaming ...)
+    voicemail_waiting: Optional[bool] = None   # ... a voicemail notice: one is waiting
     extra: dict = field(default_factory=dict, repr=False)
 
 

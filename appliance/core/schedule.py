@@ -10,6 +10,7 @@ A range whose end is before its start runs overnight (22:00-02:00 ends at 02:00 
 """
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from typing import Optional
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -112,9 +113,23 @@ def away_active(settings: dict, now: datetime) -> bool:
     return last_day is None or shop_time(settings, now).date() <= last_day
 
 
+def month_day(value) -> Optional[str]:
+    """"MM-DD" (a day of every year, as in settings["holidays_yearly"]) when it is a day of some
+    year (02-29 is, in leap years); else None."""
+    if not isinstance(value, str) or not re.fullmatch(r"\d{2}-\d{2}", value.strip()):
+        return None
+    try:
+        return date.fromisoformat(f"2000-{value.strip()}").strftime("%m-%d")
+    except ValueError:
+        return None
+
+
 def is_holiday(settings: dict, now: datetime) -> bool:
-    """Today (shop-local) is in settings["holidays"] ("YYYY-MM-DD" or {"date": ...} items)."""
+    """Today (shop-local) is in settings["holidays"] ("YYYY-MM-DD" or {"date": ...} items) or
+    its month and day in settings["holidays_yearly"] ("MM-DD")."""
     today = shop_time(settings, now).date()
+    if today.strftime("%m-%d") in (settings.get("holidays_yearly") or []):
+        return True
     for item in settings.get("holidays") or []:
         value = item.get("date") if isinstance(item, dict) else item
         if _parse_date(value) == today:
@@ -143,3 +158,9 @@ def message_kind(settings: dict, now: datetime, direct: bool = False) -> str:
     if shop_time(settings, now).weekday() >= 5:
         return "weekend"
     return "after_hours"
+
+
+def opening_starts(settings: dict, day: date) -> list[int]:
+    """When the day's opening ranges start, in minutes from the day's midnight (for finding the
+    next opening: core/follow_ups.py)."""
+    return [start for start, _end in _day_ranges(settings, day)]

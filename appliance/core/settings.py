@@ -20,6 +20,7 @@ from typing import Any, Optional
 from appliance.core import settings_connections
 from appliance.core.domain import ValidationError
 from appliance.core.settings_checks import check, region_change_problem
+from appliance.core.settings_later import review_link_problem
 from appliance.core.settings_values import Settings
 
 log = logging.getLogger(__name__)
@@ -52,12 +53,21 @@ FIELDS = (
           max_length=40),
     Field("owner_phone", "Your mobile", "Replies are forwarded here; never texted back.",
           "phone"),
+    Field("owner_email", "Your email",
+          "Where customers who text the box a picture are asked to send it instead.", "text",
+          max_length=120),
     Field("emergency_number", "Emergency number",
           "Shown to callers as {emergency_number}; kept as you type it.", "phone"),
     Field("booking_link", "Booking link", "A web address (http:// or https://), or empty.",
           "url", max_length=200),
+    Field("review_link", "Review link",
+          "Your review page (Google, Yelp ...), sent as {review_link}; or empty.", "url",
+          max_length=200),
     Field("box_number", "The box's own number",
           "Only needed when the SIM does not report its number.", "phone"),
+    Field("business_phone", "Your business line",
+          "The shop's number(s) that forward to the box (a number or a list); never texted.",
+          "phone_list", max_items=10),
     Field("timezone", "Time zone", "An IANA name like America/New_York.", "timezone"),
     Field("region", "Country", "Two-letter code (US, GB ...) for numbers typed without +.",
           "region"),
@@ -67,6 +77,9 @@ FIELDS = (
           "hours", max_items=6),
     Field("holidays", "Holidays", "Dates (YYYY-MM-DD) the holiday message is used.", "dates",
           max_items=400),
+    Field("holidays_yearly", "Holidays every year",
+          "Days (MM-DD) the holiday message is used every year, e.g. 12-25.", "month_days",
+          max_items=100),
     Field("messages", "Messages", "The text-back for each situation; 'direct' and 'break' may be empty.",
           "messages", max_length=MESSAGE_MAX_CHARS),
     Field("away", "Away mode", 'On/off and the last day away ("until", inclusive) or null.',
@@ -74,6 +87,11 @@ FIELDS = (
     Field("paused", "Paused", "When on, nobody is texted back.", "bool"),
     Field("forward_replies", "Forward replies", "Text customers' replies on to your mobile.",
           "bool"),
+    Field("fault_texts", "Text me about problems",
+          "A text to your mobile when the box can't text callers (and when it's fixed).",
+          "bool"),
+    Field("weekly_summary", "Weekly summary",
+          "A text to your mobile on Monday mornings with last week's figures.", "bool"),
     Field("reject_after_seconds", "Decline ringing calls after",
           "Seconds; empty lets the call ring out.", "int", 5, 60, nullable=True),
     Field("cooldown_minutes", "Cooldown", "Minutes before the same caller is texted again.",
@@ -81,6 +99,11 @@ FIELDS = (
     Field("daily_cap", "Daily limit", "Most text-backs to one number in a day.", "int", 1, 20),
     Field("active_conversation_hours", "Quiet while chatting",
           "Hours after a customer's text in which missed calls are not texted.", "number", 0, 72),
+    Field("first_text_reply", "Answer a new customer's first text",
+          "Outside opening hours, a first text from a number with no conversation in 30 days "
+          "gets the 'first text' message once (same limits as text-backs).", "bool"),
+    Field("first_text_reply_in_hours", "... also during opening hours",
+          "Answer first texts while the shop is open too.", "bool"),
     Field("ring_gap_seconds", "Ring gap", "Seconds without a ring that end a call.", "number",
           4, 30),
     Field("exclude", "Never text", "Numbers that are never texted back.", "phones",
@@ -99,6 +122,12 @@ FIELDS = (
           "lines", max_length=320, max_items=10),
     Field("average_job_value", "Average job value", "Used to estimate revenue recovered.",
           "number", 0, 10_000_000),
+    Field("follow_up", "Follow-up if no reply",
+          "One more text this many hours after a text-back nobody answered, in opening hours "
+          "only; never after STOP or when they called or texted again.", "later"),
+    Field("review_request", "Review request",
+          "A text with your review link this many hours after a job is marked booked, in "
+          "opening hours only; once per customer in 90 days.", "later"),
     Field("mqtt", "MQTT broker", "Home Assistant and other systems on the shop's broker; an "
           "empty host is off.", "mqtt"),
     Field("webhooks", "Webhooks", "Addresses each event is posted to, signed with a secret.",
@@ -154,6 +183,7 @@ def validate_patch(current: dict, patch: dict) -> dict:
         if problem:
             errors["emergency_number"] = problem
     _check_caps(merged, patch, errors)
+    review_link_problem(merged, patch, errors)
     owner = merged.get("owner_phone")
     if owner and owner == merged.get("box_number") and "owner_phone" not in errors:
         # The box would forward replies to itself and answer its own texts.

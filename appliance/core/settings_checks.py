@@ -15,11 +15,12 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from appliance.core import numbers
+from appliance.core.schedule import month_day
 from appliance.core.settings_connections import CHECKS as CONNECTION_CHECKS
-from appliance.core.templates import MESSAGE_KINDS, OPTIONAL_KINDS, template_error
+from appliance.core.settings_hours import DAYS, hours as _hours
+from appliance.core.settings_later import CHECKS as LATER_CHECKS
+from appliance.core.templates import LATER_KINDS, MESSAGE_KINDS, OPTIONAL_KINDS, template_error
 
-DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _SUBDIVISION = re.compile(r"^[A-Z0-9-]{1,10}$")
 
@@ -170,15 +171,18 @@ def _strings(field, key, value, region, errors):
     return cleaned
 
 
-def _dates(field, key, value, region, errors):
-    cleaned = set()
-    for index, item in enumerate(_list(field, key, value, errors)):
-        day = _date(item)
-        if day is None:
-            errors[f"{key}[{index}]"] = "must be a date like 2026-12-25"
-        else:
-            cleaned.add(day)
-    return sorted(cleaned)
+def _day_list(parse, example):
+    """A check for a list of days, each read by `parse` (None: not a day like `example`)."""
+    def checked(field, key, value, region, errors):
+        cleaned = set()
+        for index, item in enumerate(_list(field, key, value, errors)):
+            day = parse(item)
+            if day is None:
+                errors[f"{key}[{index}]"] = f"must be {example}"
+            else:
+                cleaned.add(day)
+        return sorted(cleaned)
+    return checked
 
 
 def _date(value) -> Optional[str]:
@@ -208,7 +212,7 @@ def _messages(field, key, value, region, errors):
     if not isinstance(value, dict):
         errors[key] = "must be an object of message kind -> text"
         return value
-    kinds = MESSAGE_KINDS + OPTIONAL_KINDS
+    kinds = MESSAGE_KINDS + OPTIONAL_KINDS + LATER_KINDS
     for kind, text in value.items():
         where = f"{key}.{kind}"
         if kind not in kinds:
@@ -222,72 +226,17 @@ def _messages(field, key, value, region, errors):
     return {k: (v.strip() if isinstance(v, str) else v) for k, v in value.items()}
 
 
-def _hours(field, key, value, region, errors):
-    if not isinstance(value, dict):
-        errors[key] = "must be an object with days mon .. sun"
-        return value
-    cleaned = {}
-    for day, ranges in value.items():
-        if day not in DAYS:
-            errors[f"{key}.{day}"] = f"unknown day; use {', '.join(DAYS)}"
-        elif not isinstance(ranges, list):
-            errors[f"{key}.{day}"] = 'must be a list of ranges like [["08:00", "17:00"]]'
-        elif len(ranges) > field.max_items:
-            errors[f"{key}.{day}"] = f"has more than {field.max_items} ranges"
-        else:
-            cleaned[day] = _day(f"{key}.{day}", ranges, errors)
-    return cleaned
-
-
-def _day(where: str, ranges: list, errors: dict) -> list:
-    """A day's ranges, checked and sorted. A range whose end is before its start runs
-    overnight (22:00-02:00 closes at 02:00 the next day); it may not overlap the day's others."""
-    good = []
-    for index, pair in enumerate(ranges):
-        at = f"{where}[{index}]"
-        if not (isinstance(pair, (list, tuple)) and len(pair) == 2):
-            errors[at] = 'must be [start, end] like ["08:00", "17:00"]'
-            continue
-        start, end = _minutes(pair[0]), _minutes(pair[1], end=True)
-        if start is None or start == 24 * 60:
-            errors[at] = f"start {pair[0]!r} is not a time like 08:00"
-        elif end is None:
-            errors[at] = f"end {pair[1]!r} is not a time like 17:00"
-        elif start == end:
-            errors[at] = f"start {_hhmm(start)} is the same as end {_hhmm(end)}"
-        else:
-            good.append((start, end if end > start else end + 24 * 60, index))
-    good.sort()
-    for (s1, e1, _), (s2, e2, i2) in zip(good, good[1:]):
-        if s2 < e1:
-            errors[f"{where}[{i2}]"] = (f"{_hhmm(s2)}-{_hhmm(e2)} overlaps "
-                                        f"{_hhmm(s1)}-{_hhmm(e1)}")
-    return [[_hhmm(s), _hhmm(e % (24 * 60))] for s, e, _ in good]
-
-
-def _minutes(text, end: bool = False) -> Optional[int]:
-    """'08:30' -> 510; as an end, '00:00' and '24:00' mean midnight (1440)."""
-    match = _TIME.match(text) if isinstance(text, str) else None
-    if not match:
-        return None
-    hours, minutes = int(match[1]), int(match[2])
-    if minutes > 59 or hours > 24 or (hours == 24 and minutes):
-        return None
-    value = hours * 60 + minutes
-    return 24 * 60 if end and value == 0 else value
-
-
-def _hhmm(minutes: int) -> str:
-    minutes %= 24 * 60
-    return f"{minutes // 60:02d}:{minutes % 60:02d}"
-
-
 def _n(value) -> str:
     return "any" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
 
 
 _CHECKS = {"text": _text, "subdivision": _subdivision, "phone": _phone, "phones": _each(_phone),
+           "phone_list": lambda f, k, v, *more: _each(_phone)(f, k, [v] if isinstance(v, str)
+                                                              else v, *more),     # one or a list
            "url": _url, "timezone": _timezone, "region": _region, "regions": _each(_region),
            "int": partial(_number, whole=True), "number": _number, "bool": _bool,
-           "words": _strings, "lines": _strings, "dates": _dates, "away": _away,
-           "messages": _messages, "hours": _hours, **CONNECTION_CHECKS}
+           "words": _strings, "lines": _strings, "away": _away,
+           "dates": _day_list(lambda v: _date(v), "a date like 2026-12-25"),
+           "month_days": _day_list(month_day, "a month and day like 12-25"),
+           "messages": _messages, "hours": _hours, **CONNECTION_CHECKS,
+           **LATER_CHECKS}

@@ -16,14 +16,14 @@ from typing import Any, Iterator, Optional
 
 from appliance.core import settings_connections
 from appliance.core.settings_checks import DAYS
-from appliance.core.templates import DEFAULT_MESSAGES
+from appliance.core.templates import DEFAULT_MESSAGES, LATER_MESSAGES
 
 URGENT_WORDS = ["urgent", "emergency", "asap", "leak", "flood", "burst", "no heat", "no power",
                 "gas", "sparking"]
 QUICK_REPLIES = ["Here's a link to grab a time that works for you: {booking_link}",
                  "On my way!",
                  "I'll call you in 20 minutes.",
-                 "Can you send me a photo of the problem?",
+                 "Can you tell me a bit more about the problem?",
                  "What's the address for the job?"]
 
 
@@ -37,23 +37,31 @@ class Settings(Mapping):
     business_name: str = ""
     owner_name: str = ""
     owner_phone: str = ""
+    owner_email: str = ""               # given to customers who send a picture to the box
     emergency_number: str = ""
     booking_link: str = ""
+    review_link: str = ""
     box_number: str = ""
+    business_phone: list = field(default_factory=list)     # the shop's own line(s)
     timezone: str = "America/New_York"
     region: str = "US"
     holiday_region: Optional[str] = None
     hours: dict = field(default_factory=_hours)
     holidays: list = field(default_factory=list)
+    holidays_yearly: list = field(default_factory=list)     # "MM-DD", every year
     messages: dict = field(default_factory=lambda: {**DEFAULT_MESSAGES, "direct": "",
-                                                    "break": ""})
+                                                    "break": "", **LATER_MESSAGES})
     away: dict = field(default_factory=lambda: {"on": False, "until": None})
     paused: bool = False
     forward_replies: bool = True
+    fault_texts: bool = True          # text the owner when the box needs a person
+    weekly_summary: bool = False      # text the owner the week's figures on Mondays
     reject_after_seconds: Optional[int] = None
     cooldown_minutes: int = 720
     daily_cap: int = 3
     active_conversation_hours: float = 4
+    first_text_reply: bool = True           # answer a new customer's first text after hours
+    first_text_reply_in_hours: bool = False  # ... and during opening hours too
     ring_gap_seconds: float = 8
     exclude: list = field(default_factory=list)
     allowed_countries: list = field(default_factory=list)
@@ -62,6 +70,9 @@ class Settings(Mapping):
     urgent_words: list = field(default_factory=lambda: list(URGENT_WORDS))
     quick_replies: list = field(default_factory=lambda: list(QUICK_REPLIES))
     average_job_value: float = 400
+    # Texts sent hours later (core/follow_ups.py); both off until the owner switches them on.
+    follow_up: dict = field(default_factory=lambda: {"on": False, "after_hours": 4})
+    review_request: dict = field(default_factory=lambda: {"on": False, "after_hours": 24})
     # Connections to the shop's other systems (settings_connections.py).
     mqtt: dict = field(default_factory=lambda: dict(settings_connections.MQTT_DEFAULTS))
     webhooks: list = field(default_factory=list)

@@ -23,6 +23,13 @@ from typing import Callable, Iterable, Optional
 TEXTED = ("texted", "unconfirmed")
 REPLY_WINDOW = timedelta(days=7)
 MISSED, TEXTED_BACK, REPLIED = 0, 1, 2
+# The texts sent hours later (core/follow_ups.py): counted on the day they were queued, unless
+# they failed; a follow-up counts as answered like a text-back (first reply before the number's
+# next follow-up, within REPLY_WINDOW).
+FOLLOW_UPS, FOLLOW_UP_REPLIES, REVIEW_REQUESTS = 3, 4, 5
+COUNTS = 6                      # the length of a day's counts
+LATER_KINDS = ("follow_up", "review_request")
+NOT_SENT = ("failed", "cancelled")
 
 
 def _iso(value) -> str:
@@ -46,12 +53,15 @@ def day_finder(start: date, end: date, zone: tzinfo) -> Callable[[str], Optional
 
 
 def day_counts(calls: Iterable[dict], inbound: Iterable[dict], start: date, end: date,
-               zone: tzinfo) -> dict[date, list[int]]:
-    """{day: [missed, texted, replied]} for the shop-local days start..end. `calls` and
-    `inbound` should reach REPLY_WINDOW past the end (later text-backs and replies decide
-    whether the period's text-backs were answered); only the period's own calls are counted."""
+               zone: tzinfo, later: Iterable[dict] = ()) -> dict[date, list[int]]:
+    """{day: [missed, texted, replied, follow-ups, replies after one, review requests]} for the
+    shop-local days start..end. `calls`, `inbound` and `later` (the follow-ups and review
+    requests) should reach REPLY_WINDOW past the end (later text-backs and replies decide
+    whether the period's texts were answered); only the period's own are counted."""
     day_of = day_finder(start, end, zone)
-    days = {start + timedelta(days=i): [0, 0, 0] for i in range((end - start).days + 1)}
+    days = {start + timedelta(days=i): [0] * COUNTS for i in range((end - start).days + 1)}
+    inbound = list(inbound)
+    _count_later(later, inbound, days, day_of)
     textbacks: dict[str, list[str]] = {}
     for call in calls:
         ended = _iso(call.get("ended_at") or call["started_at"])
@@ -62,11 +72,35 @@ def day_counts(calls: Iterable[dict], inbound: Iterable[dict], start: date, end:
         if day is not None:
             days[day][MISSED] += 1
             days[day][TEXTED_BACK] += 1 if texted else 0
+    for day in _answered(textbacks, inbound, day_of):
+        days[day][REPLIED] += 1
+    return days
+
+
+def _count_later(later: Iterable[dict], inbound: list, days: dict, day_of) -> None:
+    follow_ups: dict[str, list[str]] = {}
+    for message in later:
+        if message.get("status") in NOT_SENT or message.get("kind") not in LATER_KINDS:
+            continue
+        at = _iso(message["at"])
+        if message["kind"] == "follow_up":
+            follow_ups.setdefault(message["number"], []).append(at)
+        day = day_of(at)
+        if day is not None:
+            days[day][FOLLOW_UPS if message["kind"] == "follow_up" else REVIEW_REQUESTS] += 1
+    for day in _answered(follow_ups, inbound, day_of):
+        days[day][FOLLOW_UP_REPLIES] += 1
+
+
+def _answered(sent_by_number: dict[str, list[str]], inbound: list, day_of) -> list[date]:
+    """The days of the texts answered: a reply came before the number's next such text and
+    within REPLY_WINDOW."""
     replies: dict[str, list[str]] = {}
     for message in inbound:
-        if message.get("number") in textbacks:
+        if message.get("number") in sent_by_number:
             replies.setdefault(message["number"], []).append(_iso(message["at"]))
-    for number, sent in textbacks.items():
+    found = []
+    for number, sent in sent_by_number.items():
         answered = sorted(replies.get(number, ()))
         sent.sort()
         for position, at in enumerate(sent):
@@ -78,8 +112,8 @@ def day_counts(calls: Iterable[dict], inbound: Iterable[dict], start: date, end:
                 limit = min(limit, sent[position + 1])
             first = bisect.bisect_left(answered, at)
             if first < len(answered) and answered[first] < limit:
-                days[day][REPLIED] += 1
-    return days
+                found.append(day)
+    return found
 
 
 def summarise(calls: Iterable[dict], inbound: Iterable[dict], contacts: Iterable[dict],
@@ -94,7 +128,7 @@ def totals(counts: dict[date, list[int]], contacts: Iterable[dict], start: date,
     """The period's figures from its day counts and the booked contacts."""
     day_of = day_finder(start, end, zone)
     days = {day: {"missed": c[MISSED], "texted": c[TEXTED_BACK], "replied": c[REPLIED],
-                  "booked": 0} for day, c in counts.items()}
+                  "booked": 0, **_later_of(c)} for day, c in counts.items()}
     booked_value, booked = 0.0, 0
     for contact in contacts:
         day = day_of(_iso(contact["booked_at"])) if contact.get("booked") and \
@@ -104,6 +138,12 @@ def totals(counts: dict[date, list[int]], contacts: Iterable[dict], start: date,
             booked += 1
             booked_value += float(contact.get("job_value") or 0)
     return _totals(days, booked, booked_value, average_job_value)
+
+
+def _later_of(counts: list) -> dict:
+    counts = list(counts) + [0] * (COUNTS - len(counts))
+    return {"follow_ups": counts[FOLLOW_UPS], "follow_up_replies": counts[FOLLOW_UP_REPLIES],
+            "review_requests": counts[REVIEW_REQUESTS]}
 
 
 def _totals(days: dict, booked: int, booked_value: float, average: float) -> dict:
@@ -123,5 +163,7 @@ def _totals(days: dict, booked: int, booked_value: float, average: float) -> dic
         "value_recovered": round(booked_value if booked else estimated, 2),
         "value_basis": "booked jobs" if booked else "replies x average job value",
         "average_job_value": float(average),
+        **{key: sum(v[key] for v in days.values()) for key in
+           ("follow_ups", "follow_up_replies", "review_requests")},
         "per_day": [dict(date=day.isoformat(), **counts) for day, counts in sorted(days.items())],
     }

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-PLACEHOLDERS = ("business_name", "owner_name", "emergency_number", "booking_link")
-MESSAGE_KINDS = ("business_hours", "after_hours", "weekend", "holiday", "away")
+PLACEHOLDERS = ("business_name", "owner_name", "emergency_number", "booking_link", "review_link")
+MESSAGE_KINDS = ("business_hours", "after_hours", "weekend", "holiday", "away", "first_text")
 # Messages the owner may leave empty: then the caller gets the one they would get without it
 # ("direct": callers who dialled the box itself; "break": a gap between two opening ranges).
 OPTIONAL_KINDS = ("direct", "break")
@@ -27,6 +27,18 @@ DEFAULT_MESSAGES = {
                "If it's urgent, call {emergency_number}. What can I help with?",
     "away": "Hey, got your call - I'm away for a few days but I check texts. "
             "If it's urgent, call {emergency_number}. What can I help with?",
+    # A new customer's first text (no call), outside opening hours: core/first_text.py.
+    "first_text": "Hey, thanks for your text! This is {business_name} - I'll reply first "
+                  "thing. If it's urgent, call {emergency_number}. What's the job?",
+}
+# The texts sent hours later (core/follow_ups.py): after a text-back nobody answered, after a
+# booked job. Not answers to a call, so they read differently; one GSM-7 segment each.
+LATER_KINDS = ("follow_up", "review_request")
+LATER_MESSAGES = {
+    "follow_up": "Hi, just checking in - do you still need a hand? This is {business_name}. "
+                 "Reply here and I'll get back to you.",
+    "review_request": "Thanks again for choosing us! If you have a minute, a quick review "
+                      "would mean a lot: {review_link}",
 }
 
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")

@@ -24,8 +24,6 @@ from appliance.storage.sessions import SESSIONS_FILE, LoginSessions
 
 log = logging.getLogger(__name__)
 
-# NetworkManager's shared mode (the setup hotspot) gives phones addresses in 10.42.x.x.
-HOTSPOT_CLIENTS = "10.42.0.0/16"
 _SESSIONS_MADE = threading.Lock()      # two first requests at once must share one registry
 
 
@@ -33,7 +31,9 @@ class Access:
     """Passwords, sessions, tokens and the setup windows (see the module docstring)."""
 
     _sessions: Optional[LoginSessions] = None
-    hotspot_clients = ipaddress.ip_network(HOTSPOT_CLIENTS)   # the facade may be given another
+    # None: the hotspot's own network, as NetworkManager set it up. Tests that drive the page
+    # from this machine give a fixed range instead (the facade's `hotspot_clients`).
+    hotspot_clients = None
 
     @property
     def sessions(self) -> LoginSessions:
@@ -74,9 +74,11 @@ class Access:
 
     def on_setup_hotspot(self, remote_addr: Optional[str]) -> bool:
         """The request came from a phone on the box's own setup hotspot: the hotspot is up and
-        the address is one NetworkManager hands out on it (10.42.x.x). While the hotspot is up
-        the box routes that range to the hotspot alone, so a shop-network device cannot use it;
-        joining the hotspot needs its key, which is on the box's label."""
+        the address is in the hotspot's own network (the box's address on it with its prefix,
+        10.42.0.0/24 by default), not just anywhere in 10.42.x.x, which a shop network may use
+        too. While the hotspot is up the box routes that network to the hotspot alone, so a
+        shop-network device cannot use it; `remote_addr` is the TCP peer (no proxy headers are
+        trusted). Joining the hotspot needs its key, which is on the box's label."""
         if not remote_addr or self.wifi is None:
             return False
         try:
@@ -84,7 +86,10 @@ class Access:
         except ValueError:
             return False
         address = getattr(address, "ipv4_mapped", None) or address
-        return address in self.hotspot_clients and _safe(self.wifi.hotspot_active)
+        if self.hotspot_clients is not None:
+            return address in self.hotspot_clients and bool(_safe(self.wifi.hotspot_active))
+        on_hotspot = _safe(self.wifi.hotspot_address)
+        return on_hotspot is not None and address in on_hotspot.network
 
     def common_password(self, password: str) -> bool:
         """One of the most used passwords (refused as a new one)."""
@@ -134,9 +139,9 @@ class Access:
         return path.read_text().strip().encode()
 
 
-def _safe(fn) -> bool:
+def _safe(fn):
     try:
-        return bool(fn())
+        return fn()
     except Exception:  # a Wi-Fi query must never break a page
         log.exception("Wi-Fi status query failed")
-        return False
+        return None

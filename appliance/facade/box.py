@@ -12,13 +12,15 @@ from datetime import date
 from pathlib import Path
 from typing import Callable, Optional
 
-from appliance.core import countries, numbers, policy, templates
+from appliance.core import caller_id, countries, numbers, policy, templates
 from appliance.core import settings as settings_rules
 from appliance.core.domain import SendText, ValidationError
 from appliance.core.ports import DemoPhone, WifiControl
 from appliance.core.records import Contact, Message
 from appliance.core.segments import REPLY_MAX_CHARS
+from appliance.facade import later
 from appliance.facade.access import Access
+from appliance.facade.outreach import Outreach
 from appliance.facade.results import Results
 from appliance.facade.status import BoxStatus
 
@@ -27,13 +29,14 @@ log = logging.getLogger(__name__)
 THREAD_LIMIT = 300      # a thread shows its newest texts; years of them would not load fast
 
 
-class Box(Access):
-    """Facade handed to web.create_app (passwords, sessions and the like: access.py)."""
+class Box(Access, Outreach):
+    """Facade handed to web.create_app (passwords, sessions and the like: access.py; new
+    conversations and consent: outreach.py)."""
 
     def __init__(self, data_dir: Path, store, service, commands, outgoing, status: BoxStatus,
                  results: Results, clock: Callable, wifi: Optional[WifiControl] = None,
                  demo_phone: Optional[DemoPhone] = None, integrations=None,
-                 hotspot_clients: Optional[str] = None):
+                 hotspot_clients: Optional[str] = None, voicemail=None):
         self.data_dir = Path(data_dir)
         self.store = store
         self.service = service          # runs changes on the service thread (`call`)
@@ -42,6 +45,7 @@ class Box(Access):
         self.clock = clock
         self.wifi = wifi                # None where the operating system manages Wi-Fi
         self.demo_phone = demo_phone    # demo mode's pretend customer, else None
+        self.voicemail = voicemail      # facade/voicemail.py; None on a box without a modem
         self.demo = status.demo
         self.box_id = status.box_id     # stable per data folder (integrations/box_id.py)
         self.integrations = integrations    # MQTT and webhooks (the Connections page)
@@ -67,6 +71,11 @@ class Box(Access):
     def box_number(self) -> Optional[str]:
         """The box's own number: what the SIM reports, else what the owner typed."""
         return self._status.box_number()
+
+    def caller_id_notice(self) -> Optional[dict]:
+        """While calls keep arriving as the shop's own number: what to tell the owner
+        (core/caller_id.py); else None."""
+        return caller_id.notice(self.store.box_state())
 
     def unread(self) -> int:
         """Replies nobody has read yet (cheap: kept as a running total by the store)."""
@@ -106,6 +115,10 @@ class Box(Access):
                      "parts_missing": m.parts_missing}
                     for m in self.store.messages_for(number, limit=limit)]
         return {"number": number, "messages": messages, "contact": _summary(contact)}
+
+    def later_texts(self, number: str) -> list[dict]:
+        """The number's follow-ups and review requests still planned or not sent (later.py)."""
+        return later.notes(self.store, number, self.clock())
 
     def automatic_texts_refused(self, number: str) -> Optional[dict]:
         """Why the box never texts `number` by itself: {"reason": "premium" | "service_number" |
@@ -190,6 +203,13 @@ class Box(Access):
         from appliance.core import holiday_prefill
         return holiday_prefill.suggestions(settings.region,
                                            settings.get("holiday_region") or None, int(year))
+
+    def holiday_suggestions_two_years(self, year: int) -> list:
+        """`year`'s and the next year's public holidays, each fixed one with its "yearly" day."""
+        settings = self.store.settings()
+        from appliance.core import holiday_prefill
+        return holiday_prefill.two_years(settings.region,
+                                         settings.get("holiday_region") or None, int(year))
 
     # --- connections to the shop's other systems ----------------------------------------------
 

@@ -36,7 +36,8 @@ class BoxStatus:
                  results, storage: Callable[[], dict] = lambda: {"full": False},
                  ringing: Callable[[], object] = lambda: None,
                  addresses: Callable[[], list] = lambda: [], auto_texts=None,
-                 box_id: Optional[str] = None, demo: bool = False):
+                 box_id: Optional[str] = None, demo: bool = False,
+                 clock_state: Callable[[], dict] = lambda: {"source": "system"}):
         self.store = store
         self.outbox = outbox
         self.modem = modem
@@ -48,6 +49,7 @@ class BoxStatus:
         self.auto_texts = auto_texts
         self.box_id = box_id
         self.demo = demo
+        self.clock_state = clock_state   # core/clock.py TrustedClock.state
 
     def glance(self, settings: Optional[dict] = None) -> Glance:
         settings = settings or self.store.settings()
@@ -82,6 +84,7 @@ class BoxStatus:
             "ringing": self.ringing_now(),
             "box_id": self.box_id,
             "box_cap": self.auto_text_cap(settings),
+            "clock": self.clock_state(),
         }
 
     def facts(self) -> dict:

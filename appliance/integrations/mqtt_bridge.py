@@ -6,10 +6,11 @@ listens for `set/paused` and `set/away`. Box events are kept in a bounded durabl
 (mqtt-events.json in the data folder) until the broker has acknowledged them (QoS 1), and handed
 to it in order, at most WINDOW unacknowledged at a time; an event with nothing older waiting goes
 to the broker first and onto disk right after, so the disk write never sits between a missed call
-and Home Assistant. A broker that is down, slow or
-refusing us only makes that list longer: the service thread never waits for any of it, and
-after a restart of the box or the broker the list is sent in order. A dropped connection is
-made again with backoff (delays[0] doubling up to delays[1]).
+and Home Assistant. A broker that is down, slow or refusing us only makes that list longer: the
+service thread never waits for any of it, and after a restart of the box or the broker the list
+is sent in order. A dropped connection is made again with backoff (delays[0] doubling up to
+delays[1]). A retained command is never obeyed: it would pause the box again at every reconnect
+and restart, long after the owner changed it on the page; the box clears it from the broker.
 
 The status topic is the /api/status object, published when it changed (looked at every
 `status_every` seconds, and right after an event or a command) and at each connect.
@@ -130,7 +131,7 @@ class MqttBridge:
             elif kind == "unreachable":
                 self._on_lost("nobody answered")
             elif kind == "command":
-                self._on_command(message[2], message[3])
+                self._on_command(message[2], message[3], message[4])
         except Exception:  # thread boundary: one bad message must not stop the others
             log.exception("MQTT: error while handling %r", message[:1])
 
@@ -280,11 +281,18 @@ class MqttBridge:
         for topic in list(self._published) + [self._topics().availability]:
             self._link.publish(topic, b"", retain=True)
 
-    def _on_command(self, topic: str, payload: bytes) -> None:
+    def _on_command(self, topic: str, payload: bytes, retained: bool) -> None:
         name, value = self._topics().command_of(topic), ha_discovery.switch_value(payload)
+        if retained:                 # see the module's docstring: never obeyed, cleared
+            note = f"ignored the retained command {payload[:40]!r} on {topic} and cleared it"
+            log.warning("MQTT: %s (publish commands without retain)", note)
+            self.log_event("mqtt", f"MQTT: {note}; send commands unretained", level="warning")
+            self._link.publish(topic, b"", retain=True)
+            return
         if name is None or value is None:
-            log.warning("MQTT: ignored %r on %s (send ON or OFF to set/paused or set/away)",
-                        payload[:40], topic)
+            if payload:          # an empty payload is a retained command being cleared
+                log.warning("MQTT: ignored %r on %s (send ON or OFF to set/paused or "
+                            "set/away)", payload[:40], topic)
             return
         self.command(name, value)
         self.log_event("mqtt", f"{'Paused' if name == 'paused' else 'Away mode'} "

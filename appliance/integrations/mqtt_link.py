@@ -12,7 +12,7 @@ paho's callbacks run on its network thread and only post messages to the bridge:
     ("unreachable", link)          the connection attempt failed (nobody answered)
     ("disconnected", link, reason) an established connection ended
     ("acked", link, mid)           the broker has the message with this id (QoS 1 PUBACK)
-    ("command", link, topic, payload)
+    ("command", link, topic, payload, retained)
 """
 from __future__ import annotations
 
@@ -61,7 +61,7 @@ class MqttLink:
         client.on_publish = lambda c, userdata, mid, reason, props: self.post(
             ("acked", self, mid))
         client.on_message = lambda c, userdata, msg: self.post(
-            ("command", self, msg.topic, bytes(msg.payload)))
+            ("command", self, msg.topic, bytes(msg.payload), bool(msg.retain)))
         client.connect_async(self.mqtt["host"], int(self.mqtt["port"]), keepalive=KEEPALIVE)
         self.client = client
         client.loop_start()

@@ -6,7 +6,11 @@
     X-TextBack-Box:       the box id
 
 Any 2xx answer is success. Redirects are not followed (a POST would turn into a GET): they are
-reported as failures naming the new address, so the owner can fix the hook.
+reported as failures naming the new address's host, so the owner can fix the hook.
+
+Logs, the event log and an attempt's error name a hook by `shown_url`: its scheme and host only.
+A webhook's path or query is often its secret (Slack, Zapier and the like put the key there),
+and the system log and the event log travel further than the settings do.
 """
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ import hmac
 import http.client
 import json
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from typing import Optional
@@ -35,6 +40,20 @@ def body_of(event: dict) -> bytes:
 
 def signature(body: bytes, secret: str) -> str:
     return "sha256=" + hmac.new(secret.encode("utf-8"), body, hashlib.sha256).hexdigest()
+
+
+def shown_url(url: str) -> str:
+    """`url` with its path, query and any user:password left out ("https://hooks.example/…")."""
+    try:
+        parts = urllib.parse.urlsplit(str(url))
+        host, port = parts.hostname or "", parts.port
+    except ValueError:
+        return "(an unusable address)"
+    host = f"[{host}]" if ":" in host else host
+    rest = "/…" if parts.path.strip("/") or parts.query or parts.fragment else ""
+    if not parts.scheme and not host:
+        return rest or "/"               # a relative redirect: another path on the same host
+    return f"{parts.scheme}://{host}{f':{port}' if port else ''}{rest}"
 
 
 class _NoRedirects(urllib.request.HTTPRedirectHandler):
@@ -59,7 +78,7 @@ def post(url: str, event: dict, secret: str, box_id: str, version: str,
     except urllib.error.HTTPError as error:
         moved = error.headers.get("Location") if 300 <= error.code < 400 else None
         return Attempt(False, error.code, f"HTTP {error.code} {error.reason}"
-                       + (f" (moved to {moved})" if moved else ""))
+                       + (f" (moved to {shown_url(moved)})" if moved else ""))
     except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError) as error:
-        reason = getattr(error, "reason", None) or error
+        reason = str(getattr(error, "reason", None) or error).replace(url, shown_url(url))
         return Attempt(False, None, f"no answer: {reason}")

@@ -134,7 +134,9 @@ class Webhooks:
                 "id": f"{event.id}>{hook['url']}", "url": hook["url"], "event": event.as_dict(),
                 "attempts": 0, "created_at": now, "next_at": now})
             for record in dropped:
-                log.warning("webhooks: too many waiting; dropped %s", record["id"])
+                log.warning("webhooks: too many waiting; dropped the %s event %s for %s",
+                            record["event"]["type"], record["event"]["id"],
+                            webhook_post.shown_url(record["url"]))
 
     def _deliver_due(self) -> None:
         for record in self.deliveries.items():
@@ -158,7 +160,8 @@ class Webhooks:
         elif now - record["created_at"] >= self.give_up_after.total_seconds():
             self.deliveries.remove([record["id"]])
             self.log_event("webhook", f"Gave up posting the {record['event']['type']} event to "
-                           f"{record['url']} after {tries} tries: {attempt.error}", level="warn")
+                           f"{webhook_post.shown_url(record['url'])} after {tries} tries: "
+                           f"{attempt.error}", level="warn")
         else:
             delay = self.backoff[min(tries, len(self.backoff)) - 1].total_seconds()
             self.deliveries.update(record["id"], attempts=tries, next_at=now + delay)

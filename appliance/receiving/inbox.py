@@ -8,6 +8,14 @@ harmless:
   one part:    put_pending_part        -> remember fingerprint -> delete from SIM
   last part:   add_message(whole)      -> remember fingerprints -> drop pending -> delete from SIM
 
+Every delete from the SIM (a text, a part, a delivery report) and every acknowledgement of a
+text delivered straight to us first makes the store durable (`store.make_durable`: one fsync,
+nothing when nothing changed). While the data disk is full, what was stored waits in memory and
+is not durable: then the SIM copy stays (a direct text is not acknowledged, so the network
+delivers it again), and once the store is durable again `tick` sweeps the SIM, which only
+deletes what is already stored. A full SIM then leaves new texts with the network, which keeps
+them until there is room.
+
 If the box dies before the SIM copy is deleted, the text is read again at start-up, recognised by
 its fingerprint (in the fingerprint list, or on the stored message itself) and only deleted:
 nothing is lost and nothing is stored twice.
@@ -19,7 +27,7 @@ import logging
 from datetime import datetime, timedelta
 from typing import Callable, Iterable, Optional
 
-from appliance.core import numbers, reassembly
+from appliance.core import incoming, numbers, reassembly
 from appliance.core.domain import Concat, DeliveryReport, IncomingText, ModemUnavailable
 from appliance.receiving.replies import Replies
 
@@ -27,6 +35,7 @@ log = logging.getLogger(__name__)
 
 EXPIRE_CHECK = timedelta(seconds=5)
 RESCAN = timedelta(days=31)     # how far back a text read again after a crash is looked for
+DROPPED_WORDS = {"silent": "silent (type 0) text", "data": "data (binary) text"}
 
 
 def fingerprint(text: IncomingText) -> str:
@@ -52,6 +61,7 @@ class Inbox:
         self.flash = flash
         self.part_timeout = part_timeout
         self._next_expire: Optional[datetime] = None
+        self._kept: set = set()         # (memory, index) left on the SIM until stored durably
 
     # --- entry points (from the service) ----------------------------------------------------
 
@@ -90,12 +100,27 @@ class Inbox:
         except (ModemUnavailable, TimeoutError, OSError) as error:
             log.warning("sweep skipped: %s", error)
             return 0
+        kept = set(self._kept)
         for item in items:
             self.take(item, now)
             self._delete(item.memory, item.index)
-        if items:
-            log.info("sweep took in %d item(s) from the SIM", len(items))
-        return len(items)
+        new = [item for item in items if (item.memory, item.index) not in kept]
+        if new:
+            log.info("sweep took in %d item(s) from the SIM", len(new))
+        return len(new)
+
+    def tick(self, now: datetime) -> None:
+        """The service's clock: long texts that waited too long, and, once the store is
+        durable again after a full disk, the SIM copies left behind (and STOP confirmations
+        held back) are dealt with."""
+        self.expire_parts(now)
+        if (self._kept or self.replies.held_back) and self.store.make_durable():
+            if self._kept:
+                log.info("the store is durable again: deleting %d text(s) kept on the SIM",
+                         len(self._kept))
+                self._kept.clear()
+                self.sweep(now)
+            self.replies.send_held_back(now)
 
     def expire_parts(self, now: datetime, force: bool = False) -> None:
         """Hand on long texts whose missing part never came, with the gap marked."""
@@ -138,11 +163,31 @@ class Inbox:
         if self.store.seen_fingerprint(fp):
             log.info("text %s already stored; only deleting it from the SIM", fp)
             return
-        if text.concat and text.concat.total > 1:
+        what = incoming.nature(text.facts, text.text)
+        if what in incoming.DROPPED or (what == "picture" and text.concat
+                                        and text.concat.part != 1):
+            self._drop(text, what, fp, now)
+            return
+        if text.concat and text.concat.total > 1 and what == "text":
             self._receive_part(text, fp, now)
             return
-        whole = reassembly.Assembled(text.sender, text.sender_type, text.text, text.sent_at)
+        whole = reassembly.Assembled(text.sender, text.sender_type, text.text, text.sent_at,
+                                     nature=what, facts=text.facts)
+        if what == "picture":       # the customer's number from the MMS notice, one line
+            whole = reassembly.Assembled(
+                incoming.picture_sender(text.facts, text.sender),
+                None if text.facts.picture_from else text.sender_type,
+                incoming.picture_line(self.store.settings()), text.sent_at, nature=what)
         self._accept_whole(whole, now, [fp])
+
+    def _drop(self, text: IncomingText, what: str, fp: str, now: datetime) -> None:
+        """Nobody's words (a type 0 SMS, data for an application, a picture notice's later
+        part): logged, remembered so a sweep only deletes it, never stored as a text."""
+        log.info("dropping a %s text from %s", what, text.sender)
+        if what in incoming.DROPPED:
+            self.store.log_event("dropped", f"A {DROPPED_WORDS[what]} from {text.sender} was "
+                                 "dropped: it is not a customer's words")
+        self.store.remember_fingerprint(fp, now)
 
     def _receive_part(self, text: IncomingText, fp: str, now: datetime) -> None:
         pending, whole = reassembly.add_part(self.store.pending_parts(), text, now)
@@ -187,6 +232,12 @@ class Inbox:
     def _delete(self, memory: Optional[str], index: Optional[int]) -> None:
         if memory is None or index is None:
             return
+        if not self.store.make_durable():
+            if not self._kept:
+                log.warning("the data disk is full: texts stay on the SIM until they are "
+                            "stored durably")
+            self._kept.add((memory, index))
+            return
         try:
             self.modem.delete_text(memory, index)
         except (ModemUnavailable, TimeoutError, OSError) as error:
@@ -194,6 +245,10 @@ class Inbox:
             log.warning("could not delete %s/%s: %s", memory, index, error)
 
     def _acknowledge(self) -> None:
+        if not self.store.make_durable():
+            log.warning("a direct text is not acknowledged: the data disk is full, so the "
+                        "network keeps it and delivers it again")
+            return
         try:
             self.modem.acknowledge_direct()
         except (ModemUnavailable, TimeoutError, OSError) as error:

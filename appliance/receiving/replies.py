@@ -14,11 +14,13 @@ import random
 from datetime import datetime, timedelta
 from typing import Callable
 
-from appliance.core import box_events, keywords, numbers, relay
+from appliance.core import box_events, first_text, incoming, keywords, numbers, relay
 from appliance.core.domain import DeliveryReport, SendText
 from appliance.core.reassembly import Assembled
 from appliance.core.records import Contact, Message
 from appliance.core.settings import setting
+from appliance.receiving import network_texts
+from appliance.receiving.first_text import FirstTextReply
 
 log = logging.getLogger(__name__)
 
@@ -43,17 +45,23 @@ class Replies:
         self.commands = commands
         self.status_facts = status_facts
         self.box_number = box_number
+        self.network = network_texts.NetworkTexts(store, outgoing)
+        self.first_text = FirstTextReply(store, outgoing, auto_texts, box_number)
         self._owner_errors: list[datetime] = []
+        self.held_back: list[tuple[str, str]] = []    # confirmations waiting for a durable STOP
 
     def received(self, number: str, whole: Assembled, fp: str, now: datetime) -> None:
         """Store a received text (not yet `handled`), then act on it, then mark it handled; a
         crash in between is finished by `finish_unhandled` when the text is read again."""
         settings = self.store.settings()
+        kind = self._kind(number, whole, settings)
+        first = kind == "reply" and first_text.is_first(self.store.contact(number), now)
         message = self.store.add_message({
             "number": number, "direction": "in", "text": whole.text, "at": now,
-            "status": "received", "kind": self._kind(number, whole, settings),
+            "status": "received", "kind": kind,
             "sent_at": whole.sent_at, "parts_missing": whole.parts_missing or None,
-            "fingerprint": fp, "handled": False})
+            "fingerprint": fp, "handled": False, **({"first_text": True} if first else {}),
+            **(network_texts.fields(whole) if kind == "network" else {})})
         self.act(message, settings, now)
 
     def finish_unhandled(self, message: Message, now: datetime) -> None:
@@ -65,25 +73,36 @@ class Replies:
     def _kind(self, number: str, whole: Assembled, settings: dict) -> str:
         if number == settings.get("owner_phone"):
             return "owner"
-        if numbers.is_alphanumeric(whole.sender) or number == self.box_number() or \
-                numbers.is_short_code(whole.sender, setting(settings, "region")):
-            return "automated"      # robots, short codes and our own SIM: never answered
+        if whole.nature == "picture":
+            return "picture"
+        if incoming.from_network(whole.sender, setting(settings, "region"), whole.nature):
+            return "network"        # the carrier and services: their own list, never answered
+        if number == self.box_number():
+            return "automated"      # our own SIM: never answered
         return "keyword" if keywords.classify(whole.text) else "reply"
 
     def act(self, message: Message, settings: dict, now: datetime) -> None:
         number, text, kind = message.number, message.text, message.kind
         if kind == "owner":
             self._owner_text(text, settings, now)
+        elif kind == "network":
+            self.network.act(message, settings, now)
         else:
             contact = self.store.contact(number) or Contact(number=number)
             self.store.update_contact(number, unread=int(contact.unread or 0) + 1)
             if kind == "automated":
                 log.info("text from %s kept; automated senders are never answered", number)
+            elif kind == "picture":
+                if settings.get("owner_phone"):     # the owner must ask for it another way
+                    self._forward(number, text, [], settings, now)
+                self.notify(box_events.reply_received(message, [], now))
             else:
                 self._customer_text(number, text, settings, contact, now)
                 if kind == "reply":
                     urgent = keywords.urgent_words_in(text, settings.get("urgent_words") or [])
                     self.notify(box_events.reply_received(message, urgent, now))
+                if message.first_text:
+                    self.first_text.answer(number, settings, now)
         self.store.update_message(message.id, handled=True)
 
     # --- customers --------------------------------------------------------------------------
@@ -94,10 +113,10 @@ class Replies:
         name = settings.get("business_name") or "us"
         if keyword == "stop" and not contact.opted_out:
             self._consent(number, contact, "opted_out", now)
-            self._answer(number, CONFIRMATIONS["stop"].format(name=name), settings, now)
+            self._confirm(number, CONFIRMATIONS["stop"].format(name=name), settings, now)
         elif keyword == "start" and contact.opted_out:
             self._consent(number, contact, "opted_in", now)
-            self._answer(number, CONFIRMATIONS["start"].format(name=name), settings, now)
+            self._confirm(number, CONFIRMATIONS["start"].format(name=name), settings, now)
         elif keyword == "help" and not contact.opted_out:
             self._answer(number, self._help_text(settings), settings, now)
         urgent = keywords.urgent_words_in(text, settings.get("urgent_words") or [])
@@ -116,6 +135,23 @@ class Replies:
         self._send(number, text, "keyword", now)
         if self.auto_texts:
             self.auto_texts.sent(now)
+
+    def _confirm(self, number: str, text: str, settings: dict, now: datetime) -> None:
+        """A STOP (or START) is confirmed only once it is on disk: while the data disk is full
+        it waits in memory, and so does its confirmation (`send_held_back`); its text stays on
+        the SIM (inbox.py), so after a power cut it is read and honoured again."""
+        if self.store.make_durable():
+            self._answer(number, text, settings, now)
+        else:
+            log.warning("%s's opt-out change waits for disk space; so does its confirmation",
+                        number)
+            self.held_back.append((number, text))
+
+    def send_held_back(self, now: datetime) -> None:
+        """The store is durable again: send the confirmations held back, in order."""
+        held, self.held_back = self.held_back, []
+        for number, text in held:
+            self._answer(number, text, self.store.settings(), now)
 
     def _consent(self, number: str, contact: Contact, event: str, now: datetime) -> None:
         consent = list(contact.consent or [])

@@ -1,9 +1,10 @@
 """The rules every automatic text obeys, and the box-wide cap's count and alarm.
 
-An automatic text is one the box words by itself to a customer: the text-back and the answers to
-STOP, START and HELP. Caller ID (and a text's sender) is easy to fake, so each one may go only to
-a person's phone in an allowed country (policy.destination_reason), and the whole box sends at
-most so many an hour and a day (policy.cap_window). The owner's own replies are not automatic.
+An automatic text is one the box words by itself to a customer: the text-back, the answers to
+STOP, START and HELP, the acknowledgement of a first text, the follow-up and the review request.
+Caller ID (and a text's sender) is easy to fake, so each one may go only to a person's phone in
+an allowed country (policy.destination_reason), and the whole box sends at most so many an hour
+and a day (policy.cap_window). The owner's own replies are not automatic.
 
 The count lives in memory: a text is counted when it is queued, so nothing more is written on a
 text-back's way to the modem (the outbox stays the only write before AT+CMGS). At start-up the
@@ -26,7 +27,7 @@ from appliance.core.stamps import from_iso, to_iso
 
 log = logging.getLogger(__name__)
 
-AUTOMATIC_KINDS = ("textback", "keyword")
+AUTOMATIC_KINDS = ("textback", "keyword", "first_text", "follow_up", "review_request")
 HOUR, DAY = timedelta(hours=1), timedelta(days=1)
 TRIP_KEY = "auto_text_cap_trip"
 SETTING_NAMES = {"hour": "Automatic texts per hour", "day": "Automatic texts per day"}

@@ -94,7 +94,7 @@ class ModemNews:
                             "%ss", self.unannounced_sweep.total_seconds())
                 self._announced = False
                 self._next_sweep = now + self.unannounced_sweep
-        self.inbox.expire_parts(now)
+        self.inbox.tick(now)
 
     def _sweep_interval(self) -> timedelta:
         return self.sweep_every if self._announced else self.unannounced_sweep

@@ -5,7 +5,8 @@ this thread's queue. The loop takes one item at a time, looks up its handler by 
 table in `_handler_table`), and between items ticks the clocks that need no event: the
 ring-gap timeout, "decline after N seconds" (the loop wakes for that moment, so the call is
 declined on time, not at its next ring), the periodic SIM sweep (every 30 s instead of every few
-minutes while the modem does not announce new texts) and the long-text reassembly timeout.
+minutes while the modem does not announce new texts), the long-text reassembly timeout and the
+follow-ups and review requests falling due (later_texts.py).
 
 After every item and tick the call ringing right now is published as an immutable snapshot
 (`ringing`), which other threads (the page) may read.
@@ -57,7 +58,9 @@ class Service:
                  ring_gap: Optional[timedelta] = None,
                  sweep_every: timedelta = timedelta(minutes=5), tick_seconds: float = 0.05,
                  on_activity: Callable[[str], None] = lambda kind: None,
-                 unannounced_sweep: timedelta = UNANNOUNCED_SWEEP, inline: bool = False):
+                 unannounced_sweep: timedelta = UNANNOUNCED_SWEEP, inline: bool = False,
+                 later=None,
+                 on_network_time: Callable[[object], None] = lambda event: None):
         self.store = store
         self.modem = modem
         self.textback = textback
@@ -70,7 +73,9 @@ class Service:
         self.news = ModemNews(store, inbox, sweep_every, min(sweep_every, unannounced_sweep))
         self.tick_seconds = tick_seconds
         self.on_activity = on_activity
+        self.on_network_time = on_network_time     # the box's clock (core/clock.py)
         self.inline = inline
+        self.later = later      # follow-ups and review requests (later_texts.py), or None
         self.ringing: Optional[Ringing] = None   # published after every item and tick
         self._handlers = self._handler_table()
         self._queue: "queue.Queue" = queue.Queue()
@@ -213,6 +218,7 @@ class Service:
             d.UnknownLineSeen: news.unknown_line,
             d.ModemLost: news.lost,
             d.ModemRestarted: news.restarted,
+            d.NetworkTimeRead: lambda item, now: self.on_network_time(item),
         }
 
     def _request(self, request: Request, now: datetime) -> None:
@@ -250,6 +256,8 @@ class Service:
             self._missed(missed, now)
         self._decline_if_due(now)
         self.news.tick(now)
+        if self.later is not None:
+            self.later.tick(now)
 
     def _decline_if_due(self, now: datetime) -> None:
         ringing = self.detector.ringing

@@ -13,10 +13,11 @@ import logging
 from datetime import datetime
 from typing import Optional
 
-from appliance.core import box_events, numbers, policy, schedule
+from appliance.core import box_events, contact_history, numbers, policy
 from appliance.core.domain import CallMissed, SendText
-from appliance.core.records import Call, Contact
-from appliance.core.stamps import from_iso, new_id
+from appliance.core.records import Call
+from appliance.core.stamps import new_id
+from appliance.service.caller_id_watch import CallerIdWatch
 
 log = logging.getLogger(__name__)
 
@@ -25,12 +26,14 @@ class TextBack:
     """Decides and records what happens to each missed call."""
 
     def __init__(self, store, outgoing, auto_texts, box_number=lambda: None,
-                 notify=lambda event: None):
+                 notify=lambda event: None, later=None):
         self.store = store
         self.outgoing = outgoing
         self.auto_texts = auto_texts
         self.box_number = box_number
         self.notify = notify            # box events out (MQTT, webhooks); never blocks
+        self.later = later or NoFollowUps()   # plans the follow-up (later_texts.py)
+        self.caller_id = CallerIdWatch(store, outgoing)
 
     def handle(self, missed: CallMissed, now: datetime) -> Call:
         settings = self.store.settings()
@@ -39,23 +42,12 @@ class TextBack:
         history = self._history(facts.number, settings, now)
         decision = policy.decide(facts, settings, history, now, box_number=self.box_number(),
                                  sent=self.auto_texts.count(now))
-        record = {
-            "number": facts.number,
-            "raw_number": missed.number,
-            "number_type": missed.number_type,
-            "started_at": missed.started_at,
-            "ended_at": missed.ended_at,
-            "rings": missed.rings,
-            "end_code": missed.end_code,
-            "forwarded": missed.forwarded,
-            "outcome": decision.outcome,
-            "kind": decision.kind,
-            "message_id": None,
-        }
+        record = _call_record(missed, facts.number, decision)
         if decision.outcome == "text":
             # Ids first, so the outbox (the only write before the modem) can name them.
             record.update(id=new_id("c", missed.started_at), outcome="queued",
                           message_id=new_id("m", now))
+            self.later.textback_queued(facts.number, record["message_id"], now)  # then queued
             self.outgoing.queue_text(
                 SendText(to=facts.number, text=decision.text, kind="textback",
                          call_id=record["id"]),
@@ -67,6 +59,7 @@ class TextBack:
         call = self.store.add_call(record)
         if decision.outcome == "text":
             self.auto_texts.passed(now)
+        self.caller_id.call_logged(call, settings, now)
         self.notify(box_events.call_missed(call, now))
         log.info("missed call %s from %s: %s", call.id, facts.number or "withheld",
                  call.outcome)
@@ -86,26 +79,19 @@ class TextBack:
 
     def _history(self, number: Optional[str], settings: dict, now: datetime) -> policy.NumberHistory:
         contact = self.store.contact(number) if number else None
-        contact = contact or Contact(number=number or "")
-        today = _shop_date(now, settings)
-        return policy.NumberHistory(
-            last_textback_at=_parse(contact.last_textback_at),
-            textbacks_today=int((contact.textbacks_by_day or {}).get(today, 0)),
-            opted_out=bool(contact.opted_out),
-            last_inbound_at=_parse(contact.last_inbound_at),
-        )
+        return contact_history.history_of(contact, _shop_date(now, settings))
 
     def _textback_fields(self, number: str, settings: dict, now: datetime) -> dict:
         """What a text-back changes on the caller's contact (cooldown, daily cap, consent)."""
-        contact = self.store.contact(number) or Contact(number=number)
-        today = _shop_date(now, settings)
-        by_day = dict(contact.textbacks_by_day or {})
-        by_day[today] = by_day.get(today, 0) + 1
-        consent = list(contact.consent or [])
-        if not consent:
-            consent.append({"at": now.isoformat(), "event": "opted_in", "how": "called the business"})
-        return {"last_textback_at": now.isoformat(), "textbacks_by_day": by_day,
-                "consent": consent}
+        return contact_history.automatic_text_fields(
+            self.store.contact(number), _shop_date(now, settings), now, "called the business")
+
+
+class NoFollowUps:
+    """A box built without follow-ups (unit tests of the text-back alone)."""
+
+    def textback_queued(self, number: str, message_id: str, now: datetime) -> None:
+        return None
 
 
 def call_facts(missed: CallMissed, region: str) -> policy.CallFacts:
@@ -123,9 +109,22 @@ def call_facts(missed: CallMissed, region: str) -> policy.CallFacts:
                             country=line and line.country, line=line and line.kind)
 
 
-def _parse(value) -> Optional[datetime]:
-    return from_iso(value) if isinstance(value, str) and value else value or None
-
-
 def _shop_date(now: datetime, settings: dict) -> str:
-    return schedule.shop_time(settings, now).date().isoformat()
+    return contact_history.shop_date(settings, now)
+
+
+def _call_record(missed: CallMissed, number, decision) -> dict:
+    """The call as the log keeps it, before an id is given (only a text-back needs one first)."""
+    return {
+        "number": number,
+        "raw_number": missed.number,
+        "number_type": missed.number_type,
+        "started_at": missed.started_at,
+        "ended_at": missed.ended_at,
+        "rings": missed.rings,
+        "end_code": missed.end_code,
+        "forwarded": missed.forwarded,
+        "outcome": decision.outcome,
+        "kind": decision.kind,
+        "message_id": None,
+    }

@@ -23,7 +23,7 @@ from collections import OrderedDict
 from pathlib import Path
 from typing import Iterator, Optional
 
-from appliance.storage.files import atomic_write, fsync_folder, open_database
+from appliance.storage.files import atomic_write, fsync_folder, make_folder, open_database
 
 log = logging.getLogger(__name__)
 
@@ -176,7 +176,7 @@ class Contacts:
     def database(self, name: str):
         db = self._open.get(name)
         if db is None:
-            (self.data_dir / FOLDER).mkdir(exist_ok=True)
+            make_folder(self.data_dir / FOLDER)
             db = self._open[name] = open_database(self.data_dir, name, self.journal)
             while len(self._open) > self.open_shards:
                 self._forget(next(iter(self._open)))
@@ -209,7 +209,7 @@ class Contacts:
         for contact in contacts:
             rows = slices.setdefault(shard_name(contact["number"]), {})
             rows[str(len(rows) + 1)] = contact
-        (self.data_dir / FOLDER).mkdir(exist_ok=True)
+        make_folder(self.data_dir / FOLDER)
         for name, rows in slices.items():
             atomic_write(self.data_dir / name, json.dumps(
                 {"contacts": rows}, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))

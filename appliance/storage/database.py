@@ -60,7 +60,7 @@ class Database:
         """Used again after close(): start from the files again."""
         old = self.journal
         self._open(Journal(self.data_dir, limit=old.limit, write=old._write,
-                           make_room=old.make_room))
+                           make_room=old.make_room, fsync=old.fsync))
 
     def release(self) -> None:
         """Let every file go (after a checkpoint wrote them); callers hold the lock."""

@@ -12,8 +12,11 @@ Why a reserve file rather than a preallocated outbox slot: the outbox is a file 
 (its changes go through the one journal, in order with everything else), and one file freed on
 demand gives the outbox room for hundreds of changes whatever else fills the disk.
 
-The disk counts as full while changes wait for room or free space is below LOW_BYTES; it counts
-as fine again only above ROOM_BYTES, so the state does not flap around one threshold.
+The disk counts as full when a write met ENOSPC (changes wait for room) or free space is below
+LOW_BYTES (1 MB: the card is all but full, and the journal's next lines would eat into what the
+file system needs); it counts as fine again only at ROOM_BYTES (4 MB) free and once everything
+waiting is written, so the state does not flap around one threshold. Between the two the box
+writes normally.
 """
 from __future__ import annotations
 
@@ -26,8 +29,8 @@ log = logging.getLogger(__name__)
 
 RESERVE = ".reserve"
 RESERVE_BYTES = 1024 * 1024          # room for about 2,000 outbox changes
-LOW_BYTES = 4 * 1024 * 1024
-ROOM_BYTES = 8 * 1024 * 1024
+LOW_BYTES = 1024 * 1024             # hold changes in memory below this much free
+ROOM_BYTES = 4 * 1024 * 1024         # and write them again (and re-take the reserve) above this
 
 
 def statvfs_free(folder: Path) -> int:

@@ -65,6 +65,16 @@ def atomic_write(path: Path, data: bytes, mode: int = 0o600) -> None:
     fsync_folder(folder)
 
 
+def make_folder(folder: Path) -> None:
+    """Create a folder (and its parents) if missing; a new one's name is made durable in its
+    parent, as a file's is (POSIX promises that only after the parent is fsynced)."""
+    folder = Path(folder)
+    if folder.is_dir():
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    fsync_folder(folder.parent)
+
+
 def fsync_folder(folder: Path) -> None:
     """Make a rename inside `folder` durable (the directory entry lives in the folder)."""
     fd = os.open(folder, os.O_RDONLY)

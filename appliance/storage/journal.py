@@ -20,7 +20,9 @@ A torn last line (a power cut mid-append) is cut off at start-up; a damaged line
 mismatch) is skipped and logged, and a copy of the journal is kept aside.
 
 When the disk is full (ENOSPC, or `hold()`), changes wait in memory in order (`backlog`) until
-`flush_backlog`; a `must` change (the outbox) calls `make_room` (disk.py) and is written.
+`flush_backlog`; a `must` change (the outbox) calls `make_room` (disk.py) and is written. What
+waits in memory is not durable: `durable()` says whether everything so far is on disk, and the
+inbox keeps a text on the SIM until it is (see receiving/inbox.py).
 """
 from __future__ import annotations
 
@@ -52,11 +54,13 @@ class Journal:
 
     def __init__(self, folder: Path, limit: int = LIMIT_BYTES,
                  write: Callable[[int, bytes], int] = os.write,
-                 make_room: Callable[[], bool] = lambda: False):
+                 make_room: Callable[[], bool] = lambda: False,
+                 fsync: Callable[[int], None] = os.fsync):
         self.folder = Path(folder)
         self.limit = limit
         self.make_room = make_room      # frees reserved space; True if it freed any
         self._write = write             # os.write; tests inject ENOSPC here
+        self.fsync = fsync              # os.fsync; tests record what a power cut would keep
         self._lines: dict[str, list[tuple[int, int, int]]] = {}   # file -> (segment, at, size)
         self._backlog: list[tuple[str, bytes]] = []
         self._backlog_bytes = 0
@@ -85,8 +89,14 @@ class Journal:
                 yield decode(line)[1]
 
     def bytes_for(self, filename: str) -> int:
-        """How much of the journal is about this file (to weigh what a file costs to open)."""
-        return sum(size for _, _, size in self._lines.get(filename, ()))
+        """How much of the journal (and of the changes waiting in memory) is about this file:
+        to weigh what a file costs to open, and 0 only when its own copy is all there is."""
+        return sum(size for _, _, size in self._lines.get(filename, ())) + \
+            sum(len(line) for name, line in self._backlog if name == filename)
+
+    def waiting(self, filename: str) -> bool:
+        """Whether changes to this file wait in memory (not on disk)."""
+        return any(name == filename for name, _ in self._backlog)
 
     @property
     def size(self) -> int:
@@ -99,8 +109,7 @@ class Journal:
         changes are written (into the room `make_room` frees); the others wait in memory, in
         order. Never raises for a full disk unless that memory is used up too (DiskFull)."""
         line = encode(filename, change)
-        waiting = any(name == filename for name, _ in self._backlog)
-        if waiting or (self.full and not must):
+        if self.waiting(filename) or (self.full and not must):
             self._keep(filename, line)     # keep the order: earlier changes are waiting
             return
         if self._fits(filename, line):
@@ -116,10 +125,16 @@ class Journal:
         self.full = True
 
     def sync(self) -> None:
-        """Make every change appended so far durable (one fsync)."""
+        """Make every change appended so far durable (one fsync); what waits in memory for disk
+        space is not (see `durable`)."""
         if self._unsynced:
-            os.fsync(self._fds[1])
+            self.fsync(self._fds[1])
             self._unsynced = False
+
+    def durable(self) -> bool:
+        """Sync, and say whether every change so far is on disk (none waits in memory)."""
+        self.sync()
+        return not self._backlog
 
     def _fits(self, filename: str, line: bytes) -> bool:
         """Append the line; False (nothing written) when the disk is full."""
@@ -192,6 +207,15 @@ class Journal:
         return sorted(name for name, lines in self._lines.items()
                       if any(segment == OLD for segment, _, _ in lines))
 
+    def carry_forward(self, filename: str, tables: dict) -> None:
+        """The file's copy cannot be rewritten now: append its whole state (`tables`, what it
+        holds now) to the current segment and let go of its old lines, so the checkpoint can
+        still end and the journal does not grow without bound. Replayed over whatever copy the
+        file has, that line gives the same state; later lines follow it."""
+        self._append_line(filename, encode(filename, {"tables": tables}))
+        self.sync()
+        self.forget_previous(filename)
+
     def forget_previous(self, filename: str) -> None:
         """The file's copy now holds everything in the old segment."""
         self._lines[filename] = [line for line in self._lines.get(filename, ()) if line[0] != OLD]
@@ -255,4 +279,9 @@ class Journal:
 
 
 def _open_append(path: Path) -> int:
-    return os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o600)
+    """Open (or create) a journal segment; a new one's name is made durable in its folder."""
+    created = not path.exists()
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o600)
+    if created:
+        fsync_folder(path.parent)
+    return fd

@@ -12,7 +12,8 @@ replies of the first days of a month do not keep forgetting the month before. Bo
 saved here: they are counted from the contacts each time.
 
 The file, `results-sums.json`: {"zone": "America/New_York", "months": {"2026-10": {"days":
-{"01": [missed, texted, replied], ...}, "tail": ["+1212...", ...]}}}. Counted in another time
+{"01": [missed, texted, replied, follow-ups, replies after one,
+review requests], ...}, "tail": ["+1212...", ...]}}}. Counted in another time
 zone, it is started afresh. A few KB a year. Not thread-safe on its own: the Store holds its
 lock around every call.
 """
@@ -24,7 +25,7 @@ from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Iterable, Optional
 
-from appliance.core.stats import REPLY_WINDOW
+from appliance.core.stats import COUNTS, REPLY_WINDOW
 from appliance.storage.files import atomic_write, fsync_folder
 
 log = logging.getLogger(__name__)
@@ -62,8 +63,8 @@ class MonthSums:
 
     def get(self, month: str, zone: str) -> Optional[dict[date, list[int]]]:
         saved = self._load(zone).get(month)
-        if saved is None:
-            return None
+        if saved is None or any(len(c) < COUNTS for c in saved["days"].values()):
+            return None         # not saved, or saved before the box counted more per day
         first = date(int(month[:4]), int(month[5:7]), 1)
         return {first.replace(day=int(day)): list(c) for day, c in saved["days"].items()}
 

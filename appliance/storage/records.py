@@ -122,7 +122,7 @@ class RecordTable:
         brings the conversation summary up to date."""
         found = self.newest_first("messages", 1, since, None,
                                    lambda m: m.get("fingerprint") == fp)
-        if found:
+        if found and found[0].get("number"):    # a network text has no conversation
             self._summarise(found[0])
         return Message.from_row(found[0]) if found else None
 
@@ -170,8 +170,9 @@ class RecordTable:
                      direction: Optional[str] = None) -> list[dict]:
         """Just `fields` of the calls or messages in since..until (for Results): much cheaper
         than whole records when months of them are counted, and old months read for this are
-        not kept parsed."""
-        wanted = (lambda m: m.get("direction") == direction) if direction else None
+        not kept parsed. `direction`: "in", "out", or a test of the whole record."""
+        wanted = direction if callable(direction) else \
+            (lambda m: m.get("direction") == direction) if direction else None
         return self.db.monthly.newest_first(
             kind, MONTHLY[kind][1], None, to_iso(since), to_iso(until), wanted,
             project=lambda r: {k: r.get(k) for k in fields}, keep=False)

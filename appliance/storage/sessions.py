@@ -10,6 +10,10 @@ not log everyone out. Only hashes are stored: the file alone does not let anyone
 saved at most every TOUCH_EVERY per session, so a page polling every few seconds does not write
 the SD card every few seconds; after a restart a session may look up to TOUCH_EVERY older than it
 is, so it ends that much sooner, never later.
+
+A file that cannot be written (a full card) never fails a request: the sessions live on in
+memory, the failure is logged once, and the next save tries again. So the page that says the
+storage card is full still shows, and logging in still works (until a restart).
 """
 from __future__ import annotations
 
@@ -47,6 +51,7 @@ class LoginSessions:
         self.max_age = max_age
         self._lock = threading.Lock()
         self._live: Optional[dict] = None      # key -> {"created", "seen", "saved"} datetimes
+        self._unsaved = False                  # the last save failed (logged once)
 
     def start(self, now: datetime) -> str:
         """A new session; returns its id (for the cookie)."""
@@ -128,6 +133,15 @@ class LoginSessions:
         live = self._loaded()
         data = {key: {"created": to_iso(e["created"]), "seen": to_iso(e["seen"])}
                 for key, e in live.items()}
-        write_private(self.path, json.dumps(data, sort_keys=True) + "\n")
         for entry in live.values():
-            entry["saved"] = entry["seen"]
+            entry["saved"] = entry["seen"]     # a failed save is tried again TOUCH_EVERY later
+        try:
+            write_private(self.path, json.dumps(data, sort_keys=True) + "\n")
+        except OSError as error:
+            if not self._unsaved:
+                log.error("cannot save the login sessions (%s); they are kept in memory", error)
+            self._unsaved = True
+            return
+        if self._unsaved:
+            log.info("login sessions saved again")
+        self._unsaved = False

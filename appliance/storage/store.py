@@ -3,17 +3,20 @@
 One `Store` object, built from tables that share one `Database` (database.py: the files, the
 journal and ONE lock around every operation; the service, sender and web threads share it):
 settings (store_settings.py), calls and texts (records.py), contacts (store_contacts.py), the
-outbox and the inbox's bookkeeping (store_queues.py), Results (store_results.py), housekeeping
+outbox and the inbox's bookkeeping (store_queues.py), texts planned for later (store_planned.py), Results (store_results.py), housekeeping
 and the event log (store_upkeep.py). Underneath are small TinyDB files, split by kind so that
 nothing parses more than it must:
 
-    settings.json  outbox.json  inbox.json  contacts/<xx>.json  (by a hash of the number)
+    settings.json  outbox.json  inbox.json  planned.json  contacts/<xx>.json  (by a hash of the number)
     calls-YYYY-MM.json  messages-YYYY-MM.json  events-YYYY-MM.json   (by the record's UTC month)
 
 Every change is one line appended to the data folder's journal (journal.py); the files are
 rewritten only at a checkpoint (`upkeep_step`, run by the upkeep thread, and `close`). Changes
-that must survive a power cut are synced at once: the outbox, a received text (before the SIM
-copy is deleted), settings, a STOP. The rest follows within seconds, in order.
+that must survive a power cut are synced at once: the outbox, a received text, settings, a STOP;
+and the inbox calls `make_durable` before it deletes anything from the SIM. The rest follows
+when the next of those syncs (or the kernel writes it back, within about 30 s), in order. While
+the disk is full, changes other than the outbox's wait in memory and are not durable:
+`make_durable` says so, and the inbox then leaves texts on the SIM.
 
 A busy shop's second year is as fast as its first day: the newest-first listings open the newest
 months first and stop once they have enough; the conversation list and the unread count come
@@ -35,12 +38,15 @@ from typing import Callable, Optional
 
 from appliance.core.clock import utc_now
 from appliance.core.records import Call, Contact, Message, OutboxItem
+from appliance.core.stamps import from_iso
 from appliance.core.settings_values import Settings
 from appliance.storage.database import Database
+from appliance.storage.files import make_folder
 from appliance.storage.journal import Journal
 from appliance.storage.monthly import OPEN_BYTES
 from appliance.storage.records import RecordTable
 from appliance.storage.store_contacts import ContactTable
+from appliance.storage.store_planned import PlannedTable
 from appliance.storage.store_queues import InboxTable, OutboxTable
 from appliance.storage.store_results import ResultsTable
 from appliance.storage.store_settings import SettingsTable
@@ -54,7 +60,7 @@ class Store:
     def __init__(self, data_dir: Path, clock: Optional[Callable[[], datetime]] = None,
                  open_bytes: int = OPEN_BYTES, journal: Optional[Journal] = None):
         self.data_dir = Path(data_dir)
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        make_folder(self.data_dir)
         self.db = Database(self.data_dir, clock or utc_now, journal or Journal(self.data_dir),
                            open_bytes)
         self._settings = SettingsTable(self.db)
@@ -64,8 +70,9 @@ class Store:
         self._records = RecordTable(self.db, self._contacts, self._results.record_changed)
         self._outbox = OutboxTable(self.db)
         self._inbox = InboxTable(self.db)
+        self._planned = PlannedTable(self.db)
         self._events = EventLog(self.db, self._records)
-        self._housekeeping = Housekeeping(self.db)
+        self._housekeeping = Housekeeping(self.db, report=self._events.log_event)
 
     @property
     def journal(self) -> Journal:
@@ -188,6 +195,23 @@ class Store:
     def update_box_state(self, **fields) -> None:
         self._inbox.update_box_state(**fields)
 
+    # --- texts planned for later: follow-ups, review requests (store_planned.py) ------------
+
+    def plan(self, kind: str, number: str, since, **extra) -> Optional[dict]:
+        return self._planned.plan(kind, number, since, **extra)
+
+    def planned(self, status: Optional[str] = "planned") -> list[dict]:
+        return self._planned.planned(status)
+
+    def planned_for(self, number: str) -> list[dict]:
+        return self._planned.planned_for(number)
+
+    def update_planned(self, item_id: str, **fields) -> None:
+        self._planned.update_planned(item_id, **fields)
+
+    def prune_planned(self, now: datetime) -> int:
+        return self._planned.prune_planned(now)
+
     # --- Results (store_results.py) -------------------------------------------------------
 
     def day_counts(self, start: date, end: date) -> dict[date, list[int]]:
@@ -200,6 +224,16 @@ class Store:
 
     def events(self, limit: Optional[int] = 100) -> list[dict]:
         return self._events.events(limit)
+
+    def newest_stamp(self) -> Optional[datetime]:
+        """The newest moment recorded (the last call, message or event); the box's clock should
+        not be behind it (core/clock.py TrustedClock)."""
+        stamps = [call.started_at for call in self.calls(limit=1)] + [
+            row.get(key) for rows, key in ((self.events(limit=1), "at"),
+                                           (self.conversation_page(limit=1)[0], "last_at"))
+            for row in rows]
+        found = [from_iso(stamp) for stamp in stamps if isinstance(stamp, str)]
+        return max(found) if found else None
 
     def prune_events(self, months_kept: int, now: Optional[datetime] = None) -> list[str]:
         return self._events.prune_events(months_kept, now)
@@ -215,6 +249,16 @@ class Store:
 
     def flush_waiting(self) -> bool:
         return self._housekeeping.flush_waiting()
+
+    def make_durable(self) -> bool:
+        """Sync the journal; True when every change so far is on disk (none waits in memory
+        for disk space): what the inbox asks before it deletes a text from the SIM."""
+        with self.db.lock:
+            return self.db.journal.durable()
+
+    def stuck_files(self) -> dict[str, str]:
+        """Data files whose copy could not be rewritten at the last checkpoint, and why."""
+        return dict(self._housekeeping.stuck)
 
     def close(self) -> None:
         self._housekeeping.close()

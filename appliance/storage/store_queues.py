@@ -8,6 +8,7 @@ FINGERPRINT_DAYS_KEPT days) and the parts of long texts still waiting for the re
 """
 from __future__ import annotations
 
+import errno
 import logging
 from datetime import timedelta
 from typing import Optional
@@ -16,6 +17,7 @@ from tinydb import Query
 
 from appliance.storage.database import Database, locked
 from appliance.core.records import OutboxItem
+from appliance.storage.journal import DiskFull
 from appliance.core.stamps import from_iso, new_id, to_iso
 from appliance.storage.monthly import copy_record, plain
 
@@ -56,6 +58,10 @@ class OutboxTable:
             log.warning("outbox item %s not found for update", item_id)
             return None
         self.db.journal.sync()          # e.g. `submitting` must be on disk before Ctrl-Z
+        if fields.get("status") == "submitting" and self.db.journal.waiting("outbox.json"):
+            # The disk is full and even the reserve is used up: a text whose `submitting` a
+            # power cut could lose might be sent twice, so it is not sent (the sender retries).
+            raise DiskFull(errno.ENOSPC, f"outbox item {item_id}: `submitting` not on disk")
         return OutboxItem.from_row(table.get(doc_id=doc_id))
 
     @locked

@@ -16,9 +16,9 @@ from appliance.storage.month_sums import MonthSums, month_days, months_between
 from appliance.core.stamps import to_iso
 
 CALL_FIELDS = ("number", "started_at", "ended_at", "outcome")
-MESSAGE_FIELDS = ("number", "at", "kind")
+MESSAGE_FIELDS = ("number", "at", "kind", "direction", "status")
 COUNTED_CALL_FIELDS = frozenset(CALL_FIELDS)
-COUNTED_MESSAGE_FIELDS = frozenset(MESSAGE_FIELDS) | {"direction"}
+COUNTED_MESSAGE_FIELDS = frozenset(MESSAGE_FIELDS)
 
 
 class ResultsTable:
@@ -55,8 +55,9 @@ class ResultsTable:
         first, last = month_days(month)
         counts, tail = self._count(first, last, zone)
         with self.db.lock:
-            if generation == self._generation:   # nothing changed while counting
-                self.db.journal.sync()         # saved sums never count what a power cut could lose
+            # Saved sums never count what a power cut could lose: nothing changed while
+            # counting, and everything counted is on disk (none of it waits in memory).
+            if generation == self._generation and self.db.journal.durable():
                 self._sums.put(month, name, counts, tail, today)
         _give_back_memory()
         return counts
@@ -68,13 +69,16 @@ class ResultsTable:
         until = datetime.combine(last + timedelta(days=1), datetime.min.time(), zone)
         reach = until + stats.REPLY_WINDOW
         calls = self.rows("calls", since, reach, CALL_FIELDS)
-        inbound = [m for m in self.rows("messages", since, reach, MESSAGE_FIELDS,
-                                                direction="in")
-                   if m.get("kind") in (None, "reply")]   # keywords and robots are no reply
-        counts = stats.day_counts(calls, inbound, first, last, zone)
+        messages = self.rows("messages", since, reach, MESSAGE_FIELDS,
+                             direction=lambda m: m.get("direction") == "in" or _later(m))
+        inbound = [m for m in messages if m.get("direction") == "in"
+                   and m.get("kind") in (None, "reply")]   # keywords and robots are no reply
+        later = [m for m in messages if _later(m)]
+        counts = stats.day_counts(calls, inbound, first, last, zone, later)
         tail_from, end = to_iso(until - stats.REPLY_WINDOW), to_iso(until)
         tail = {c["number"] for c in calls if c.get("number") and c.get("outcome") in stats.TEXTED
                 and tail_from <= to_iso(c.get("ended_at") or c["started_at"]) < end}
+        tail |= {m["number"] for m in later if tail_from <= to_iso(m["at"]) < end}
         return counts, tail
 
     def record_changed(self, kind: str, before: Optional[dict], fields: dict) -> None:
@@ -82,8 +86,9 @@ class ResultsTable:
         forgotten first."""
         if kind == "calls":
             counted = COUNTED_CALL_FIELDS
-        elif kind == "messages" and "in" in (fields.get("direction"),
-                                             (before or {}).get("direction")):
+        elif kind == "messages" and ("in" in (fields.get("direction"),
+                                              (before or {}).get("direction"))
+                                     or _later({**(before or {}), **fields})):
             counted = COUNTED_MESSAGE_FIELDS
         else:
             return
@@ -98,6 +103,11 @@ class ResultsTable:
         if changes:
             self._generation += 1
             self._sums.invalidate(changes, schedule.shop_zone(self.settings()))
+
+
+def _later(message: dict) -> bool:
+    """A follow-up or review request the box sent (counted on Results)."""
+    return message.get("direction") == "out" and message.get("kind") in stats.LATER_KINDS
 
 
 def _give_back_memory() -> None:

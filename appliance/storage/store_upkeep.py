@@ -2,15 +2,23 @@
 (the journal's changes written into the files themselves), changes kept while the disk was
 full, and an event log that stays bounded.
 
+A file whose copy cannot be rewritten (an I/O error, or a damaged file that could not be moved
+aside) does not stop the checkpoint: its whole state is carried into the fresh journal
+(journal.py `carry_forward`), the other files are rewritten, and the event log says which file
+is stuck (`stuck` keeps it for the page), once per file until it can be written again.
+
 The event log is bounded twice: months older than the upkeep's EVENT_MONTHS are deleted, and an
 event repeated within REPEAT_WINDOW (a modem dropping off USB every few seconds, say) is written
 once, with the count of the repeats on the next one after the window.
 """
 from __future__ import annotations
 
+import errno
 import logging
 from datetime import datetime, timedelta, timezone
 from typing import Optional
+
+from typing import Callable
 
 from appliance.storage.database import Database, locked
 from appliance.core.stamps import from_iso, to_iso
@@ -24,8 +32,10 @@ REPEATS_KEPT = 200
 class Housekeeping:
     """Checkpoints and closing."""
 
-    def __init__(self, db: Database):
+    def __init__(self, db: Database, report: Callable[..., None] = lambda *a, **k: None):
         self.db = db
+        self.report = report            # the event log's log_event
+        self.stuck: dict[str, str] = {}     # file -> why its copy cannot be rewritten
 
     def close(self) -> None:
         """Write every file's changes into the file itself (a checkpoint) and let go; the
@@ -33,11 +43,16 @@ class Housekeeping:
         with self.db.lock:
             if self.db.closed:
                 return
+            waiting = self.db.journal.backlog
             try:
                 self.checkpoint()
-            except OSError as error:     # e.g. the disk is full: the journal still has it all
-                log.error("could not write the data files on closing (%s); the journal keeps "
-                          "the changes", error)
+            except OSError as error:     # e.g. the disk is full
+                log.error("could not write the data files on closing (%s); what the journal "
+                          "holds on disk is kept and replayed at the next start", error)
+            if self.db.journal.backlog:
+                log.error("closing with %d of %d change(s) still waiting in memory for disk "
+                          "space: they are lost (texts not yet deleted from the SIM are read "
+                          "again at the next start)", self.db.journal.backlog, waiting)
             self.db.release()
 
     # --- checkpoints ----------------------------------------------------------------------
@@ -56,8 +71,7 @@ class Housekeeping:
             journal.begin_checkpoint()
         files = journal.checkpoint_files()
         if files:
-            self.db.compact(files[0])
-            journal.forget_previous(files[0])
+            self._rewrite(files[0])
             return True
         journal.end_checkpoint()
         return False
@@ -66,13 +80,33 @@ class Housekeeping:
     def checkpoint(self) -> None:
         """A whole checkpoint now: every file written, the journal emptied."""
         journal = self.db.journal
-        journal.flush_backlog()
+        if not journal.flush_backlog():
+            raise OSError(errno.ENOSPC, f"{journal.backlog} change(s) wait for disk space")
         if not journal.checkpointing:
             journal.begin_checkpoint()
         for name in journal.checkpoint_files():
-            self.db.compact(name)
-            journal.forget_previous(name)
+            self._rewrite(name)
         journal.end_checkpoint()
+
+    def _rewrite(self, name: str) -> None:
+        """One file of a checkpoint: its copy rewritten, or, when that fails, its state carried
+        into the fresh journal (see the module docstring)."""
+        try:
+            self.db.compact(name)
+        except OSError as error:
+            if error.errno == errno.ENOSPC:
+                raise                   # the disk is full: the upkeep waits for room
+            self.db.journal.carry_forward(name, self.db.database(name).storage.read() or {})
+            if name not in self.stuck:
+                log.error("data file %s cannot be written (%s); its changes stay in the "
+                          "journal", name, error)
+                self.report("disk", f"Data file {name} cannot be written ({error}); its "
+                            "changes are kept in the journal", level="error")
+            self.stuck[name] = str(error)
+            return
+        self.db.journal.forget_previous(name)
+        if self.stuck.pop(name, None) is not None:
+            log.info("data file %s written again", name)
 
     @locked
     def hold_changes(self) -> None:

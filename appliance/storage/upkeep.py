@@ -1,6 +1,8 @@
 """The upkeep thread: the data folder's housekeeping, a little at a time.
 
-Every few seconds: is the disk full (disk.py) or are changes waiting for room? On the way into a
+Every few seconds: is the disk full (disk.py) or are changes waiting for room? Then the
+journal is synced if anything was appended since the last sync (so a power cut loses at most
+the last interval's lesser changes). On the way into a
 full-disk episode the event log says so and the owner gets one text (the page and the status
 light follow `full`); when room returns the waiting changes are written, the reserve is
 allocated again and the event log says so. Then, when the journal has grown past its limit, a
@@ -21,8 +23,8 @@ log = logging.getLogger(__name__)
 
 EVENT_MONTHS = 6
 FULL_TEXT = ("TextBack Box: its storage card is full. Missed callers are still texted back, "
-             "but new calls and texts are only kept in memory until there is room. Please "
-             "free space on the card.")
+             "but new calls are only kept in memory and new texts are left on the SIM until "
+             "there is room. Please free space on the card.")
 
 
 class Upkeep:
@@ -66,6 +68,9 @@ class Upkeep:
 
     def step(self) -> None:
         self.check_disk()
+        # What nothing else synced (a call log line, a read mark) is on disk within one
+        # interval, not whenever the kernel writes it back (~30 s): see the README.
+        self.store.make_durable()
         while not self.full and not self._stop.is_set() and self.store.upkeep_step():
             self.heartbeat = time.monotonic()
         today = self.clock().date().isoformat()
@@ -90,8 +95,8 @@ class Upkeep:
     def _full(self, free: int) -> None:
         self.full, self.full_since = True, self.clock()
         log.error("the data folder's disk is full (%d KB free); texts still go out", free // 1024)
-        self.store.log_event("disk", "Storage card full: new calls and texts are kept in memory "
-                             "until there is room", level="error")
+        self.store.log_event("disk", "Storage card full: new calls are kept in memory and new "
+                             "texts left on the SIM until there is room", level="error")
         try:
             self.alert_owner(FULL_TEXT)
         except Exception:  # the owner's text is a courtesy; the page and light say it too

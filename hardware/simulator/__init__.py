@@ -14,6 +14,8 @@ The test's side (all thread-safe, none blocks without a timeout):
     rejected_calls;  phonebook.entries("MC") (the module's missed-call list, where it keeps one)
     receive_text(sender, text, memory="SM"|"ME"|"direct", order=None, drop_part=None,
                  sender_type=None, notify=True, concat_bits=8, sent_at=None) -> [pdu]
+    receive_special("mms"|"silent"|"data"|"voicemail", sender, memory="SM", **details) -> pdu
+                 (special_texts.py: an MMS notification, type 0, 8-bit data, voicemail notice)
     deliver_report(reference, delivered=True, status=None, memory=None, recipient=None) -> pdu
     sent -> [SentText];  wait_sent(count, timeout);  sent_texts() -> [(number, whole text)]
     fail_next_sends(n, code=500);  swallow_next_send(n=1);  rejected_pdus;  store_unreadable(memory)

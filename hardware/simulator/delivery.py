@@ -11,7 +11,9 @@ import logging
 from datetime import datetime
 from typing import Optional
 
+from . import special_texts
 from .dialects import full_line
+from .sms_fields import encode_smsc
 from .sms_codec import encode_deliver, encode_status_report, guess_type, part_text, split_text
 from .sms_store import Stored, Waiting
 
@@ -69,6 +71,19 @@ class Delivery:
         log.info("delivered %d of %d part(s) from %s to %s", len(delivered), len(parts), sender,
                  memory)
         return delivered
+
+    def receive_special(self, kind: str, sender: str, memory: str, details: dict) -> str:
+        """Deliver a text that is not a customer's words (special_texts.py) -> its PDU."""
+        if kind not in special_texts.BUILDERS:
+            raise ValueError(f"unknown kind {kind!r}; one of {special_texts.KINDS}")
+        sent_at = details.pop("sent_at", None) or self.sim.clock()
+        tpdu = special_texts.BUILDERS[kind](sender, sent_at, **details)
+        pdu = (encode_smsc(self.sim.smsc) + tpdu).hex().upper()
+        record = Stored(pdu=pdu, tpdu_length=len(tpdu), sender=sender, at=sent_at,
+                        sender_type=details.get("sender_type") or guess_type(sender))
+        self._hand_over(record, memory, True)
+        log.info("delivered a %s text from %s to %s", kind, sender, memory)
+        return pdu
 
     def _hand_over(self, record: Stored, memory: str, notify: bool) -> None:
         """One part: straight to the host (+CMT), or into a memory (+CMTI when announced)."""

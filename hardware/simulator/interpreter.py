@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from typing import Optional
 
-from . import commands, phonebook, sms_commands
+from . import commands, network_services, phonebook, sms_commands
 from .answers import Answer, Command, PendingSend, split_line
 
 log = logging.getLogger(__name__)
@@ -19,7 +19,8 @@ log = logging.getLogger(__name__)
 CTRL_Z, ESC = 0x1A, 0x1B
 MAX_LINE = 556                # SIM800's command line limit
 MAX_SEND = 2 * 176 + 16       # a 176-octet PDU in hex, plus slack for stray CR/LF
-HANDLERS = {**commands.HANDLERS, **sms_commands.HANDLERS, **phonebook.HANDLERS}
+HANDLERS = {**commands.HANDLERS, **sms_commands.HANDLERS, **phonebook.HANDLERS,
+            **network_services.HANDLERS}
 ANSWERED_WHILE_BUSY = ("", "E", "V", "Q", "I", "+CMEE")
 
 

@@ -1,7 +1,6 @@
 """ModemSimulator: a GSM modem of a chosen family on a pseudo-terminal, for tests, the demo and
-humans. The box talks to it through pyserial exactly as to a real modem; the test drives the
-other side: callers ring and give up, customers text, the network confirms delivery, the modem
-reboots, the cable is pulled.
+humans. The box talks to it through pyserial as to a real modem; the test drives the other side:
+callers ring and give up, customers text, the network confirms delivery, the cable is pulled.
 
 Threads: the pty reader (host bytes -> answers) and the caller thread (rings); one re-entrant
 lock guards everything they and the test touch. The command handlers and the network use the
@@ -136,8 +135,7 @@ class ModemSimulator:
             return self.calls.hangups
 
     @property
-    def rejected_calls(self) -> int:
-        """Calls the SIM800 refused because an AT+CMGS prompt was open."""
+    def rejected_calls(self) -> int:       # the SIM800 refuses calls while a prompt is open
         with self._lock:
             return self.calls.rejected
 
@@ -151,6 +149,11 @@ class ModemSimulator:
         with self._lock:
             return self.delivery.receive_text(sender, text, memory, order, drop_part,
                                               sender_type, notify, concat_bits, sent_at)
+
+    def receive_special(self, kind: str, sender: str, memory: str = "SM", **details) -> str:
+        """Not a customer's words (special_texts.py: mms, silent, data, voicemail) -> its PDU."""
+        with self._lock:
+            return self.delivery.receive_special(kind, sender, memory, details)
 
     def deliver_report(self, reference: int, delivered: bool = True, status: Optional[int] = None,
                        memory: Optional[str] = None, recipient: Optional[str] = None) -> str:
@@ -207,14 +210,12 @@ class ModemSimulator:
             return self.delivery.awaiting_ack
 
     def store_unreadable(self, memory: str = "SM", notify: bool = True) -> int:
-        """A broken entry (seen on real SIMs): AT+CMGR shows `+CMGR: 0,,0` and no PDU.
-        -> its index; `+CMTI` announces it like any new text when `notify`."""
+        """A broken entry (real SIMs: `+CMGR: 0,,0`, no PDU) -> its index; +CMTI if `notify`."""
         with self._lock:
             return self.delivery.store_unreadable(memory, notify)
 
     def wipe_service_centre(self) -> None:
-        """The SIM's SMS centre is gone (a settings command wiped it on some dongles): sends
-        answer +CMS ERROR: 330 until it is set again with AT+CSCA."""
+        """The SIM's SMS centre is gone: sends answer +CMS ERROR: 330 until AT+CSCA sets it."""
         with self._lock:
             self.service_centre = ""
 

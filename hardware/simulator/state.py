@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Optional
+from typing import Callable, Optional
 
 from appliance.core.domain import Concat
 
@@ -77,6 +77,12 @@ class Network:
     registration: int = 1       # 0 not searching, 1 home, 2 searching, 3 denied, 5 roaming
     rssi: int = 20              # 0-31, 99 unknown
     operator: str = "Simulated Mobile"
+    # The network's time (AT+CCLK?): None until the network sends it (the module answers its
+    # power-on default then); else a callable giving an aware datetime in the zone reported.
+    time: Optional[Callable[[], datetime]] = None
+    # The SIM's conditional call forwarding (AT+CCFC): reason (1 busy, 2 no reply, 3 not
+    # reachable) -> the number calls go to (the SIM's voicemail).
+    forwarding: dict = field(default_factory=dict)
 
     def sms_error(self):
         """+CMS error code when the SIM does not allow SMS commands, else None."""

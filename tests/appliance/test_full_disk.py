@@ -6,15 +6,20 @@ status light (gpiozero MockFactory pins) and one owner text say so, and everythi
 saved when room returns."""
 import errno
 import os
+import time
 from pathlib import Path
 
 from gpiozero.pins.mock import MockFactory
 
+from appliance.core.records import Contact
 from appliance.storage import disk as disk_module
+from appliance.storage import secrets, sessions
 from appliance.storage.journal import decode, read_only_state
 from hardware.status_light import FAST_BLINK
 from tests.appliance.box_support import CALLER, OTHER_CALLER, running_box, wait_call
+from tests.appliance.power_cut import PowerCut, sends, sim_deletes
 from tests.helpers import wait_for
+from tests.web.conftest import PASSWORD, ShopClient
 
 OWNER = "+12125550100"
 PLENTY = 1 << 40
@@ -41,6 +46,12 @@ class SmallDisk:
     def fill(self) -> None:
         self.capacity = self.used()          # not one more byte fits
 
+    def write_private(self, path, text: str) -> None:
+        """secrets.write_private on this disk (the login sessions file)."""
+        if len(text) > self.free(self.folder):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        secrets.write_private(path, text)
+
 
 def journal_lines(folder: Path) -> list[bytes]:
     return (folder / "journal.jsonl").read_bytes().splitlines(keepends=True)
@@ -50,11 +61,25 @@ def owner_texts(sim) -> list[str]:
     return [text for to, text in sim.sent_texts() if to == OWNER]
 
 
+def logged_in_page(box) -> str:
+    """Log in through the login page and open the home page; its text."""
+    from web import create_app
+    app = create_app(box, {"TESTING": True})
+    app.test_client_class = ShopClient
+    client = app.test_client()
+    assert client.post("/login", data={"password": PASSWORD}).status_code == 302
+    page = client.get("/")
+    assert page.status_code == 200
+    return page.get_data(as_text=True)
+
+
 def test_a_full_disk_keeps_texting_back_says_so_and_saves_everything_when_room_returns(
-        tmp_path):
+        tmp_path, monkeypatch):
     data = tmp_path / "data"
     data.mkdir()
     small = SmallDisk(data)
+    secrets.set_password(data, PASSWORD)
+    monkeypatch.setattr(sessions, "write_private", small.write_private)
     with running_box(data, settings={"owner_phone": OWNER}, disk_write=small.write,
                      disk_free=small.free, gpio=True, pin_factory=MockFactory()) as app:
         sim = app.simulator
@@ -81,6 +106,8 @@ def test_a_full_disk_keeps_texting_back_says_so_and_saves_everything_when_room_r
         sim.ring(OTHER_CALLER, number_type=145, rings=1)   # still texting back
         wait_for(lambda: OTHER_CALLER in [n for n, _ in sim.sent_texts()], 10, "second text")
         assert len([t for t in owner_texts(sim) if "storage card" in t]) == 1   # one per episode
+        small.fill()                                      # the reserve's room used up too
+        assert "storage card is full" in logged_in_page(app.box)   # no session file written
 
         small.capacity = PLENTY                           # room again
         wait_for(lambda: not app.upkeep.full, 10, "the disk counted as fine again")
@@ -110,3 +137,45 @@ def test_the_reserve_is_real_allocated_space_and_is_given_back(tmp_path, monkeyp
 def test_no_reserve_is_taken_from_a_disk_that_is_nearly_full(tmp_path):
     disk = disk_module.Disk(tmp_path, free=lambda folder: disk_module.ROOM_BYTES - 1)
     assert not disk.keep_reserve() and not disk.reserve_path.exists()
+
+
+def test_texts_and_a_stop_received_while_full_stay_on_the_sim_until_they_are_on_disk(tmp_path):
+    """While changes wait in memory, a power cut would lose them: so the SIM keeps its copies
+    and the STOP's confirmation waits; once room returns everything is written, then the SIM
+    is emptied and the STOP confirmed, each only after it is durable (power_cut.py)."""
+    data = tmp_path / "data"
+    data.mkdir()
+    small, cut = SmallDisk(data), PowerCut(data, tmp_path / "cuts")
+    with running_box(data, disk_write=small.write, disk_free=small.free,
+                     disk_fsync=cut.fsync) as app:
+        sim = app.simulator
+        wait_for(app.disk.has_reserve, 10, "the reserve allocated")
+        small.fill()
+        known = {}
+        for text in ("Please call me back", "STOP"):
+            pdus = sim.receive_text(CALLER, text)
+            known.update({pdu.upper(): (CALLER, text, n + 1) for n, pdu in enumerate(pdus)})
+        wait_for(lambda: (app.store.contact(CALLER) or Contact()).opted_out, 10,
+                 "the STOP honoured (in memory)")
+        assert [m.text for m in app.store.messages_for(CALLER) if m.direction == "in"] \
+            == ["Please call me back", "STOP"]                   # the page shows them
+        assert app.upkeep.full or wait_for(lambda: app.upkeep.full, 5, "counted as full")
+        held = time.monotonic()
+        assert app.store.journal.backlog > 0
+        assert sorted(sim.storage["SM"].values()) == sorted(known)   # the SIM still has both
+        assert CALLER not in [n for n, _ in sim.sent_texts()]  # no confirmation yet
+        now_cut = cut.state_at(held)                        # a power cut now: not on disk...
+        assert not now_cut.texts_in() and not (now_cut.contact(CALLER) or {}).get("opted_out")
+
+        small.capacity = PLENTY                             # ...so the SIM kept them; room again
+        wait_for(lambda: not sim.storage.get("SM"), 10, "the SIM emptied once stored")
+        wait_for(lambda: CALLER in [n for n, _ in sim.sent_texts()], 10, "the STOP confirmed")
+        deletes = sim_deletes(sim, known)
+        assert sorted(label for _, label in deletes if label) == sorted(known.values())
+        for moment, (sender, text, _) in [(m, label) for m, label in deletes if label]:
+            assert moment > held
+            assert text in [m["text"] for m in cut.state_at(moment).texts_in()]
+        confirmation = sends(sim)[-1]
+        assert cut.state_at(confirmation).contact(CALLER)["opted_out"]
+        stored = cut.state_at(float("inf")).texts_in()
+        assert sorted(m["text"] for m in stored) == ["Please call me back", "STOP"]  # once each

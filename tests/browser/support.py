@@ -27,6 +27,7 @@ UK_CALLER = "+447400123456"
 
 # Outcomes after which a call's row no longer changes.
 SETTLED = {"texted", "withheld", "cooldown", "opted_out", "excluded", "paused", "invalid_number",
+           "business_line", "own_number", "owner_phone",
            "short_code", "active_conversation", "daily_cap", "failed", "unconfirmed",
            "foreign", "premium", "service_number", "box_cap"}
 WAIT = 10.0             # seconds for anything the box does (rings, texts, the modem)

@@ -15,7 +15,8 @@ from playwright.sync_api import expect
 
 from hardware import wifi
 from tests.browser.support import screenshot
-from tests.hardware.recorded_nmcli import ChangingNmcli, RecordedNmcli, hotspot_add
+from tests.hardware.recorded_nmcli import (HOTSPOT_UP, ChangingNmcli, RecordedNmcli, hotspot_add,
+                                           hotspot_secret)
 
 pytestmark = pytest.mark.browser
 
@@ -25,7 +26,6 @@ HOTSPOT_UUID = "c2d4e6f8-1a3b-4c5d-8e7f-9a0b1c2d3e4f"
 ADDRESSES = [NMCLI, "-t", "-f", "IP4.ADDRESS,IP6.ADDRESS", "device", "show", "wlan0"]
 HWADDR = [NMCLI, "-t", "-f", "GENERAL.HWADDR", "device", "show", "wlan0"]
 DELETE_HOTSPOT = [NMCLI, "connection", "delete", "id", "textback-hotspot"]
-HOTSPOT_UP = [NMCLI, "--wait", "30", "connection", "up", "id", "textback-hotspot"]
 CONNECT_SHOP = [NMCLI, "--wait", "45", "device", "wifi", "connect", "Shop WiFi",
                 "password", "correct horse", "ifname", "wlan0"]
 OWNER_PHONE = "+12125559876"
@@ -69,11 +69,13 @@ def shop_network() -> ChangingNmcli:
 def test_setup_flow_on_the_hotspot(make_shop, open_context, watch, viewport):
     network = shop_network()
     shop = make_shop(wifi=wifi.Wifi(runner=network), hotspot_clients="127.0.0.0/8")
-    network.recorded.on(hotspot_add(shop.box.hotspot_key()), "hotspot-add-ok")
+    network.recorded.on(hotspot_add(), "hotspot-add-ok")
     shop.box.update_settings({"owner_phone": OWNER_PHONE})
     shop.open_first_run_window()                 # the button held 10 s: the hotspot starts
     assert shop.box.wifi.hotspot_active()
     assert network.recorded.calls_to("connection", "up") == [HOTSPOT_UP]
+    assert network.recorded.secrets_to("connection", "up") == \
+        [hotspot_secret(shop.box.hotspot_key())]
 
     on_hotspot = open_context(proxy={"server": shop.base})
     phone = on_hotspot.new_page()

@@ -24,9 +24,9 @@ from typing import Optional
 RECORDINGS = Path(__file__).resolve().parent / "nmcli_recordings"
 
 
-def hotspot_add(key: str, ssid: str = "TextBack-ABCD") -> list[str]:
+def hotspot_add(ssid: str = "TextBack-ABCD") -> list[str]:
     """The setup hotspot's profile as the box must create it: an access point, WPA2 only (RSN,
-    CCMP, no PMF), with `key`; shared with the web and browser tests."""
+    CCMP, no PMF), and no key on the command line; shared with the web and browser tests."""
     return ["nmcli", "connection", "add", "type", "wifi", "ifname", "wlan0",
             "con-name", "textback-hotspot", "autoconnect", "no", "ssid", ssid,
             "802-11-wireless.mode", "ap", "802-11-wireless.band", "bg",
@@ -34,7 +34,17 @@ def hotspot_add(key: str, ssid: str = "TextBack-ABCD") -> list[str]:
             "802-11-wireless-security.key-mgmt", "wpa-psk",
             "802-11-wireless-security.proto", "rsn",
             "802-11-wireless-security.pairwise", "ccmp", "802-11-wireless-security.group", "ccmp",
-            "802-11-wireless-security.pmf", "disable", "802-11-wireless-security.psk", key]
+            "802-11-wireless-security.pmf", "disable"]
+
+
+# Opening it: the key comes through nmcli's stdin (see hotspot_secret), never as an argument.
+HOTSPOT_UP = ["nmcli", "--wait", "30", "connection", "up", "id", "textback-hotspot",
+              "passwd-file", "/dev/stdin"]
+
+
+def hotspot_secret(key: str) -> str:
+    """What nmcli must read on stdin when the hotspot opens with `key` (plain keys only)."""
+    return f"802-11-wireless-security.psk:{key}\n"
 
 
 @dataclass(frozen=True)
@@ -63,6 +73,7 @@ class RecordedNmcli:
         self.folder = folder
         self.calls: list[list[str]] = []
         self.timeouts: list[float] = []
+        self.secrets: list[Optional[str]] = []      # what each call got on stdin
         self._routes: dict[tuple, list[Recording]] = {}
         self._lock = threading.Lock()
 
@@ -73,13 +84,14 @@ class RecordedNmcli:
             self._routes[tuple(args)] = [load(n, self.folder) for n in names]
         return self
 
-    def __call__(self, args, timeout):
+    def __call__(self, args, timeout, secret=None):
         assert isinstance(args, list), f"nmcli must get an argument list, not {args!r}"
         assert all(isinstance(a, str) for a in args), f"every argument must be a str: {args!r}"
         assert timeout and timeout > 0, "every nmcli call needs a timeout"
         with self._lock:
             self.calls.append(list(args))
             self.timeouts.append(timeout)
+            self.secrets.append(secret)
             queue = self._routes.get(tuple(args))
             if queue is None:
                 raise AssertionError(f"no recording for nmcli call {args!r}")
@@ -94,11 +106,17 @@ class RecordedNmcli:
         with self._lock:
             self.calls.clear()
             self.timeouts.clear()
+            self.secrets.clear()
 
     def calls_to(self, *words: str) -> list[list[str]]:
         """The calls whose arguments contain all these words, in order made."""
         with self._lock:
             return [c for c in self.calls if all(w in c for w in words)]
+
+    def secrets_to(self, *words: str) -> list[Optional[str]]:
+        """What the calls whose arguments contain all these words got on stdin."""
+        with self._lock:
+            return [s for c, s in zip(self.calls, self.secrets) if all(w in c for w in words)]
 
 
 class ChangingNmcli:
@@ -110,8 +128,8 @@ class ChangingNmcli:
         self.recorded = recorded
         self.after = dict(after or {})
 
-    def __call__(self, args, timeout):
-        result = self.recorded(args, timeout)
+    def __call__(self, args, timeout, secret=None):
+        result = self.recorded(args, timeout, secret)
         change = self.after.get(tuple(args))
         if change and result.returncode == 0:
             change(self.recorded)

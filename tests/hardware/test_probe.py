@@ -147,3 +147,15 @@ def test_call_test_without_a_call_says_what_to_check(tmp_path):
         sim.stop()
     assert report["call_test"]["rang"] is False
     assert "No call arrived within 0.3 s" in format_report(report)
+
+
+def test_probe_reports_the_networks_time_once_the_network_sends_it(sim):
+    from datetime import datetime, timedelta, timezone
+    report = probe(sim.port, timeout=1.0)
+    assert report["network_time"] is None                 # the module's power-on default
+    assert "not sent by the network (yet)" in format_report(report)
+    sent = datetime(2026, 12, 5, 9, 30, tzinfo=timezone(timedelta(hours=-5)))
+    sim.set_network(time=lambda: sent)
+    report = probe(sim.port, timeout=1.0)
+    assert report["network_time"] == datetime(2026, 12, 5, 14, 30, tzinfo=timezone.utc)
+    assert "Network time:     2026-12-05 14:30:00 UTC" in format_report(report)

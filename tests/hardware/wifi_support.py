@@ -4,7 +4,7 @@ import pytest
 
 from hardware import wifi
 from hardware.wifi import Wifi
-from tests.hardware.recorded_nmcli import RecordedNmcli, hotspot_add
+from tests.hardware.recorded_nmcli import HOTSPOT_UP, RecordedNmcli, hotspot_add  # noqa: F401
 
 SHOP_UUID = "5f0c3b7e-6a2d-4c11-9d0e-2f6a1b7c8d90"
 JOES_UUID = "7a1e9c44-0b3f-4f6e-a1d2-3c4b5a697887"
@@ -23,8 +23,7 @@ DELETE_HOTSPOT = ["nmcli", "connection", "delete", "id", "textback-hotspot"]
 CONNECT_SHOP = ["nmcli", "--wait", "45", "device", "wifi", "connect", "Shop WiFi",
                 "password", "correct horse", "ifname", "wlan0"]
 BOX_KEY = "abcd-efgh-jkmn"
-HOTSPOT_ADD = hotspot_add(BOX_KEY)
-HOTSPOT_UP = ["nmcli", "--wait", "30", "connection", "up", "id", "textback-hotspot"]
+HOTSPOT_ADD = hotspot_add()
 
 
 @pytest.fixture

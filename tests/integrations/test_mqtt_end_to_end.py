@@ -156,3 +156,32 @@ def test_events_kept_while_the_broker_is_away_survive_a_restart_of_the_box(tmp_p
                  "the kept events, in order, after the restart")
         wait_for(lambda: len(app.integrations.mqtt.journal) == 0, 5, "acknowledged")
     listener.close()
+
+
+def test_a_retained_command_is_not_obeyed_and_is_cleared_from_the_broker(tmp_path, broker):
+    # `mosquitto_pub -r ... set/paused -m ON` (or a Home Assistant switch with retain: true)
+    # left on the broker would pause the box again at every reconnect and every restart.
+    from appliance.integrations.box_id import get_or_create_box_id
+    box_id = get_or_create_box_id(tmp_path / "box")
+    base = f"textback/{box_id}"
+    listener = Listener(broker.port, (f"{base}/#",))
+    for topic in ("set/paused", "set/away"):
+        listener.client.publish(f"{base}/{topic}", "ON", qos=1, retain=True).wait_for_publish(5)
+    wait_for(lambda: listener.latest(f"{base}/set/away") == b"ON", 5, "the retained commands")
+    with running_box(tmp_path / "box", settings={"mqtt": mqtt_settings(broker)}) as app:
+        # The box clears both from the broker (the listener sees the empty payloads) ...
+        wait_for(lambda: listener.latest(f"{base}/set/paused") == b"" and
+                 listener.latest(f"{base}/set/away") == b"", 10, "the retained commands cleared")
+        notes = [e["text"] for e in app.store.events(limit=20) if "retained" in e["text"]]
+        assert len(notes) == 2 and all("set/" in note for note in notes)
+        assert app.store.settings()["paused"] is False
+        assert app.store.settings()["away"]["on"] is False
+        # ... so a client that comes later gets the box's status but no command.
+        late = Listener(broker.port, (f"{base}/#",))
+        wait_for(lambda: late.latest(f"{base}/status"), 5, "the retained status")
+        assert not late.received(f"{base}/set/")
+        late.close()
+        # A command sent as it should be (not retained) is obeyed.
+        listener.publish(f"{base}/set/paused", "ON")
+        wait_for(lambda: app.store.settings()["paused"], 5, "paused by MQTT")
+    listener.close()

@@ -96,9 +96,11 @@ def test_a_missed_call_is_delivered_once_after_two_failures(tmp_path, receiver):
         assert hooks_part.results()[receiver.url]["event_type"] == "test"
 
 
-def test_a_hook_that_keeps_failing_is_given_up_and_logged(tmp_path):
+def test_a_hook_that_keeps_failing_is_given_up_and_logged(tmp_path, caplog):
     dead = Receiver(answers=[500] * 1000)
-    hooks = [{"url": dead.url, "secret": SECRET, "events": ["missed_call", "text_back"]}]
+    # Slack-style: the path is the secret, so the logs name the host only.
+    url = f"{dead.url}/T0KEY/B0KEY/XsecretX?token=s3cr3t"
+    hooks = [{"url": url, "secret": SECRET, "events": ["missed_call", "text_back"]}]
     try:
         with running_box(tmp_path / "box", settings={"webhooks": hooks}) as app:
             app.demo_phone.ring(CALLER, rings=1)
@@ -108,10 +110,33 @@ def test_a_hook_that_keeps_failing_is_given_up_and_logged(tmp_path):
             wait_for(lambda: not hooks_part.deliveries.items(), 15, "given up")
             gave_up = [e for e in app.store.events(limit=50) if e["kind"] == "webhook"]
             assert len(gave_up) == 2 and "Gave up" in gave_up[0]["text"]
-            assert hooks_part.results()[dead.url]["ok"] is False
+            host = dead.url.rsplit("/", 1)[0]
+            assert all(f"{host}/…" in e["text"] for e in gave_up)
+            assert hooks_part.results()[url]["ok"] is False
             assert len(dead.of_type("missed_call")) > 2
+            written = [e["text"] for e in app.store.events(limit=None)] + \
+                [r.getMessage() for r in caplog.records]
+            assert not [line for line in written if "secret" in line or "KEY" in line]
     finally:
         dead.close()
+
+
+@pytest.mark.parametrize("url, shown", [
+    ("https://hooks.slack.com/services/T0/B0/xyz", "https://hooks.slack.com/…"),
+    ("https://user:pw@example.com:8443/?key=1", "https://example.com:8443/…"),
+    ("http://192.168.1.20:1880", "http://192.168.1.20:1880"),
+    ("http://[fd00::5]/hook", "http://[fd00::5]/…"),
+    ("http://example.com:99999/x", "(an unusable address)"),
+    ("/hooks/new?key=1", "/…"),                         # a relative redirect
+])
+def test_logs_show_a_hook_by_its_host(url, shown):
+    assert webhook_post.shown_url(url) == shown
+
+
+def test_an_unusable_address_does_not_leak_into_the_error():
+    attempt = webhook_post.post("htp://example.com/secret-path", {"id": "e", "type": "test"},
+                                SECRET, "abc", "1.0", timeout=2)
+    assert not attempt.ok and "secret-path" not in attempt.error
 
 
 def test_signature_is_the_hmac_of_the_exact_body():

@@ -29,6 +29,7 @@ from tests.helpers import wait_for
 
 PASSWORD = "correct horse battery"
 SETTLED = {"texted", "withheld", "cooldown", "opted_out", "excluded", "paused", "invalid_number",
+           "business_line", "own_number", "owner_phone",
            "short_code", "active_conversation", "daily_cap", "failed", "unconfirmed",
            "foreign", "premium", "service_number", "box_cap"}
 

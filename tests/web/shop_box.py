@@ -33,9 +33,11 @@ from appliance.sending.outgoing import Outgoing
 from appliance.sending.send_results import SendResults
 from appliance.service.commands import Commands
 from appliance.service.service import Service
+from appliance.service.later_texts import LaterTexts
 from appliance.service.textback import TextBack
 from appliance.storage import secrets
 from appliance.storage.store import Store
+from tests.appliance.box_support import TIMELESS
 
 BOX_SIM = "+15550000000"      # the SIM's own number, as a ready modem reports it
 READY = ModemStatus(state="ready", model="SIM800", manufacturer="SIMCOM", operator="T-Mobile",
@@ -97,6 +99,7 @@ def shop_box(data_dir: Path, clock: Callable = utc_now, wifi=None,
     """The facade the page tests use (see the module docstring), over `data_dir`."""
     data_dir = Path(data_dir)
     store = Store(data_dir, clock=clock)
+    store.save_settings({**store.settings(), **TIMELESS})     # box_support.TIMELESS: why
     phone = InstantPhone(clock)
     outbox = Outbox(store, clock=clock, backoff=FAST.outbox_backoff)
     outgoing = Outgoing(store, outbox, wake=phone.take)
@@ -111,11 +114,12 @@ def shop_box(data_dir: Path, clock: Callable = utc_now, wifi=None,
         wifi.use_hotspot_key(lambda: secrets.hotspot_key(data_dir))
     commands = Commands(store, outgoing, status_facts=status.facts, wifi=wifi,
                         hotspot_key=lambda: secrets.hotspot_key(data_dir))
-    textback = TextBack(store, outgoing, auto_texts, box_number=status.box_number)
+    later = LaterTexts(store, outgoing, auto_texts)
+    textback = TextBack(store, outgoing, auto_texts, box_number=status.box_number, later=later)
     inbox = Inbox(store, None, outgoing, commands, decode_pdu=lambda pdu: None,
                   status_facts=status.facts, box_number=status.box_number)
     service = Service(store, None, textback, inbox, commands, SendResults(store, outbox,
-                      clock=clock), clock, ring_gap=FAST.ring_gap, inline=True)
+                      clock=clock), clock, ring_gap=FAST.ring_gap, inline=True, later=later)
     service_ref.append(service)
     phone.service, phone.outbox = service, outbox
     auto_texts.count(clock())

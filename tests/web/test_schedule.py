@@ -103,6 +103,30 @@ def test_add_and_remove_holidays(client, box):
     assert box.settings()["holidays"] == ["2026-12-31"]
 
 
+def test_a_holiday_marked_every_year_is_kept_as_month_and_day(client, box):
+    form = {"date": "2026-12-26", "add": "1", "yearly": "1"}
+    assert client.post("/schedule/holidays", data=form).status_code == 302
+    assert box.settings()["holidays_yearly"] == ["12-26"] and box.settings()["holidays"] == []
+    html = client.get("/schedule/").get_data(as_text=True)
+    assert 'data-testid="yearly-12-26"' in html and "Dec 26, every year" in html
+    assert "Dec 26, 2026 added to holidays, every year." in html
+    assert client.post("/schedule/holidays", data={"remove_yearly": "12-26"}).status_code == 302
+    assert box.settings()["holidays_yearly"] == []
+
+
+def test_suggestions_cover_two_years_and_fixed_days_can_be_kept_every_year(client, box):
+    box.update_settings({"region": "US"})
+    html = client.get("/schedule/holidays/suggest?year=2026").get_data(as_text=True)
+    assert 'data-testid="suggest-2027-11-25"' in html        # Thanksgiving 2027 (it moves)
+    assert 'data-testid="yearly-2026-12-25"' in html         # Christmas is on the same day
+    assert 'data-testid="yearly-2026-11-26"' not in html     # ... Thanksgiving is not
+    form = {"year": "2026", "date": ["2026-11-26", "2027-11-25"], "yearly": ["12-25", "11-26"]}
+    assert client.post("/schedule/holidays/suggest", data=form).status_code == 302
+    saved = box.settings()
+    assert saved["holidays"] == ["2026-11-26", "2027-11-25"]
+    assert saved["holidays_yearly"] == ["12-25"]            # 11-26 was not offered as yearly
+
+
 def test_bad_holiday_date_is_shown_next_to_the_field(client, box):
     response = client.post("/schedule/holidays", data={"date": "31/12/2026", "add": "1"})
     assert response.status_code == 400

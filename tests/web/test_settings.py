@@ -155,3 +155,15 @@ def test_list_fields_are_tall_enough_for_what_they_hold(client, box):
     box.update_settings({"urgent_words": ["urgent", "emergency", "asap", "leak", "flood"]})
     html = client.get("/settings/").get_data(as_text=True)
     assert re.search(r'id="f-urgent_words" name="urgent_words" rows="6"', html)
+
+
+def test_owner_texts_switches_and_the_sending_rules(client, box):
+    html = client.get("/settings/").get_data(as_text=True)
+    assert re.search(r'data-testid="field-fault_texts" checked', html)      # on out of the box
+    assert not re.search(r'data-testid="field-weekly_summary" checked', html)
+    rules = html[html.index('data-testid="sending-rules"'):]
+    assert "person-to-person from the box's own SIM" in rules and "until they text START" in rules
+    assert "Never use it for campaigns" in rules and "consent log" in rules
+    data = form(box, fault_texts="", weekly_summary="on")
+    assert client.post("/settings/", data=data).status_code == 302
+    assert box.settings()["fault_texts"] is False and box.settings()["weekly_summary"] is True

@@ -165,7 +165,7 @@ def test_status_call_from_the_owners_phone(client, box, ring):
     ring(OWNER)
     answer = status(client, since)
     assert answer["caller_id"]["verdict"] == "owner"
-    assert answer["call"]["outcome"] == "excluded" and answer["stage"] == "not_texted"
+    assert answer["call"]["outcome"] == "owner_phone" and answer["stage"] == "not_texted"
 
 
 def test_status_needs_a_time(client):

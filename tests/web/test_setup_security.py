@@ -21,7 +21,7 @@ NEW_PASSWORD = "blue kettle on the roof"
 
 
 def _hold_the_button(box, nmcli):
-    hotspot_routes(nmcli, box.hotspot_key())
+    hotspot_routes(nmcli)
     box.service.post(StartSetupHotspot(at=datetime.now(timezone.utc)))
     wait_for(lambda: nmcli.calls_to("connection", "up"), 10, "the hotspot started")
     hotspot_scene(nmcli)

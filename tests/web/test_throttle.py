@@ -52,3 +52,22 @@ def test_tries_started_at_once_are_counted_before_any_check():
     for thread in threads:
         thread.join(10)
     assert len(allowed) == 5
+
+
+def test_an_attacker_changing_address_meets_the_box_wide_ceiling():
+    throttle = LoginThrottle(max_failures=5, window=300, box_limit=30, box_window=60)
+    allowed = [throttle.attempt(f"192.168.1.{n}", 10 + n * 0.1) is None for n in range(40)]
+    assert allowed.count(True) == 30 and all(allowed[:30])
+    wait = throttle.attempt("192.168.1.200", 15)            # a new address waits as well
+    assert wait is not None and 54 <= wait <= 60
+    assert throttle.retry_after("192.168.1.200", 15) == wait
+    assert throttle.attempt("192.168.1.200", 70.01) is None  # the first try aged out
+
+
+def test_the_box_wide_ceiling_counts_refused_tries_not_at_all():
+    throttle = LoginThrottle(max_failures=1, window=300, box_limit=3, box_window=60)
+    assert throttle.attempt("10.0.0.2", 0) is None
+    for second in range(1, 20):                              # refused per address
+        assert throttle.attempt("10.0.0.2", second) is not None
+    assert throttle.attempt("10.0.0.3", 20) is None and throttle.attempt("10.0.0.4", 21) is None
+    assert throttle.attempt("10.0.0.5", 22) is not None      # 3 real checks: the ceiling

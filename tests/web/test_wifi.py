@@ -6,8 +6,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.hardware.recorded_nmcli import (RECORDINGS, ChangingNmcli, RecordedNmcli,
-                                           hotspot_add)
+from tests.hardware.recorded_nmcli import (HOTSPOT_UP, RECORDINGS, ChangingNmcli,
+                                           RecordedNmcli, hotspot_add, hotspot_secret)
 from tests.helpers import wait_for
 from tests.web.conftest import PASSWORD, ShopClient
 
@@ -234,18 +234,18 @@ def test_stop_the_hotspot(owner, nmcli):
     assert nmcli.calls_to("delete", "id", "textback-hotspot")
 
 
-def hotspot_routes(runner, key):
+def hotspot_routes(runner):
     runner.on([NMCLI, "connection", "delete", "id", "textback-hotspot"], "delete-hotspot-unknown")
-    runner.on(hotspot_add(key), "hotspot-add-ok")
-    runner.on([NMCLI, "--wait", "30", "connection", "up", "id", "textback-hotspot"],
-              "connection-up-ok")
+    runner.on(hotspot_add(), "hotspot-add-ok")
+    runner.on(HOTSPOT_UP, "connection-up-ok")
 
 
 def test_start_the_hotspot(owner, wifi_box, nmcli):
     key = wifi_box.hotspot_key()
-    hotspot_routes(nmcli, key)
+    hotspot_routes(nmcli)
     assert owner.post("/wifi/hotspot", data={"action": "start"}).status_code == 302
-    assert nmcli.calls_to("connection", "add") == [hotspot_add(key)]
+    assert nmcli.calls_to("connection", "add") == [hotspot_add()]
+    assert nmcli.secrets_to("connection", "up") == [hotspot_secret(key)]
     assert "Setup hotspot started." in owner.get("/wifi/").get_data(as_text=True)
 
 
@@ -300,12 +300,33 @@ def test_setup_flow_on_the_hotspot(phone, wifi_box, nmcli, world):
     assert nmcli.calls_to("connect", "Shop WiFi") == [CONNECT_SHOP]
 
 
-def test_setup_page_is_not_open_to_other_addresses(wifi_app, nmcli):
+def test_setup_page_is_not_open_to_other_addresses(wifi_app, nmcli, phone):
     hotspot_scene(nmcli)
     stranger = wifi_app.test_client()
     stranger.environ_base["REMOTE_ADDR"] = "192.168.1.77"
     response = stranger.get("/wifi/setup")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+    # A proxy header is not an address: the box trusts only the TCP peer.
+    response = stranger.get("/wifi/setup", headers={"X-Forwarded-For": "10.42.0.5",
+                                                    "X-Real-IP": "10.42.0.5"})
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    # A shop network numbered in 10.42.x.x is not the hotspot: only the hotspot's own network
+    # (10.42.0.1/24, as nmcli reports the box's address on it) is.
+    lan = wifi_app.test_client()
+    lan.environ_base["REMOTE_ADDR"] = "10.42.7.20"
+    response = lan.get("/wifi/setup")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    assert phone.get("/wifi/setup").status_code == 200          # 10.42.0.23 is on it
+
+
+def test_a_burst_of_probes_asks_nmcli_once(phone, nmcli):
+    # A phone that joins fetches several probe URLs at once, unauthenticated: the hotspot's
+    # state is read once and kept for a couple of seconds, not one nmcli run per request.
+    hotspot_scene(nmcli)
+    nmcli.clear_calls()
+    for path in PROBES:
+        assert phone.get(path, headers={"Host": "captive.apple.com"}).status_code == 302
+    assert len(nmcli.calls_to("--active")) == 1 and len(nmcli.calls) == 2
 
 
 def test_probes_answer_normally_off_the_hotspot(wifi_app):

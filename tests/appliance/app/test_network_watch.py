@@ -62,7 +62,7 @@ def test_the_address_is_remembered_across_restarts(store):
 
 
 def _ups(nmcli):
-    return [c for c in nmcli.calls if c[-3:] == ["up", "id", "textback-hotspot"]]
+    return [c for c in nmcli.calls if c[-5:-2] == ["up", "id", "textback-hotspot"]]
 
 
 def test_no_network_for_the_grace_period_opens_the_hotspot_and_tells_the_owner(store):

@@ -179,6 +179,15 @@ SEQUENCES = {
     "MISSED_CALL after a ring gap that never saw caller id": (
         [ring(0), tick(8), end(9, "MISSED_CALL", A)],
         [missed(None, 1, "ring-gap", 0, 8)]),
+    "another caller's MISSED_CALL 40 s after a withheld call": (
+        [ring(0), clip(0.1, "", 128, 1), tick(9), end(40, "MISSED_CALL", B)],
+        [missed(None, 1, "ring-gap", 0, 8.1), CallMissed(B, None, t(40), t(40), 0, "MISSED_CALL")]),
+    "another caller's MISSED_CALL 30 s after a call that never learnt a number": (
+        [ring(0), ring(4), tick(12), end(42, "MISSED_CALL", B)],
+        [missed(None, 2, "ring-gap", 0, 12), CallMissed(B, None, t(42), t(42), 0, "MISSED_CALL")]),
+    "a withheld call's late end code with the hidden number": (
+        [ring(0), clip(0.1, A, 145, 1), tick(9), end(12, "MISSED_CALL", A), tick(60)],
+        [missed(None, 1, "ring-gap", 0, 8.1)]),
     "+CLCC state 6 then NO CARRIER": (
         [ring(0), clip(0.1), end(5, "+CLCC", A, 145), end(5.1, "NO CARRIER"),
          end(5.2, "+CLCC", A, 145)],

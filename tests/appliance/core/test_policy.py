@@ -37,7 +37,9 @@ def ago(**delta):
     (CALL, {"exclude": [CALLER]}, {}, "excluded"),
     (CALL, {"exclude": ["+1 (555) 123-4567"]}, {}, "excluded"),
     (CALL, {"exclude": ["555-123-4567"]}, {}, "excluded"),        # national form in settings
-    (CALL, {"owner_phone": CALLER}, {}, "excluded"),
+    (CALL, {"owner_phone": CALLER}, {}, "owner_phone"),
+    (CALL, {"business_phone": [CALLER]}, {}, "business_line"),
+    (CALL, {"business_phone": "555-123-4567"}, {}, "business_line"),    # one number, national
     (CALL, {}, {"opted_out": True}, "opted_out"),
     (CALL, {"paused": True}, {}, "paused"),
     (CALL, {}, {"last_inbound_at": ago(hours=1)}, "active_conversation"),
@@ -51,26 +53,27 @@ def test_each_reason(call, settings, history, outcome):
     assert (decision.kind is None) == (outcome != "text")
 
 
-def test_box_number_is_excluded():
-    assert decide(CALL, SETTINGS, FRESH, NOW, box_number=CALLER).outcome == "excluded"
+def test_the_boxs_own_number_is_its_own_outcome():
+    assert decide(CALL, SETTINGS, FRESH, NOW, box_number=CALLER).outcome == "own_number"
     assert decide(CALL, SETTINGS, FRESH, NOW, box_number="+15550009999").outcome == "text"
 
 
 # Every reason at once, then take the first away: the next one in line must be the outcome.
-ORDER = ["withheld", "invalid_number", "short_code", "premium", "service_number", "foreign",
+ORDER = ["withheld", "business_line", "invalid_number", "short_code", "premium", "service_number", "foreign",
          "excluded", "opted_out", "paused", "active_conversation", "cooldown", "daily_cap",
          "box_cap", "text"]
 
 
 def everything_wrong(skip):
     call = CallFacts(number=None if "withheld" not in skip else CALLER,
-                     raw_number=None, withheld="withheld" not in skip,
+                     raw_number=None if "withheld" not in skip else CALLER, withheld="withheld" not in skip,
                      valid="invalid_number" in skip, short_code="short_code" not in skip,
                      forwarded=None, country="US" if "foreign" in skip else "JM",
                      line="personal" if "service_number" in skip else
                      "premium" if "premium" not in skip else "service")
     settings = dict(SETTINGS, exclude=[] if "excluded" in skip else [CALLER],
-                    paused="paused" not in skip)
+                    paused="paused" not in skip,
+                    business_phone=[] if "business_line" in skip else [CALLER])
     history = NumberHistory(
         last_textback_at=None if "cooldown" in skip else ago(minutes=5),
         textbacks_today=0 if "daily_cap" in skip else 9,
@@ -195,3 +198,19 @@ def test_the_cap_names_the_window_that_tripped():
     assert cap_window(AutoTextCount(3, 100), {}) == "day"
     assert cap_window(AutoTextCount(3, 3), {}) is None
     assert cap_window(None, {}) is None
+
+
+def test_a_cap_read_from_settings_keeps_zero_and_defaults_only_when_missing():
+    # A stored 0 (say, a data folder written by hand) means "no automatic texts", never the
+    # default: only a missing value falls back to it.
+    from appliance.core.policy import cap_limits
+    from appliance.core.settings import DEFAULTS
+    assert cap_limits({"auto_texts_per_hour": 0, "auto_texts_per_day": 0}) == (0, 0)
+    assert cap_limits({}) == (DEFAULTS["auto_texts_per_hour"], DEFAULTS["auto_texts_per_day"])
+    assert decide_cap_window_with_zero() == "hour"
+
+
+def decide_cap_window_with_zero():
+    from appliance.core.policy import cap_window
+    return cap_window(AutoTextCount(last_hour=0, last_day=0),
+                      {"auto_texts_per_hour": 0, "auto_texts_per_day": 0})

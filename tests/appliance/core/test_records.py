@@ -23,14 +23,16 @@ CONTACT = {"number": "+12125551234", "last_at": "2026-11-27T14:31:00.000000+00:0
            "textbacks_by_day": {"2026-11-27": 1},
            "last_inbound_at": "2026-11-27T14:31:00.000000+00:00",
            "consent": [{"at": "2026-11-27T14:30:00+00:00", "event": "opted_in",
-                        "how": "called the business"}], "months": ["2026-11"]}
+                        "how": "called the business"}], "months": ["2026-11"],
+           "last_review_request_at": None}
 
 REPLY = {"id": "m-202611-dddddddddddd", "number": "+12125551234", "direction": "in",
          "text": "Can you come today?", "at": "2026-11-27T14:31:00.000000+00:00",
          "status": "received", "kind": "reply", "call_id": None,
          "sent_at": "2026-11-27T14:30:58.000000+00:00", "parts_missing": None,
          "fingerprint": "3f9a", "handled": True, "reference": None, "references": None,
-         "error": None, "delivered_at": None}
+         "error": None, "delivered_at": None, "first_text": True, "sender": None,
+         "label": None, "voicemail_waiting": None}
 
 MISSED = {"id": "c-202611-bbbbbbbbbbbb", "number": "+12125551234", "raw_number": "2125551234",
           "number_type": 129, "started_at": "2026-11-27T14:29:50.000000+00:00",

@@ -132,6 +132,16 @@ def test_holidays_use_the_shop_local_date(holidays, at, kind):
     assert message_kind(shop(holidays=holidays), utc(at)) == kind
 
 
+@pytest.mark.parametrize("yearly, at, kind", [
+    (["12-25"], "2031-12-25T15:00", "holiday"),              # any year
+    (["12-25"], "2031-12-25T03:00", "after_hours"),          # shop-local: still Dec 24
+    (["02-29"], "2028-02-29T15:00", "holiday"),              # leap day, in leap years
+    (["12-24"], "2031-12-25T15:00", "business_hours"),
+])
+def test_yearly_holidays_repeat_every_year(yearly, at, kind):
+    assert message_kind(shop(holidays_yearly=yearly), utc(at)) == kind
+
+
 @pytest.mark.parametrize("away, at, kind", [
     ({"on": True, "until": None}, "2026-11-30T15:00", "away"),
     ({"on": True, "until": "2026-12-10"}, "2026-12-11T04:59", "away"),       # Dec 10 23:59 local

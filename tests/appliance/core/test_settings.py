@@ -5,7 +5,7 @@ import pytest
 
 from appliance.core import settings as s
 from appliance.core.domain import ValidationError
-from appliance.core.templates import DEFAULT_MESSAGES
+from appliance.core.templates import DEFAULT_MESSAGES, LATER_MESSAGES
 
 NOT_US = "is not a valid phone number (numbers without + are read as US numbers)"
 
@@ -13,12 +13,18 @@ NOT_US = "is not a valid phone number (numbers without + are read as US numbers)
 VALID = [
     ({"business_name": "  Bob's Plumbing "}, "business_name", "Bob's Plumbing"),
     ({"owner_name": "Bob"}, "owner_name", "Bob"),
+    ({"owner_email": "sam@ace.example"}, "owner_email", "sam@ace.example"),
     ({"owner_phone": "(201) 555-0123"}, "owner_phone", "+12015550123"),
     ({"owner_phone": ""}, "owner_phone", ""),
     ({"emergency_number": "(201) 555-0123"}, "emergency_number", "(201) 555-0123"),
     ({"booking_link": "https://bobs.example.com/book?x=1"}, "booking_link",
      "https://bobs.example.com/book?x=1"),
     ({"booking_link": ""}, "booking_link", ""),
+    ({"review_link": " https://g.page/r/bobs/review "}, "review_link",
+     "https://g.page/r/bobs/review"),
+    ({"follow_up": {"on": True, "after_hours": 4}}, "follow_up", {"on": True, "after_hours": 4}),
+    ({"review_request": {"on": True, "after_hours": 1.5}, "review_link": "https://x.example/r"},
+     "review_request", {"on": True, "after_hours": 1.5}),
     ({"box_number": "+44 20 7183 8750"}, "box_number", "+442071838750"),
     ({"timezone": "Europe/London"}, "timezone", "Europe/London"),
     ({"region": "gb"}, "region", "GB"),
@@ -44,7 +50,13 @@ VALID = [
     ({"away": {"on": True, "until": "2026-12-31"}}, "away", {"on": True, "until": "2026-12-31"}),
     ({"away": {"on": False}}, "away", {"on": False, "until": None}),
     ({"paused": True}, "paused", True),
+    ({"first_text_reply": False}, "first_text_reply", False),
+    ({"first_text_reply_in_hours": True}, "first_text_reply_in_hours", True),
     ({"forward_replies": False}, "forward_replies", False),
+    ({"fault_texts": False}, "fault_texts", False),
+    ({"weekly_summary": True}, "weekly_summary", True),
+    ({"holidays_yearly": ["12-25", " 01-01", "12-25", "02-29"]}, "holidays_yearly",
+     ["01-01", "02-29", "12-25"]),
     ({"reject_after_seconds": None}, "reject_after_seconds", None),
     ({"reject_after_seconds": 5}, "reject_after_seconds", 5),
     ({"reject_after_seconds": 60}, "reject_after_seconds", 60),
@@ -60,6 +72,10 @@ VALID = [
     ({"exclude": ["(201) 555-0123", "+12015550123", "+44 20 7183 8750"]}, "exclude",
      ["+12015550123", "+442071838750"]),
     ({"exclude": []}, "exclude", []),
+    ({"business_phone": "(201) 555-0123"}, "business_phone", ["+12015550123"]),   # one number
+    ({"business_phone": ["(201) 555-0123", "+12015550124"]}, "business_phone",
+     ["+12015550123", "+12015550124"]),
+    ({"business_phone": ""}, "business_phone", []),
     ({"urgent_words": [" leak ", "no heat", "leak"]}, "urgent_words", ["leak", "no heat"]),
     ({"quick_replies": ["On my way!"]}, "quick_replies", ["On my way!"]),
     ({"average_job_value": 0}, "average_job_value", 0),
@@ -86,11 +102,23 @@ INVALID = [
     ({"business_name": 5}, {"business_name": "must be text"}),
     ({"business_name": "x" * 61}, {"business_name": "is longer than 60 characters"}),
     ({"owner_name": "x" * 41}, {"owner_name": "is longer than 40 characters"}),
+    ({"owner_email": "x" * 121}, {"owner_email": "is longer than 120 characters"}),
     ({"owner_phone": "12"}, {"owner_phone": f"12 {NOT_US}"}),
     ({"owner_phone": "+15551234567"}, {"owner_phone": f"+15551234567 {NOT_US}"}),
     ({"owner_phone": 2015550123}, {"owner_phone": "must be text"}),
     ({"emergency_number": "911"}, {"emergency_number": f"911 {NOT_US}"}),
     ({"box_number": "abc"}, {"box_number": f"abc {NOT_US}"}),
+    ({"review_link": "ftp://bobs.example.com"},
+     {"review_link": "must start with http:// or https://"}),
+    ({"review_request": {"on": True, "after_hours": 24}},
+     {"review_request": "review requests need a review link (a web address) to send"}),
+    ({"follow_up": {"on": "yes", "after_hours": 0, "when": 1}},
+     {"follow_up.on": "must be true or false", "follow_up.when": "unknown field; use on and "
+      "after_hours", "follow_up.after_hours": "must be between 1 and 168 hours"}),
+    ({"follow_up": {"on": True, "after_hours": "4"}},
+     {"follow_up.after_hours": "must be a number of hours"}),
+    ({"review_request": True},
+     {"review_request": 'must be an object like {"on": true, "after_hours": 4}'}),
     ({"booking_link": "ftp://bobs.example.com"},
      {"booking_link": "must start with http:// or https://"}),
     ({"booking_link": "bobs plumbing"}, {"booking_link": "must start with http:// or https://"}),
@@ -144,10 +172,10 @@ INVALID = [
     ({"messages": {"away": ""}}, {"messages.away": "is empty"}),
     ({"messages": {"weekend": "Hi {nope}"}},
      {"messages.weekend": "unknown placeholder {nope}; use one of {business_name}, {owner_name}, "
-                          "{emergency_number}, {booking_link}"}),
+                          "{emergency_number}, {booking_link}, {review_link}"}),
     ({"messages": {"party": "x"}},
      {"messages.party": "unknown message kind; use one of business_hours, after_hours, weekend, "
-                        "holiday, away, direct, break"}),
+                        "holiday, away, first_text, direct, break, follow_up, review_request"}),
     ({"messages": {"holiday": 5}}, {"messages.holiday": "must be text"}),
     ({"messages": {"after_hours": "x" * 641}},
      {"messages.after_hours": "is longer than 640 characters"}),
@@ -158,7 +186,15 @@ INVALID = [
      {"away.until": "must be a date like 2026-12-31, or null"}),
     ({"away": {"on": True, "when": 1}}, {"away.when": "unknown field; use on and until"}),
     ({"paused": "yes"}, {"paused": "must be true or false"}),
+    ({"first_text_reply": "on"}, {"first_text_reply": "must be true or false"}),
+    ({"first_text_reply_in_hours": 1}, {"first_text_reply_in_hours": "must be true or false"}),
     ({"forward_replies": 1}, {"forward_replies": "must be true or false"}),
+    ({"fault_texts": "yes"}, {"fault_texts": "must be true or false"}),
+    ({"weekly_summary": None}, {"weekly_summary": "must be true or false"}),
+    ({"holidays_yearly": ["12-25", "02-30", "2026-12-25", 1225]},
+     {"holidays_yearly[1]": "must be a month and day like 12-25",
+      "holidays_yearly[2]": "must be a month and day like 12-25",
+      "holidays_yearly[3]": "must be a month and day like 12-25"}),
     ({"reject_after_seconds": 4}, {"reject_after_seconds": "must be between 5 and 60"}),
     ({"reject_after_seconds": 61}, {"reject_after_seconds": "must be between 5 and 60"}),
     ({"reject_after_seconds": 7.5}, {"reject_after_seconds": "must be a whole number"}),
@@ -175,6 +211,8 @@ INVALID = [
     ({"active_conversation_hours": "4"}, {"active_conversation_hours": "must be a number"}),
     ({"ring_gap_seconds": 3}, {"ring_gap_seconds": "must be between 4 and 30"}),
     ({"exclude": "+12015550123"}, {"exclude": "must be a list"}),
+    ({"business_phone": "12"}, {"business_phone[0]": f"12 {NOT_US}"}),
+    ({"business_phone": ["+12015550123", 7]}, {"business_phone[1]": "must be text"}),
     ({"exclude": ["+12015550123", "12"]}, {"exclude[1]": f"12 {NOT_US}"}),
     ({"exclude": ["+12015550123"] * 501}, {"exclude": "has more than 500 entries"}),
     ({"urgent_words": ["leak", " "]}, {"urgent_words[1]": "is empty"}),
@@ -266,7 +304,7 @@ def test_messages_and_hours_merge_key_by_key_other_keys_replace():
         "away": {"on": False},
         "exclude": ["+14155552671"]})
 
-    assert merged["messages"] == {**DEFAULT_MESSAGES, "direct": "", "break": "",
+    assert merged["messages"] == {**DEFAULT_MESSAGES, "direct": "", "break": "", **LATER_MESSAGES,
                                   "away": "Back Monday. {business_name}"}
     assert merged["hours"]["mon"] == [["08:00", "17:00"]]
     assert merged["hours"]["sat"] == [["09:00", "12:00"]]
@@ -293,7 +331,8 @@ def test_changing_the_region_rechecks_a_national_emergency_number():
 
 def test_the_defaults_are_valid_and_use_the_template_messages():
     assert s.validate_patch(current(), copy.deepcopy(s.DEFAULTS)) == s.DEFAULTS
-    assert s.DEFAULTS["messages"] == {**DEFAULT_MESSAGES, "direct": "", "break": ""}
+    assert s.DEFAULTS["messages"] == {**DEFAULT_MESSAGES, "direct": "", "break": "",
+                                       **LATER_MESSAGES}
     assert s.DEFAULTS["cooldown_minutes"] == 720 and s.DEFAULTS["paused"] is False
     assert s.defaults() is not s.DEFAULTS
 

@@ -8,7 +8,7 @@ from appliance.core.templates import DEFAULT_MESSAGES, MESSAGE_KINDS, fill, temp
 
 SET_UP = {"business_name": "Acme Plumbing & Heating", "owner_name": "Dave",
           "emergency_number": "+1 555 123 4567", "booking_link": "https://cal.com/acme-plumbing"}
-ALLOWED = "{business_name}, {owner_name}, {emergency_number}, {booking_link}"
+ALLOWED = "{business_name}, {owner_name}, {emergency_number}, {booking_link}, {review_link}"
 BARE = {"business_name": "", "owner_name": "", "emergency_number": "", "booking_link": ""}
 
 

@@ -70,7 +70,7 @@ def test_closed_months_are_saved_and_give_the_same_figures_as_counting_everythin
     counts = store.day_counts(start, end)
 
     assert counts == second_opinion(store, start, end)
-    assert counts[date(2026, 10, 31)] == [1, 1, 1]      # the reply came in November
+    assert counts[date(2026, 10, 31)] == [1, 1, 1, 0, 0, 0]      # the reply came in November
     assert saved_months(tmp_path) == ["2026-10", "2026-11"]   # December is still going on
     assert store.day_counts(date(2026, 10, 20), date(2026, 11, 5)) == \
         second_opinion(store, date(2026, 10, 20), date(2026, 11, 5))
@@ -86,7 +86,7 @@ def test_a_late_edit_to_an_old_month_shows_in_results(store, tmp_path):
 
     assert "2026-10" not in saved_months(tmp_path)         # forgotten before the change
     after = store.day_counts(start, end)
-    assert after[date(2026, 10, 12)] == [1, 0, 0] != before[date(2026, 10, 12)]
+    assert after[date(2026, 10, 12)] == [1, 0, 0, 0, 0, 0] != before[date(2026, 10, 12)]
     assert after == second_opinion(store, start, end)
     assert "2026-10" in saved_months(tmp_path)
 
@@ -103,7 +103,8 @@ def test_a_reply_to_a_text_back_from_a_closed_month_counts_on_its_day(store, tmp
 
     assert saved_months(tmp_path) == []
     counts = store.day_counts(date(2026, 11, 1), date(2026, 11, 30))
-    assert counts[date(2026, 11, 28)] == [1, 1, 1] and counts[date(2026, 11, 10)] == [1, 1, 0]
+    assert counts[date(2026, 11, 28)] == [1, 1, 1, 0, 0, 0]
+    assert counts[date(2026, 11, 10)] == [1, 1, 0, 0, 0, 0]
 
 
 def test_keywords_and_robots_are_no_reply_and_a_late_reply_is_none(store):

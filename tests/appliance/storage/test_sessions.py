@@ -74,3 +74,20 @@ def test_a_damaged_file_ends_every_session_and_is_replaced(tmp_path):
     assert not sessions.check("anything", NOW)
     sid = sessions.start(NOW)
     assert LoginSessions(tmp_path / "sessions").check(sid, NOW)
+
+
+def test_a_sessions_file_that_cannot_be_written_never_fails_a_login_or_a_check(tmp_path,
+                                                                              caplog):
+    folder = tmp_path / "data"
+    folder.write_text("a file where the folder should be")   # every write fails (an OSError)
+    sessions = LoginSessions(folder / "sessions")
+
+    sid = sessions.start(NOW)                                  # logging in works...
+    assert sessions.check(sid, NOW + TOUCH_EVERY)              # ...and so does every page
+    assert sessions.check(sid, NOW + 2 * TOUCH_EVERY)
+    assert caplog.text.count("cannot save the login sessions") == 1     # said once
+
+    folder.unlink()
+    folder.mkdir()                                             # room again
+    assert sessions.check(sid, NOW + 3 * TOUCH_EVERY)          # saved at the next touch
+    assert LoginSessions(folder / "sessions").check(sid, NOW + 3 * TOUCH_EVERY)

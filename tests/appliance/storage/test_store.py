@@ -362,3 +362,14 @@ def test_threads_share_one_store_safely(store):
 
     assert all(len(store.messages_for(n)) == 15 for n in numbers)
     assert store.unread_total() == 4 * 15
+
+
+def test_a_network_text_found_by_fingerprint_makes_no_conversation(store):
+    """A text from the network has no number (it is not a conversation): finding it again
+    after a crash must not make a contact out of nothing."""
+    store.add_message({"number": None, "sender": "T-Mobile", "direction": "in", "text": "Hi",
+                       "kind": "network", "fingerprint": "fp-network"})
+    found = store.received_with_fingerprint("fp-network", since=datetime(2020, 1, 1,
+                                                                         tzinfo=timezone.utc))
+    assert found.sender == "T-Mobile"
+    assert store.contacts() == []

@@ -1,5 +1,6 @@
 """The store's housekeeping on real files: checkpoints a file at a time (changes made meanwhile
-kept), an event log that stays bounded (old months go, repeats are folded)."""
+kept; a file that cannot be rewritten carried on in the journal), an event log that stays
+bounded (old months go, repeats are folded)."""
 from datetime import datetime, timedelta, timezone
 
 from appliance.storage.journal import Journal
@@ -66,3 +67,37 @@ def test_an_event_repeated_within_minutes_is_written_once_then_counted(tmp_path)
     texts = [e["text"] for e in store.events()]
     assert texts == ["Modem lost: no answer (and 29 more times in the 10 minutes before)",
                      "Modem connected and initialised", "Modem lost: no answer"]
+
+
+def test_a_file_that_cannot_be_rewritten_does_not_stop_checkpoints(tmp_path):
+    store = Store(tmp_path, clock=Clock(NOW), journal=Journal(tmp_path, limit=4000))
+    first = 0
+    while not store.journal.due():                   # October and November
+        first += 1
+        store.add_call({"number": A, "started_at": NOW - timedelta(days=30 if first % 2 else 1,
+                                                                  minutes=first)})
+    (tmp_path / "calls-2026-10.json").mkdir()        # a copy that cannot be replaced (EISDIR)
+    (tmp_path / "calls-2026-10.json" / "x").touch()
+
+    while store.upkeep_step():
+        pass
+
+    assert not (tmp_path / "journal.prev.jsonl").exists()          # the checkpoint ended
+    assert (tmp_path / "calls-2026-11.json").is_file()             # the others were written
+    assert list(store.stuck_files()) == ["calls-2026-10.json"]
+    assert any("calls-2026-10.json cannot be written" in e["text"] for e in store.events())
+    added = 0
+    while not store.journal.due():                                 # and the next one too
+        added += 1
+        store.add_call({"number": A, "started_at": NOW - timedelta(days=10, minutes=added)})
+    while store.upkeep_step():
+        pass
+    assert store.journal.size < 4000                     # bounded, not growing for good
+    assert len([e for e in store.events() if "cannot be written" in e["text"]]) == 1
+    store.db.release()                                   # a power cut: nothing else written
+    (tmp_path / "calls-2026-10.json" / "x").unlink()
+    (tmp_path / "calls-2026-10.json").rmdir()            # the fault cleared
+    again = Store(tmp_path, clock=Clock(NOW))
+    assert len(again.calls(limit=None)) == first + added
+    again.close()
+    assert (tmp_path / "calls-2026-10.json").is_file() and not again.stuck_files()
