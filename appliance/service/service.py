@@ -24,6 +24,7 @@ from typing import Callable, Optional
 
 from appliance.core import domain as d
 from appliance.core.calls import MissedCallDetector, Ringing
+from appliance.service.missed_while_away import MissedWhileAway
 from appliance.service.modem_news import ModemNews
 
 log = logging.getLogger(__name__)
@@ -68,6 +69,9 @@ class Service:
         self.fixed_ring_gap = ring_gap
         self.detector = MissedCallDetector(ring_gap) if ring_gap else MissedCallDetector()
         self.news = ModemNews(store, inbox, sweep_every, min(sweep_every, unannounced_sweep))
+        # Calls that ended while the box could not hear them (none without a modem).
+        self.away = MissedWhileAway(store, modem, textback, lambda: self.detector.ringing) \
+            if modem is not None else None
         self.tick_seconds = tick_seconds
         self.on_activity = on_activity
         self.inline = inline
@@ -208,7 +212,7 @@ class Service:
             d.StatusReportPduReceived: news.text_delivered,
             d.IncomingText: news.text_decoded,
             d.SmsStorageFull: news.sim_full,
-            d.ModemConnected: news.connected,
+            d.ModemConnected: self._connected,
             d.ModemStartBlocked: news.start_blocked,
             d.UnknownLineSeen: news.unknown_line,
             d.ModemLost: news.lost,
@@ -227,6 +231,13 @@ class Service:
         # The time the modem said it, not the time we got round to it.
         for missed in self.detector.observe(item, min(item.at, now)):
             self._missed(missed, now)
+
+    def _connected(self, item: d.ModemConnected, now: datetime) -> None:
+        """Before anything newer: the calls the modem listed while the box could not hear
+        (missed_while_away.py), then the texts it kept (the sweep)."""
+        if self.away is not None:
+            self.away.check(now)
+        self.news.connected(item, now)
 
     def _sent(self, item: d.TextSent) -> None:
         self.results.sent(item.item, item.references)

@@ -15,7 +15,7 @@ from typing import Optional
 
 from appliance.core import box_events, numbers, policy, schedule
 from appliance.core.domain import CallMissed, SendText
-from appliance.core.stamps import from_iso, new_id
+from appliance.core.stamps import from_iso, new_id, to_iso
 
 log = logging.getLogger(__name__)
 
@@ -52,24 +52,41 @@ class TextBack:
             "message_id": None,
         }
         if decision.outcome == "text":
-            # Ids first, so the outbox (the only write before the modem) can name them.
-            record.update(id=new_id("c", missed.started_at), outcome="queued",
-                          message_id=new_id("m", now))
-            self.outgoing.queue_text(
-                SendText(to=facts.number, text=decision.text, kind="textback",
-                         call_id=record["id"]),
-                now, message_id=record["message_id"],
-                contact_fields=self._textback_fields(facts.number, settings, now))
-            self.auto_texts.sent(now)
-        elif decision.outcome == "box_cap":    # the trip is known before the call shows
-            self.auto_texts.stopped(settings, now)
-        call = self.store.add_call(record)
-        if decision.outcome == "text":
-            self.auto_texts.passed(now)
+            call = self._queue_textback(record, facts.number, decision.text, settings, now)
+        else:
+            if decision.outcome == "box_cap":    # the trip is known before the call shows
+                self.auto_texts.stopped(settings, now)
+            call = self._record(record)
         self.notify(box_events.call_missed(call, now))
         log.info("missed call %s from %s: %s", call["id"], facts.number or "withheld",
                  call["outcome"])
         return call
+
+    def _queue_textback(self, record: dict, number: str, text: str, settings, now: datetime
+                        ) -> dict:
+        """Queue the text-back carrying its call, message and contact changes: the outbox
+        write is the one write before the modem gets it, and whatever happens after it (a
+        crash, a full disk) the cooldown and the counts hold (text_records.py)."""
+        # Ids first, so the outbox item can name them.
+        record.update(id=new_id("c", record["started_at"]), outcome="queued",
+                      message_id=new_id("m", now))
+        self.outgoing.queue_text(
+            SendText(to=number, text=text, kind="textback", call_id=record["id"]),
+            now, message_id=record["message_id"], call=record,
+            contact_fields=self._textback_fields(number, settings, now))
+        self.auto_texts.sent(now)
+        self.auto_texts.passed(now)
+        return self.store.get_call(record["id"]) or _unsaved(record)
+
+    def _record(self, record: dict) -> dict:
+        """Store a call that was not texted. A full storage card must not stop the service:
+        the call goes to the system log (the page already says the card is full)."""
+        try:
+            return self.store.add_call(record)
+        except OSError as error:
+            log.error("missed call from %s (%s) could not be saved: %s",
+                      record.get("number") or "withheld", record.get("outcome"), error)
+            return _unsaved({"id": None, **record})
 
     def _forwarding_known(self, missed: CallMissed) -> CallMissed:
         """Once the network has marked one call as forwarded (+CSSU: 0), a call without the mark
@@ -87,12 +104,30 @@ class TextBack:
         contact = self.store.contact(number) if number else None
         contact = contact or {}
         today = _shop_date(now, settings)
+        last, unrecorded = self._in_outbox(number, settings, today)
+        stored_last = _parse(contact.get("last_textback_at"))
         return policy.NumberHistory(
-            last_textback_at=_parse(contact.get("last_textback_at")),
-            textbacks_today=int((contact.get("textbacks_by_day") or {}).get(today, 0)),
+            last_textback_at=max(filter(None, (stored_last, last)), default=None),
+            textbacks_today=int((contact.get("textbacks_by_day") or {}).get(today, 0))
+            + unrecorded,
             opted_out=bool(contact.get("opted_out")),
             last_inbound_at=_parse(contact.get("last_inbound_at")),
         )
+
+    def _in_outbox(self, number: Optional[str], settings: dict, today: str
+                   ) -> tuple[Optional[datetime], int]:
+        """Text-backs to `number` still in the outbox: the newest one's time, and how many of
+        today's are not on the contact yet (a full disk refused their records). The outbox
+        item is written before anything else, so the cooldown and the daily cap hold even
+        when nothing after it could be."""
+        last, unrecorded = None, 0
+        for item in self.outgoing.outbox.texts_to(number, "textback") if number else ():
+            at = from_iso(item["created_at"])
+            last = max(last, at) if last else at
+            if _shop_date(at, settings) == today and \
+                    self.store.get_message(item.get("message_id") or "") is None:
+                unrecorded += 1
+        return last, unrecorded
 
     def _textback_fields(self, number: str, settings: dict, now: datetime) -> dict:
         """What a text-back changes on the caller's contact (cooldown, daily cap, consent)."""
@@ -120,6 +155,12 @@ def call_facts(missed: CallMissed, region: str) -> policy.CallFacts:
     return policy.CallFacts(number=number, raw_number=raw, withheld=withheld, valid=valid,
                             short_code=short, forwarded=missed.forwarded,
                             country=line and line.country, line=line and line.kind)
+
+
+def _unsaved(record: dict) -> dict:
+    """A call the store could not take, shaped as a stored one (times as ISO strings)."""
+    return {**record, **{key: to_iso(record[key]) for key in ("started_at", "ended_at")
+                         if isinstance(record.get(key), datetime)}}
 
 
 def _parse(value) -> Optional[datetime]:
