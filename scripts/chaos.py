@@ -67,8 +67,11 @@ def main(argv=None) -> int:
         sim.stop()
     figures["seconds"] = round(time.monotonic() - started, 1)
     print(report(options, figures))
+    if not ok(figures):
+        print(f"kept for a look: {folder} (daemon.log, data/)")
+        return 1
     shutil.rmtree(folder, ignore_errors=True)
-    return 0 if ok(figures) else 1
+    return 0
 
 
 def ok(figures: dict) -> bool:

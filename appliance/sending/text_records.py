@@ -14,6 +14,8 @@ from __future__ import annotations
 import logging
 from typing import Optional
 
+from appliance.core.stamps import from_iso
+
 log = logging.getLogger(__name__)
 
 
@@ -68,7 +70,7 @@ class TextRecords:
         larger day count win, so writing twice counts once."""
         stored = self.store.contact(number) or {}
         merged = dict(fields)
-        if (stored.get("last_textback_at") or "") > (fields.get("last_textback_at") or ""):
+        if _later(stored.get("last_textback_at"), fields.get("last_textback_at")):
             merged["last_textback_at"] = stored["last_textback_at"]
         by_day = dict(stored.get("textbacks_by_day") or {})
         for day, count in (fields.get("textbacks_by_day") or {}).items():
@@ -77,3 +79,8 @@ class TextRecords:
         if stored.get("consent"):
             merged["consent"] = stored["consent"]
         return merged
+
+
+def _later(a: Optional[str], b: Optional[str]) -> bool:
+    """Timestamp `a` is after `b` (either may be missing)."""
+    return bool(a) and (not b or from_iso(a) > from_iso(b))
