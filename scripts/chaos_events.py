@@ -132,7 +132,7 @@ class Run:
                 and all(self._stored(sender, text) for sender, text in self.texts))
 
     def _unconfirmed(self, number: str) -> bool:
-        found = self.daemon.api("GET", "/api/calls?limit=10000") or {}
+        found = self.daemon.api("GET", "/api/calls?limit=1000") or {}
         return any(c["number"] == number and c["outcome"] == "unconfirmed"
                    for c in found.get("calls", []))
 
@@ -144,7 +144,7 @@ class Run:
         return sum(len(slots) for slots in self.sim.storage.values())
 
     def _figures(self, missed: list) -> dict:
-        calls = (self.daemon.api("GET", "/api/calls?limit=10000") or {}).get("calls", [])
+        calls = (self.daemon.api("GET", "/api/calls?limit=1000") or {}).get("calls", [])
         # A text the modem never confirmed counts as texted (it may have gone; never resent).
         unconfirmed = {c["number"] for c in calls if c["outcome"] == "unconfirmed"}
         textbacks, problems = self._textbacks(), []

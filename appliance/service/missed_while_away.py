@@ -3,10 +3,10 @@
 A caller who gives up while the daemon is down (a crash, a restart, a power cut to the Pi but
 not the modem, a kill a few ms after the end code) or while the modem is unplugged leaves no
 record in the box, but many modules list the missed call themselves (27.007 phonebook "MC").
-Whenever the modem is (re)connected, before the service handles anything newer, the box reads
-that list and handles every entry it has no record of with the same rules as a call it heard
-(cooldown, STOP, caps: service/textback.py), then deletes the entries it handled from the
-module (and remembers them where the module will not delete).
+Whenever the modem is (re)connected, before the service handles anything newer (and every few
+minutes while it is), the box reads that list and handles every entry it has no record of with
+the same rules as a call it heard (cooldown, STOP, caps: service/textback.py), then deletes
+the entries it handled from the module (and remembers them where the module will not delete).
 
 An entry is the box's own call when a stored call from the same number (numbers.same_number,
 the one rule) spans its time, give or take MATCH. Only entries from the last WINDOW are texted.
@@ -39,14 +39,30 @@ END_CODE = "missed_call_list"        # the call's end code: it was found in the 
 class MissedWhileAway:
     """Reads the module's missed-call list and handles what the box did not hear."""
 
-    def __init__(self, store, modem, textback, ringing: Callable[[], Optional[Ringing]]):
+    def __init__(self, store, modem, textback, ringing: Callable[[], Optional[Ringing]],
+                 every: timedelta = timedelta(minutes=5)):
         self.store = store
         self.modem = modem
         self.textback = textback
         self.ringing = ringing        # the call ringing right now, if any (service.py)
+        self.every = every
+        self._next: Optional[datetime] = None
+
+    def tick(self, now: datetime) -> None:
+        """Read the list again every so often while connected: a call the box heard only in
+        part (junk on the line over its caller ID, the cable pulled while it rang) is still
+        found, and one it heard is matched to its record and left alone."""
+        if self._next is not None and now >= self._next and \
+                self.modem.status.state == "ready":
+            self.check(now)
+
+    def connected(self, now: datetime) -> None:
+        """The modem is (re)connected: read the list before anything newer is handled."""
+        self.check(now)
 
     def check(self, now: datetime) -> int:
         """Handle the listed calls the box has no record of; how many were new to it."""
+        self._next = now + self.every
         try:
             entries = self.modem.missed_call_list()
         except (d.ModemUnavailable, TimeoutError, OSError) as error:
@@ -105,9 +121,10 @@ class MissedWhileAway:
         return False
 
     def _ringing_now(self, entry: d.ModemMissedCall) -> bool:
-        """The entry is the call the detector is concluding right now (it records it)."""
+        """The entry may be the call the detector is concluding right now (it records it)."""
         ringing = self.ringing()
-        return bool(ringing and same_number(ringing.number, entry.number) and
+        return bool(ringing and (ringing.number is None or
+                                 same_number(ringing.number, entry.number)) and
                     (entry.at is None or entry.at >= ringing.started_at - MATCH))
 
     def _delete(self, handled: list) -> None:

@@ -70,8 +70,8 @@ class Service:
         self.detector = MissedCallDetector(ring_gap) if ring_gap else MissedCallDetector()
         self.news = ModemNews(store, inbox, sweep_every, min(sweep_every, unannounced_sweep))
         # Calls that ended while the box could not hear them (none without a modem).
-        self.away = MissedWhileAway(store, modem, textback, lambda: self.detector.ringing) \
-            if modem is not None else None
+        self.away = MissedWhileAway(store, modem, textback, lambda: self.detector.ringing,
+                                    every=sweep_every) if modem is not None else None
         self.tick_seconds = tick_seconds
         self.on_activity = on_activity
         self.inline = inline
@@ -236,7 +236,7 @@ class Service:
         """Before anything newer: the calls the modem listed while the box could not hear
         (missed_while_away.py), then the texts it kept (the sweep)."""
         if self.away is not None:
-            self.away.check(now)
+            self.away.connected(now)
         self.news.connected(item, now)
 
     def _sent(self, item: d.TextSent) -> None:
@@ -261,6 +261,8 @@ class Service:
             self._missed(missed, now)
         self._decline_if_due(now)
         self.news.tick(now)
+        if self.away is not None and self.detector.ringing is None:
+            self.away.tick(now)
 
     def _decline_if_due(self, now: datetime) -> None:
         ringing = self.detector.ringing
