@@ -5,7 +5,8 @@ modem unplug/replug, modem reboots and junk bytes on the line. At the end every 
 checked against what the simulated modem was really asked to send (AT+CMGS), and every text
 sent to the box against what the box stored:
 
-    lost        missed calls never texted back, texts in never stored
+    lost        missed calls never texted back, texts in never stored, owner replies
+                never sent (a text the modem did not confirm counts as sent)
     duplicated  callers texted back more than once, texts stored more than once,
                 owner replies sent more than once
 

@@ -126,7 +126,9 @@ class Run:
 
     def _all_done(self, missed: list) -> bool:
         textbacks, status = self._textbacks(), self.daemon.status()
+        sent = Counter(text for _, text in self.sim.sent_texts())
         return (all(textbacks[n] or self._unconfirmed(n) for n in missed)
+                and all(sent[t] or self._unconfirmed_reply(to, t) for to, t in self.replies)
                 and self._sim_left() == 0
                 and (status.get("outbox") or {}).get("queued") == 0
                 and all(self._stored(sender, text) for sender, text in self.texts))
@@ -135,6 +137,10 @@ class Run:
         found = self.daemon.api("GET", "/api/calls?limit=1000") or {}
         return any(c["number"] == number and c["outcome"] == "unconfirmed"
                    for c in found.get("calls", []))
+
+    def _unconfirmed_reply(self, to: str, text: str) -> bool:
+        return any(m["direction"] == "out" and m["text"] == text and m["status"] ==
+                   "unconfirmed" for m in self.daemon.conversation(to))
 
     def _stored(self, sender: str, text: str) -> int:
         return sum(m["direction"] == "in" and m["text"] == text
@@ -158,7 +164,7 @@ class Run:
                      if count != 1]
         sent = Counter(text for _, text in self.sim.sent_texts())
         problems += [f"owner reply to {to} sent {sent[text]} times" for to, text in self.replies
-                     if sent[text] != 1]
+                     if sent[text] > 1 or not (sent[text] or self._unconfirmed_reply(to, text))]
         lost = sum(p.endswith("never texted") or " 0 times" in p for p in problems)
         return {"counts": self.counts, "kills": self.kills, "calls": len(missed),
                 "texted_once": sum(textbacks[n] == 1 or (not textbacks[n] and n in unconfirmed)
