@@ -81,11 +81,14 @@ class Run:
         self._kill_and_restart()
 
     def _reply(self) -> None:
+        # One draw whatever has been texted so far, so the seed's stream of events stays the
+        # same from run to run.
+        pick = self.rng.random()
         texted = sorted({to for to, _ in self.sim.sent_texts() if to.startswith("+1212")})
+        self._serial += 1
         if not texted:
             return
-        to = self.rng.choice(texted)
-        self._serial += 1
+        to = texted[int(pick * len(texted))]
         text = f"{REPLY}{self._serial}: I can come by at four"
         path = "/api/conversations/" + to.replace("+", "%2B") + "/messages"
         if self.daemon.api("POST", path, {"text": text}) is not None:
