@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 WINDOW = timedelta(minutes=30)       # older missed calls are reported, not texted
 MATCH = timedelta(minutes=2)         # the module's clock and the box's may differ this much
 SKEW = timedelta(minutes=5)          # a time further ahead than this: the module's clock is off
+QUIET = timedelta(minutes=1)         # between connects, newer entries are the live path's
 SEEN_KEY = "missed_list_seen"        # box state: entries handled that the module kept
 SEEN_KEPT = 100
 END_CODE = "missed_call_list"        # the call's end code: it was found in the module's list
@@ -54,14 +55,16 @@ class MissedWhileAway:
         found, and one it heard is matched to its record and left alone."""
         if self._next is not None and now >= self._next and \
                 self.modem.status.state == "ready":
-            self.check(now)
+            self.check(now, quiet=QUIET)
 
     def connected(self, now: datetime) -> None:
         """The modem is (re)connected: read the list before anything newer is handled."""
         self.check(now)
 
-    def check(self, now: datetime) -> int:
-        """Handle the listed calls the box has no record of; how many were new to it."""
+    def check(self, now: datetime, quiet: timedelta = timedelta(0)) -> int:
+        """Handle the listed calls the box has no record of; how many were new to it.
+        Entries newer than `quiet` are left for the next read (the box may be recording
+        them from what it heard right now)."""
         self._next = now + self.every
         try:
             entries = self.modem.missed_call_list()
@@ -75,8 +78,8 @@ class MissedWhileAway:
         for entry in reversed(entries):          # oldest first: a second call meets cooldown
             key = _key(entry)
             if key not in seen:
-                if self._ringing_now(entry):
-                    continue                      # the detector is still on it
+                if self._ringing_now(entry) or (entry.at and entry.at > now - quiet):
+                    continue                      # the detector may still be on it
                 new += self._handle(entry, now)
                 seen.append(key)
             handled.append(entry)

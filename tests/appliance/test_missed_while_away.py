@@ -71,7 +71,7 @@ def test_calls_listed_by_the_modem_while_the_box_was_down_are_texted_once(tmp_pa
         assert len(app.store.calls(limit=None)) == 5
 
         unheard = "+12125550117"       # a call the box missed while connected (junk on its
-        _listed(sim, unheard, timedelta(seconds=5))     # caller ID): found by the next read
+        _listed(sim, unheard, timedelta(minutes=2))     # caller ID): found by the next read
         wait_for(lambda: unheard in _texted(sim), 20, "the unheard call found by the next read")
         wait_settled(app)
         assert sorted(_texted(sim)) == [NEW, NEW_NATIONAL, unheard]
