@@ -1,7 +1,7 @@
 """Starting and stopping the whole box in order, and the parts only a running box has: the
 status light and button (GPIO), the web server, the network watch and the monitor.
 
-Start: recover the outbox, then integrations, service, sender, modem, upkeep, GPIO, web server,
+Start: recover the outbox (its items' records first), then integrations, service, sender, modem, upkeep, GPIO, web server,
 network watch, and the monitor last (it tells systemd the box is ready). Stop: the reverse, the
 sender before the modem (a text being submitted finishes) and the integrations after the service
 (its last events still go out).
@@ -21,10 +21,8 @@ log = logging.getLogger(__name__)
 def start(app) -> None:
     if app.simulator:
         app.simulator.start()
-    before = {item.id: item.status for item in app.outbox.items()}
-    app.outbox.recover_after_restart(app.clock())
+    recover(app)
     app.integrations.start()
-    app.send_results.recover(before)
     app.auto_texts.count(app.clock())   # the last day's texts read now, not on a call
     app.service.start()
     app.sender.start()
@@ -46,6 +44,17 @@ def start(app) -> None:
     app.monitor.start()          # last: it tells systemd the box is ready
     app.store.log_event("start", "TextBack Box started" + (" (demo)" if app.options.demo
                                                             else ""))
+
+
+def recover(app) -> None:
+    """Before the box handles anything new: (1) the call, message and contact records the
+    outbox items carry that a crash left unwritten, (2) the outbox's own states (`submitting`
+    becomes unconfirmed), (3) what became of each text. The calls that ended while the box
+    was down come next, when the modem is ready (service/missed_while_away.py)."""
+    before = {item.id: item.status for item in app.outbox.items()}
+    app.send_results.records.recover(app.outbox.items())
+    app.outbox.recover_after_restart(app.clock())
+    app.send_results.recover(before)
 
 
 def checks(app) -> dict:

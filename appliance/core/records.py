@@ -121,6 +121,8 @@ class OutboxItem(Record):
     updated_at: Optional[str] = None
     last_error: Optional[str] = None
     references: list = field(default_factory=list)
+    records: Optional[dict] = None      # what it carries until stored: {"message", "call",
+    #                                     "contact"} as stored documents (sending/text_records.py)
     extra: dict = field(default_factory=dict, repr=False)
 
 

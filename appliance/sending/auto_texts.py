@@ -8,10 +8,11 @@ and a day (policy.cap_window). The owner's own replies are not automatic.
 
 The count lives in memory: a text is counted when it is queued, so nothing more is written on a
 text-back's way to the modem (the outbox stays the only write before AT+CMGS). At start-up the
-count is rebuilt from the stored outgoing texts of the last 24 hours, so a restart does not reset
-it. When the cap stops a text the owner gets ONE text and the page shows one banner for the whole
-trip; the trip is kept in the box state, so a restart does not text the owner again. A trip ends
-with the next automatic text that is allowed (the count fell, or the owner raised the cap).
+count is rebuilt from the stored outgoing texts of the last 24 hours (and the outbox's, whose
+records may not be stored yet), so a restart does not reset it. When the cap stops a text the
+owner gets ONE text and the page shows one banner for the whole trip; the trip is kept in the
+box state, so a restart does not text the owner again. A trip ends with the next automatic text
+that is allowed (the count fell, or the owner raised the cap).
 """
 from __future__ import annotations
 
@@ -64,8 +65,17 @@ class AutoTexts:
         return self._times
 
     def _stored_since(self, since: datetime, now: datetime) -> list:
+        """The stored automatic texts, and those in the outbox whose message a crash or a full
+        disk kept from the store (the outbox item is always written first)."""
         rows = self.store.messages_between(since, now + DAY, direction="out")
-        return [from_iso(m.at) for m in rows if m.kind in AUTOMATIC_KINDS]
+        stored = {m.id for m in rows}
+        times = [from_iso(m.at) for m in rows if m.kind in AUTOMATIC_KINDS]
+        for item in self.store.outbox_items():
+            at = from_iso(item.created_at)
+            if item.kind in AUTOMATIC_KINDS and item.message_id not in stored \
+                    and since <= at < now + DAY:
+                times.append(at)
+        return times
 
     # --- the gate for automatic texts other than the text-back ----------------------------
 

@@ -38,6 +38,7 @@ from typing import Callable, Optional
 
 from appliance.core.clock import utc_now
 from appliance.core.domain import SendText
+from appliance.core.numbers import same_number
 from appliance.core.records import OutboxItem
 from appliance.core.stamps import from_iso, to_iso
 
@@ -65,15 +66,17 @@ class Outbox:
         self._clock = clock or utc_now
         self.backoff = backoff   # shorter in tests, so a retry is seen in well under a second
 
-    def queue(self, command: SendText, now: datetime, message_id: Optional[str] = None) -> OutboxItem:
-        """Put a text in the outbox; it is due at once. (Also a good moment to prune.)"""
+    def queue(self, command: SendText, now: datetime, message_id: Optional[str] = None,
+              records: Optional[dict] = None) -> OutboxItem:
+        """Put a text in the outbox; it is due at once. (Also a good moment to prune.)
+        `records`: the message, call and contact changes it carries (text_records.py)."""
         self.prune(now)
         at = to_iso(now)
         return self.store.outbox_put({
             "to": command.to, "text": command.text, "kind": command.kind,
             "call_id": command.call_id, "message_id": message_id, "status": "queued",
             "attempts": 0, "created_at": at, "next_attempt_at": at, "updated_at": at,
-            "last_error": None, "references": [],
+            "last_error": None, "references": [], "records": records,
         })
 
     def due(self, now: datetime) -> list[OutboxItem]:
@@ -84,6 +87,11 @@ class Outbox:
 
     def items(self) -> list[OutboxItem]:
         return self.store.outbox_items()
+
+    def texts_to(self, number: str, kind: str) -> list[OutboxItem]:
+        """Items of `kind` to `number` (the one "same phone" rule), whatever their state."""
+        return [i for i in self.store.outbox_items()
+                if i.kind == kind and same_number(i.to, number)]
 
     def get(self, item_id: str) -> Optional[OutboxItem]:
         return next((i for i in self.store.outbox_items() if i.id == item_id), None)

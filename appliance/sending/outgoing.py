@@ -13,6 +13,7 @@ from typing import Callable, Optional
 from appliance.core.domain import SendText
 from appliance.core.records import Message
 from appliance.core.stamps import new_id
+from appliance.sending.text_records import TextRecords
 
 log = logging.getLogger(__name__)
 
@@ -24,17 +25,17 @@ class Outgoing:
         self.store = store
         self.outbox = outbox
         self.wake = wake
+        self.records = TextRecords(store)
 
     def queue_text(self, command: SendText, now: datetime, message_id: Optional[str] = None,
-                   contact_fields: Optional[dict] = None) -> Message:
+                   contact_fields: Optional[dict] = None, call: Optional[dict] = None) -> Message:
         """Put the text in the outbox and wake the sender first (the only write before the modem
-        gets it), then record the message as `queued` in the conversation; return the message.
+        gets it), then record the message as `queued` in the conversation (and `call`, the
+        missed call it answers); return the message. The outbox item carries those records, so
+        a crash or a full disk after the outbox write loses none of them (text_records.py).
         The sender's results reach the message through the service queue, after this."""
-        message_id = message_id or new_id("m", now)
-        item = self.outbox.queue(command, now, message_id)
-        self.wake(item)
-        message = self.store.add_message({
-            "id": message_id,
+        message = {
+            "id": message_id or new_id("m", now),
             "number": command.to,
             "direction": "out",
             "text": command.text,
@@ -42,7 +43,10 @@ class Outgoing:
             "status": "queued",
             "kind": command.kind,
             "call_id": command.call_id,
-        }, contact_fields=contact_fields)
-        log.info("queued %s text %s to %s", command.kind, message_id, command.to)
-        return message
-
+        }
+        item = self.outbox.queue(command, now, message["id"], records={
+            "message": message, "call": call, "contact": contact_fields})
+        self.wake(item)
+        self.records.write(item, fresh=True)
+        log.info("queued %s text %s to %s", command.kind, message["id"], command.to)
+        return Message.from_row(item.records["message"])

@@ -11,6 +11,7 @@ import logging
 from appliance.core import box_events
 from appliance.core.clock import utc_now
 from appliance.core.records import OutboxItem
+from appliance.sending.text_records import TextRecords
 
 log = logging.getLogger(__name__)
 
@@ -27,13 +28,15 @@ class SendResults:
         self.outbox = outbox
         self.notify = notify            # box events out (MQTT, webhooks); never blocks
         self.clock = clock
+        self.records = TextRecords(store)
 
     def sent(self, item: OutboxItem, references) -> None:
         references = list(references or item.references or [])
+        recorded = self.records.write(item)
         self._message(item, status="sent", references=references,
                       reference=references[0] if references else None, error=None)
         self._call(item, "texted")
-        self.outbox.finish(item.id)
+        self._finish(item, recorded)
         self.notify(box_events.text_back_finished(item, "sent", self.clock()))
 
     def failed(self, item: OutboxItem, reason: str, gave_up: bool) -> None:
@@ -56,11 +59,12 @@ class SendResults:
     def cancelled(self, item: OutboxItem, reason: str) -> None:
         self._message(item, status="failed", error=reason)
         self._call(item, "opted_out")
-        self.outbox.finish(item.id)
+        self._finish(item, self.records.write(item))
 
     def recover(self, before: dict) -> None:
-        """At start-up, after the outbox's own recovery: record what a crash left unrecorded.
-        `before` maps item ids to their status before that recovery."""
+        """At start-up, after the records (`records.recover`) and the outbox's own recovery:
+        record what became of each text that a crash left unrecorded. `before` maps item ids
+        to their status before that recovery. Idempotent: run twice, it writes nothing twice."""
         for item in self.outbox.items():
             was = before.get(item.id)
             if item.status == "sent":
@@ -69,6 +73,12 @@ class SendResults:
                 self.cancelled(item, "Not sent: the customer texted STOP.")
             elif was == "submitting" and item.status == "unconfirmed":
                 self.unconfirmed(item, "the box restarted while the modem was sending")
+
+    def _finish(self, item: OutboxItem, recorded: bool) -> None:
+        """The item leaves the outbox only once its records are stored: until then it is what
+        keeps the caller's cooldown (the policy reads the outbox too)."""
+        if recorded:
+            self.outbox.finish(item.id)
 
     def _message(self, item: OutboxItem, **fields) -> None:
         if item.message_id:

@@ -25,6 +25,7 @@ from typing import Callable, Optional
 
 from appliance.core import domain as d
 from appliance.core.calls import MissedCallDetector, Ringing
+from appliance.service.missed_while_away import MissedWhileAway
 from appliance.service.modem_news import ModemNews
 
 log = logging.getLogger(__name__)
@@ -71,6 +72,9 @@ class Service:
         self.fixed_ring_gap = ring_gap
         self.detector = MissedCallDetector(ring_gap) if ring_gap else MissedCallDetector()
         self.news = ModemNews(store, inbox, sweep_every, min(sweep_every, unannounced_sweep))
+        # Calls that ended while the box could not hear them (none without a modem).
+        self.away = MissedWhileAway(store, modem, textback, lambda: self.detector.ringing,
+                                    every=sweep_every) if modem is not None else None
         self.tick_seconds = tick_seconds
         self.on_activity = on_activity
         self.on_network_time = on_network_time     # the box's clock (core/clock.py)
@@ -213,7 +217,7 @@ class Service:
             d.StatusReportPduReceived: news.text_delivered,
             d.IncomingText: news.text_decoded,
             d.SmsStorageFull: news.sim_full,
-            d.ModemConnected: news.connected,
+            d.ModemConnected: self._connected,
             d.ModemStartBlocked: news.start_blocked,
             d.UnknownLineSeen: news.unknown_line,
             d.ModemLost: news.lost,
@@ -233,6 +237,13 @@ class Service:
         # The time the modem said it, not the time we got round to it.
         for missed in self.detector.observe(item, min(item.at, now)):
             self._missed(missed, now)
+
+    def _connected(self, item: d.ModemConnected, now: datetime) -> None:
+        """Before anything newer: the calls the modem listed while the box could not hear
+        (missed_while_away.py), then the texts it kept (the sweep)."""
+        if self.away is not None:
+            self.away.connected(now)
+        self.news.connected(item, now)
 
     def _sent(self, item: d.TextSent) -> None:
         self.results.sent(item.item, item.references)
@@ -258,6 +269,8 @@ class Service:
         self.news.tick(now)
         if self.later is not None:
             self.later.tick(now)
+        if self.away is not None and self.detector.ringing is None:
+            self.away.tick(now)
 
     def _decline_if_due(self, now: datetime) -> None:
         ringing = self.detector.ringing

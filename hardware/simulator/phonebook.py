@@ -36,6 +36,7 @@ class CallBook:
 
     def __init__(self, enabled: bool, capacity: int = 20):
         self.enabled, self.capacity = enabled, capacity
+        self.timed = True        # False: entries without the time, as some modules list them
         self._lists: dict[str, list[Entry]] = {name: [] for name in LISTS}
 
     def missed(self, number: str, number_type: int, validity: int, at: datetime) -> None:
@@ -84,7 +85,8 @@ def read(sim, cmd):
     first = cmd.int_arg(0)
     last = cmd.int_arg(1, first)
     entries = book.entries(sim.settings.phonebook)
-    rows = [f'+CPBR: {index},"{entry.number}",{entry.number_type},"","{entry.stamp()}"'
+    rows = [f'+CPBR: {index},"{entry.number}",{entry.number_type},""'
+            + (f',"{entry.stamp()}"' if book.timed else "")
             for index, entry in enumerate(entries, start=1) if first <= index <= last]
     return Answer(rows) if rows else cme(sim, 22)
 

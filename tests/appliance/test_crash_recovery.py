@@ -2,37 +2,17 @@
 pseudo-terminal, is killed without warning, and started again on the same data folder."""
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
-import textwrap
 from pathlib import Path
 
 import pytest
 
-from appliance.storage.journal import read_only_state
 from hardware.simulator import ModemSimulator
+from tests.appliance import daemon_support as daemon
 from tests.appliance.box_support import CALLER
 from tests.helpers import wait_for
 
-ROOT = Path(__file__).resolve().parents[2]
-DAEMON = textwrap.dedent("""
-    import logging, sys, threading
-    sys.path.insert(0, {root!r})
-    from pathlib import Path
-    from appliance.app.bootstrap import Options, bootstrap
-    from appliance.app.timings import FAST
-    logging.basicConfig(level=logging.INFO)
-    app = bootstrap(Options(data_dir=Path({data!r}), port={port!r}, gpio=False), FAST)
-    app.start()
-    ready = threading.Event()
-    while not ready.wait(0.02):
-        if app.modem.status.state == "ready":
-            ready.set()
-    print("started", flush=True)
-    threading.Event().wait()
-""")
+_start, _kill, _stored = daemon.start, daemon.kill, daemon.stored
+_outbox, _calls = daemon.outbox, daemon.calls
 
 
 @pytest.fixture
@@ -40,51 +20,6 @@ def sim(tmp_path):
     simulator = ModemSimulator("sim800", link_path=tmp_path / "modem").start()
     yield simulator
     simulator.stop()
-
-
-def _start(data: Path, port: str) -> subprocess.Popen:
-    """Start the daemon and wait until its modem is initialised."""
-    code = DAEMON.format(root=str(ROOT), data=str(data), port=port)
-    process = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE,
-                               stderr=subprocess.DEVNULL, text=True)
-    # readline blocks until the line comes or the process dies (then it returns "").
-    assert process.stdout.readline().strip() == "started", "the daemon did not start"
-    return process
-
-
-def _kill(process: subprocess.Popen) -> None:
-    os.kill(process.pid, signal.SIGKILL)
-    process.wait(10)
-
-
-def _stored(data: Path, prefix: str, table: str) -> list[dict]:
-    """What the daemon has stored (its files plus its journal), read without changing them."""
-    if not data.exists():
-        return []
-    names = {p.name for p in data.glob(f"{prefix}*.json")} | _journal_files(data, prefix)
-    found = []
-    for name in sorted(names):
-        found += read_only_state(data, name).get(table, {}).values()
-    return found
-
-
-def _journal_files(data: Path, prefix: str) -> set:
-    names = set()
-    for segment in ("journal.prev.jsonl", "journal.jsonl"):
-        path = data / segment
-        if path.exists():
-            names |= {line.split(b"\t")[1].decode() for line in path.read_bytes().splitlines()
-                      if line.count(b"\t") >= 2 and line.split(b"\t")[1].startswith(
-                          prefix.encode())}
-    return names
-
-
-def _outbox(data: Path) -> list[dict]:
-    return _stored(data, "outbox", "outbox")
-
-
-def _calls(data: Path) -> list[dict]:
-    return _stored(data, "calls-", "calls")
 
 
 def test_a_text_queued_when_the_daemon_is_killed_is_sent_once_after_restart(tmp_path, sim):

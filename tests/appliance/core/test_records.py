@@ -12,7 +12,7 @@ QUEUED = {"id": "o-202611-aaaaaaaaaaaa", "to": "+12125551234", "text": "Sorry we
           "created_at": "2026-11-27T14:30:00.000000+00:00",
           "next_attempt_at": "2026-11-27T14:30:00.000000+00:00",
           "updated_at": "2026-11-27T14:30:00.000000+00:00", "last_error": None,
-          "references": []}
+          "references": [], "records": None}
 
 
 CONTACT = {"number": "+12125551234", "last_at": "2026-11-27T14:31:00.000000+00:00",
