@@ -76,7 +76,7 @@ def call_times(timed, since: float, call, gap: Optional[float]):
 
 def _settled(app, number: str) -> bool:
     latest = app.store.calls(limit=1)
-    return (bool(latest) and latest[0]["number"] == number and latest[0]["outcome"] == "texted"
+    return (bool(latest) and latest[0].number == number and latest[0].outcome == "texted"
             and not app.outbox.items())
 
 
@@ -89,7 +89,7 @@ def one_call(app, sim, number: str, sent_before: int, interval: float = 0.05,
     if sent[-1].number != number:
         raise RuntimeError(f"text went to {sent[-1].number}, expected {number}")
     wait_until(lambda: _settled(app, number), CALL_TIMEOUT, f"call from {number} settled")
-    end_code = app.store.calls(limit=1)[0]["end_code"]
+    end_code = app.store.calls(limit=1)[0].end_code
     return (*call_times(sim.timed_transcript, since, call, gap), end_code)
 
 

@@ -59,10 +59,10 @@ def main() -> None:
         outgoing = Outgoing(store, Outbox(store, clock=lambda: now))
         later = LaterTexts(store, outgoing, AutoTexts(store, outgoing))
         recent = [m for m in store.messages_between(now - timedelta(days=2), now, "out")
-                  if m.get("kind") == "textback"][-args.planned:]
+                  if m.kind == "textback"][-args.planned:]
         for message in recent:      # planned at the text-back, due hours from now
-            store.plan("follow_up", message["number"], now - timedelta(minutes=30),
-                       textback_id=message["id"])
+            store.plan("follow_up", message.number, now - timedelta(minutes=30),
+                       textback_id=message.id)
         not_due = _median_ms(lambda: later.check(now), args.repeat)
         items = store.planned()
         settings = store.settings()

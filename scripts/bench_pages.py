@@ -128,9 +128,9 @@ def sample_numbers(store) -> dict:
     the cursor of the conversation list's second page."""
     page, _ = store.conversation_page(limit=200, skip=(OWNER,))
     talked = [store.contact(c["number"]) for c in page]
-    talked = [c for c in talked if c.get("last_inbound_at")]
-    talked.sort(key=lambda c: len(c.get("months") or []))
-    customer = talked[len(talked) // 2]["number"] if talked else OWNER
+    talked = [c for c in talked if c.last_inbound_at]
+    talked.sort(key=lambda c: len(c.months or []))
+    customer = talked[len(talked) // 2].number if talked else OWNER
     cursor = store.conversation_page(limit=50, skip=(OWNER,))[1]
     today = time.strftime("%Y-%m-%d", time.gmtime())
     year_ago = time.strftime("%Y-%m-%d", time.gmtime(time.time() - 364 * 86400))

@@ -100,15 +100,15 @@ def _writes(store, number: str, now: datetime) -> list:
     item = store.outbox_put({"to": number, "text": "hi", "status": "queued"})
     return [
         ("add_call", lambda: store.add_call({"number": number, "started_at": now})),
-        ("update_call", lambda: store.update_call(call["id"], outcome="queued")),
+        ("update_call", lambda: store.update_call(call.id, outcome="queued")),
         ("add_message (+ contact summary)", lambda: store.add_message(
             {"number": number, "direction": "out", "text": "hi", "at": now})),
-        ("update_message", lambda: store.update_message(message["id"], status="sending")),
+        ("update_message", lambda: store.update_message(message.id, status="sending")),
         ("update_contact", lambda: store.update_contact(number, unread=0)),
         ("update_contact (STOP: synced)", lambda: store.update_contact(number,
                                                                         opted_out=False)),
         ("outbox_put", lambda: store.outbox_put({"to": number, "text": "x", "status": "queued"})),
-        ("outbox_update", lambda: store.outbox_update(item["id"], status="sending")),
+        ("outbox_update", lambda: store.outbox_update(item.id, status="sending")),
         ("log_event", lambda: store.log_event("bench", "a line")),
     ]
 

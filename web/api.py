@@ -14,6 +14,7 @@ import logging
 from flask import Blueprint, jsonify, request
 
 from appliance.core.domain import ValidationError
+from appliance.core.records import Call, Message
 from appliance.core.settings_connections import public as public_settings
 from web import export, phone, shop
 from web.security import json_body
@@ -22,7 +23,6 @@ log = logging.getLogger(__name__)
 
 bp = Blueprint("api", __name__)
 
-CALL_FIELDS = ("id", "number", "started_at", "ended_at", "rings", "outcome", "message_id")
 CONVERSATION_FIELDS = ("number", "last_at", "last_text", "unread", "opted_out")
 MESSAGE_FIELDS = ("id", "direction", "text", "at", "status", "kind")
 MAX_LIMIT = 1000
@@ -32,6 +32,20 @@ MAX_DAYS = 3660
 
 def _only(record: dict, fields) -> dict:
     return {key: record.get(key) for key in fields}
+
+
+def call_json(call: Call) -> dict:
+    """A call as the API lists it (web/README.md): these keys, in this order."""
+    return {"id": call.id, "number": call.number, "started_at": call.started_at,
+            "ended_at": call.ended_at, "rings": call.rings, "outcome": call.outcome,
+            "message_id": call.message_id}
+
+
+def message_json(message: Message) -> dict:
+    """A text the API just queued: MESSAGE_FIELDS, then its number."""
+    return {"id": message.id, "direction": message.direction, "text": message.text,
+            "at": message.at, "status": message.status, "kind": message.kind,
+            "number": message.number}
 
 
 def _bad(errors: dict):
@@ -94,7 +108,7 @@ def calls():
     found = shop.box().calls(limit=limit)
     if export.wanted(request.args):
         return export.calls(found, shop.box().settings())
-    return jsonify({"calls": [_only(c, CALL_FIELDS) for c in found]})
+    return jsonify({"calls": [call_json(c) for c in found]})
 
 
 @bp.get("/api/conversations")
@@ -157,7 +171,7 @@ def send_message(number: str):
         message = shop.box().send_reply(number.strip(), text)
     except ValidationError as exc:
         return _bad(exc.errors)
-    return jsonify(_only(message, MESSAGE_FIELDS) | {"number": message.get("number")}), 202
+    return jsonify(message_json(message)), 202
 
 
 @bp.get("/api/settings")

@@ -26,7 +26,7 @@ def start():
         message = shop.box().start_conversation(body.get("number"), body.get("text"))
     except ValidationError as exc:
         return api._bad(exc.errors)
-    return jsonify(api._only(message, api.MESSAGE_FIELDS) | {"number": message.get("number")}), 202
+    return jsonify(api.message_json(message)), 202
 
 
 def _booked_change(body: dict):
@@ -58,8 +58,8 @@ def update(number: str):
         contact = shop.box().mark_booked(number, value, booked=booked)
     except ValidationError as exc:
         return api._bad(exc.errors)
-    return jsonify({"number": number, "booked": bool(contact.get("booked")),
-                    "value": contact.get("job_value"), "booked_at": contact.get("booked_at")})
+    return jsonify({"number": number, "booked": bool(contact.booked),
+                    "value": contact.job_value, "booked_at": contact.booked_at})
 
 
 @bp.get("/api/conversations/<number>/consent")

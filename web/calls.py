@@ -11,6 +11,7 @@ from typing import Optional
 
 from flask import Blueprint, render_template, request
 
+from appliance.core.records import Call
 from web import export, formatting, labels, shop
 from web.auth import login_required
 
@@ -68,12 +69,12 @@ class CallFilters:
     def _midnight(self, day: date) -> datetime:
         return datetime.combine(day, time(0), self.zone).astimezone(timezone.utc)
 
-    def keep(self, call: dict) -> bool:
+    def keep(self, call: Call) -> bool:
         """Partial number match ("4567" finds +15551234567) on top of what the box filtered."""
         wanted = re.sub(r"\D", "", self.number)
         if not wanted:
             return True
-        return wanted in re.sub(r"\D", "", call.get("number") or call.get("raw_number") or "")
+        return wanted in re.sub(r"\D", "", call.number or call.raw_number or "")
 
     def params(self) -> dict:
         """The filters as query arguments (for links and the live URL)."""

@@ -9,7 +9,7 @@ from appliance.core import templates
 TEXTED = {"texted", "queued", "sending", "unconfirmed"}
 
 
-def steps(settings: dict, status: dict, recent_calls: list[dict]) -> list[dict]:
+def steps(settings: dict, status: dict, recent_calls: list) -> list[dict]:
     """[{"key", "title", "text", "endpoint", "anchor", "done"}] in the order to do them."""
     messages = settings.get("messages") or {}
     edited = any(str(messages.get(kind) or "").strip() != text.strip()
@@ -29,7 +29,7 @@ def steps(settings: dict, status: dict, recent_calls: list[dict]) -> list[dict]:
         {"key": "test_call", "title": "Make a test call",
          "text": "Ring your business line from another phone and let it ring out: a text comes back.",
          "endpoint": "setup.index", "anchor": None,
-         "done": bool(month.get("texted")) or any(c.get("outcome") in TEXTED
+         "done": bool(month.get("texted")) or any(c.outcome in TEXTED
                                                  for c in recent_calls)},
     ]
 

@@ -67,11 +67,12 @@ def _local(value, settings: dict) -> str:
     return moment.strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
-def calls(found: list[dict], settings: dict) -> Response:
+def calls(found: list, settings: dict) -> Response:
+    """The calls (Call records) as CSV: their stored fields and how the page shows them."""
     region = settings.get("region") or ""
-    rows = [dict(call, shop_time=_local(call.get("started_at"), settings),
-                 number_shown=phone.shown(call.get("number"), region) or call.get("raw_number"),
-                 what_happened=labels.outcome(call.get("outcome"))["label"]) for call in found]
+    rows = [dict(call.to_row(), shop_time=_local(call.started_at, settings),
+                 number_shown=phone.shown(call.number, region) or call.raw_number,
+                 what_happened=labels.outcome(call.outcome)["label"]) for call in found]
     return respond(f"calls-{_today(settings)}.csv", CALL_COLUMNS, rows)
 
 

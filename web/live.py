@@ -81,14 +81,14 @@ def inbox():
     return jsonify({"regions": {"inbox": html}})
 
 
-def _newer_than(items: list[dict], after: str) -> list[dict]:
-    """Items (newest first) that come before the one with id `after`; all if it isn't there."""
+def _newer_than(calls: list, after: str) -> list:
+    """Calls (newest first) that come before the one with id `after`; all if it isn't there."""
     if not after:
-        return items
-    for position, item in enumerate(items):
-        if item.get("id") == after:
-            return items[:position]
-    return items
+        return calls
+    for position, call in enumerate(calls):
+        if call.id == after:
+            return calls[:position]
+    return calls
 
 
 @bp.get("/calls")
@@ -98,10 +98,10 @@ def calls():
     fresh = _newer_than(found, request.args.get("after", ""))
     rows = "".join(render_template("calls/_row.html", call=call) for call in fresh)
     # Outcomes change after the fact (queued -> texted), so the newest rows are refreshed too.
-    slots = {call["id"]: render_template("calls/_outcome.html", call=call)
+    slots = {call.id: render_template("calls/_outcome.html", call=call)
              for call in found[:SLOTS]}
-    return jsonify({"calls": fresh, "insert": rows,
-                    "latest": found[0]["id"] if found else None, "slots": slots})
+    return jsonify({"calls": [call.to_row() for call in fresh], "insert": rows,
+                    "latest": found[0].id if found else None, "slots": slots})
 
 
 @bp.get("/conversation/<number>")

@@ -39,7 +39,7 @@ def start():
     except ValidationError as exc:
         return _new_page(values, exc.errors, 400)
     flash("Text queued: it goes out in a few seconds.", "success")
-    return redirect(url_for("conversations.thread", number=message["number"]))
+    return redirect(url_for("conversations.thread", number=message.number))
 
 
 @bp.get("/network/")

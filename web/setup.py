@@ -114,11 +114,11 @@ def test_status():
 
 
 def _message_of(call):
-    if not call or not call.get("message_id") or not call.get("number"):
+    if not call or not call.message_id or not call.number:
         return None
-    thread = box().conversation(call["number"]) or {}
+    thread = box().conversation(call.number) or {}
     for message in thread.get("messages", []):
-        if message.get("id") == call["message_id"]:
+        if message.get("id") == call.message_id:
             return message
     return None
 

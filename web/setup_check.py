@@ -12,6 +12,7 @@ from typing import Optional
 
 from appliance.core import policy
 from appliance.core.numbers import same_number
+from appliance.core.records import Call
 from web import labels
 
 
@@ -51,23 +52,23 @@ def _message_summary(message: Optional[dict]) -> Optional[dict]:
             "status_tone": status["tone"], "at": message.get("at")}
 
 
-def test_result(call: Optional[dict], message: Optional[dict], called_from: str,
+def test_result(call: Optional[Call], message: Optional[dict], called_from: str,
                 settings: dict, box_number: Optional[str]) -> dict:
     """The JSON the setup page polls: the stage reached and everything to show for it."""
     if call is None:
         return {"stage": "waiting", "done": False, "call": None, "caller_id": None, "text": None}
-    outcome = labels.outcome(call.get("outcome"))
-    summary = {"id": call.get("id"), "number": call.get("number"),
-               "raw_number": call.get("raw_number"), "started_at": call.get("started_at"),
-               "rings": call.get("rings"), "outcome": call.get("outcome"),
+    outcome = labels.outcome(call.outcome)
+    summary = {"id": call.id, "number": call.number,
+               "raw_number": call.raw_number, "started_at": call.started_at,
+               "rings": call.rings, "outcome": call.outcome,
                "outcome_label": outcome["label"], "outcome_hint": outcome["hint"]}
     text = _message_summary(message)
-    if call.get("outcome") == "texted" or (text and text["status"] in ("sent", "delivered")):
+    if call.outcome == "texted" or (text and text["status"] in ("sent", "delivered")):
         stage, done = "texted", True
-    elif call.get("outcome") in ("queued", "sending"):
+    elif call.outcome in ("queued", "sending"):
         stage, done = "sending", False
     else:
         stage, done = "not_texted", True
     return {"stage": stage, "done": done, "call": summary,
-            "caller_id": caller_id(call.get("number"), called_from, settings, box_number),
+            "caller_id": caller_id(call.number, called_from, settings, box_number),
             "text": text}

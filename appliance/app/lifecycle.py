@@ -51,7 +51,7 @@ def recover(app) -> None:
     outbox items carry that a crash left unwritten, (2) the outbox's own states (`submitting`
     becomes unconfirmed), (3) what became of each text. The calls that ended while the box
     was down come next, when the modem is ready (service/missed_while_away.py)."""
-    before = {item["id"]: item["status"] for item in app.outbox.items()}
+    before = {item.id: item.status for item in app.outbox.items()}
     app.send_results.records.recover(app.outbox.items())
     app.outbox.recover_after_restart(app.clock())
     app.send_results.recover(before)

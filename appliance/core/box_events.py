@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Optional
 
+from appliance.core.records import Call, Message, OutboxItem
+
 EVENT_TYPES = ("missed_call", "text_back", "reply", "delivery", "opt_out", "urgent", "fault")
 TEST_TYPE = "test"
 TEXT_SHOWN = 500        # a long text is cut in events (the whole one is on the box)
@@ -45,50 +47,50 @@ def from_dict(data: dict) -> BoxEventRecorded:
                             data.get("number"), details)
 
 
-def call_missed(call: dict, now: datetime) -> BoxEventRecorded:
+def call_missed(call: Call, now: datetime) -> BoxEventRecorded:
     """A missed call was recorded; `outcome` says whether it is being texted back and why not."""
-    return BoxEventRecorded(f"missed_call-{call['id']}", "missed_call", _iso(now),
-                            call.get("number"),
-                            {"call_id": call["id"], "outcome": call.get("outcome"),
-                             "started_at": call.get("started_at"),
-                             "ended_at": call.get("ended_at"), "rings": call.get("rings")})
+    return BoxEventRecorded(f"missed_call-{call.id}", "missed_call", _iso(now), call.number,
+                            {"call_id": call.id, "outcome": call.outcome,
+                             "started_at": call.started_at, "ended_at": call.ended_at,
+                             "rings": call.rings})
 
 
-def text_back_finished(item: dict, status: str, now: datetime,
+def text_back_finished(item: OutboxItem, status: str, now: datetime,
                        reason: Optional[str] = None) -> Optional[BoxEventRecorded]:
     """What became of a text-back (outbox item): sent, failed or unconfirmed. None for texts
     that are not text-backs."""
-    if item.get("kind") != "textback":
+    if item.kind != "textback":
         return None
-    details = {"call_id": item.get("call_id"), "message_id": item.get("message_id"),
-               "status": status, "text": _cut(item.get("text"))}
+    details = {"call_id": item.call_id, "message_id": item.message_id,
+               "status": status, "text": _cut(item.text)}
     if reason:
         details["reason"] = reason
-    return BoxEventRecorded(f"text_back-{item.get('message_id') or item.get('id')}", "text_back",
-                            _iso(now), item.get("to"), details)
+    return BoxEventRecorded(f"text_back-{item.message_id or item.id}", "text_back",
+                            _iso(now), item.to, details)
 
 
-def reply_received(message: dict, urgent_words: list, now: datetime) -> list[BoxEventRecorded]:
+def reply_received(message: Message, urgent_words: list,
+                   now: datetime) -> list[BoxEventRecorded]:
     """A customer's text was stored: a reply event, and an urgent one when it has urgent words."""
-    text = _cut(message.get("text"))
-    found = [BoxEventRecorded(f"reply-{message['id']}", "reply", _iso(now), message.get("number"),
-                              {"message_id": message["id"], "text": text,
+    text = _cut(message.text)
+    found = [BoxEventRecorded(f"reply-{message.id}", "reply", _iso(now), message.number,
+                              {"message_id": message.id, "text": text,
                                "urgent": bool(urgent_words)})]
     if urgent_words:
-        found.append(BoxEventRecorded(f"urgent-{message['id']}", "urgent", _iso(now),
-                                      message.get("number"),
-                                      {"message_id": message["id"], "text": text,
+        found.append(BoxEventRecorded(f"urgent-{message.id}", "urgent", _iso(now),
+                                      message.number,
+                                      {"message_id": message.id, "text": text,
                                        "words": list(urgent_words)}))
     return found
 
 
-def delivery_reported(message: dict, delivered: bool, now: datetime) -> BoxEventRecorded:
+def delivery_reported(message: Message, delivered: bool, now: datetime) -> BoxEventRecorded:
     """The network said whether an outgoing text reached the phone (final reports only)."""
     status = "delivered" if delivered else "failed"
-    return BoxEventRecorded(f"delivery-{message['id']}-{status}", "delivery", _iso(now),
-                            message.get("number"),
-                            {"message_id": message["id"], "status": status,
-                             "kind": message.get("kind")})
+    return BoxEventRecorded(f"delivery-{message.id}-{status}", "delivery", _iso(now),
+                            message.number,
+                            {"message_id": message.id, "status": status,
+                             "kind": message.kind})
 
 
 def opt_out_changed(number: str, opted_out: bool, now: datetime) -> BoxEventRecorded:

@@ -1,7 +1,7 @@
 """A number's history as the automatic-text rules read it, and what an automatic text changes
 on the contact. Shared by the text-back (service/textback.py) and the first-text
 acknowledgement (receiving/first_text.py), so both obey the same cooldown, daily cap and STOP.
-Pure: the contact dict and the shop's date in, values out.
+Pure: the contact record and the shop's date in, values out.
 """
 from __future__ import annotations
 
@@ -10,28 +10,29 @@ from typing import Optional
 
 from appliance.core import schedule
 from appliance.core.policy import NumberHistory
+from appliance.core.records import Contact
 from appliance.core.stamps import from_iso
 
 
-def history_of(contact: Optional[dict], today: str) -> NumberHistory:
+def history_of(contact: Optional[Contact], today: str) -> NumberHistory:
     """What the policy needs to know about `contact` (None: a number never seen)."""
-    contact = contact or {}
+    contact = contact or Contact()
     return NumberHistory(
-        last_textback_at=_parse(contact.get("last_textback_at")),
-        textbacks_today=int((contact.get("textbacks_by_day") or {}).get(today, 0)),
-        opted_out=bool(contact.get("opted_out")),
-        last_inbound_at=_parse(contact.get("last_inbound_at")),
+        last_textback_at=_parse(contact.last_textback_at),
+        textbacks_today=int((contact.textbacks_by_day or {}).get(today, 0)),
+        opted_out=bool(contact.opted_out),
+        last_inbound_at=_parse(contact.last_inbound_at),
     )
 
 
-def automatic_text_fields(contact: Optional[dict], today: str, now: datetime,
+def automatic_text_fields(contact: Optional[Contact], today: str, now: datetime,
                           how: str) -> dict:
     """The contact's changes when an automatic text goes to it: the cooldown's start, the
     day's count, and (the first time) consent, with `how` the customer reached the shop."""
-    contact = contact or {}
-    by_day = dict(contact.get("textbacks_by_day") or {})
+    contact = contact or Contact()
+    by_day = dict(contact.textbacks_by_day or {})
     by_day[today] = by_day.get(today, 0) + 1
-    consent = list(contact.get("consent") or [])
+    consent = list(contact.consent or [])
     if not consent:
         consent.append({"at": now.isoformat(), "event": "opted_in", "how": how})
     return {"last_textback_at": now.isoformat(), "textbacks_by_day": by_day,

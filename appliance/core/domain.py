@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Optional
 
+from appliance.core.records import OutboxItem
 from appliance.core.modem_events import (  # noqa: F401  (re-exported: the modem's events)
     RingSeen, CallerIdSeen, CallEndSeen, ListedCall, CallListSeen, CallForwardedSeen, SmsStored,
     SmsPduReceived, StatusReportStored, StatusReportPduReceived, SmsStorageFull, ModemRestarted,
@@ -101,14 +102,14 @@ class SendText:
 @dataclass(frozen=True)
 class TextSent:
     """The modem accepted the text (+CMGS); `references` are its message references."""
-    item: dict
+    item: OutboxItem
     references: tuple = ()
 
 
 @dataclass(frozen=True)
 class TextSendFailed:
     """A try failed before anything was submitted; `gave_up` after the last try."""
-    item: dict
+    item: OutboxItem
     reason: str
     gave_up: bool = False
 
@@ -116,14 +117,14 @@ class TextSendFailed:
 @dataclass(frozen=True)
 class TextUnconfirmed:
     """Ctrl-Z was written but the modem never answered: may have gone, never resent."""
-    item: dict
+    item: OutboxItem
     reason: str
 
 
 @dataclass(frozen=True)
 class TextCancelled:
     """Not sent after all (the customer texted STOP while it waited)."""
-    item: dict
+    item: OutboxItem
     reason: str
 
 

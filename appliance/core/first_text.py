@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from typing import Optional
 
 from appliance.core import policy, schedule
+from appliance.core.records import Contact
 from appliance.core.stamps import from_iso
 
 QUIET = timedelta(days=30)
@@ -22,9 +23,9 @@ KIND = "first_text"
 IN_HOURS = ("business_hours", "break")
 
 
-def is_first(contact_before: Optional[dict], now: datetime) -> bool:
+def is_first(contact_before: Optional[Contact], now: datetime) -> bool:
     """True when the number had no text either way in the QUIET days before this one."""
-    last = (contact_before or {}).get("last_at")
+    last = contact_before.last_at if contact_before else None
     return not last or abs(now - from_iso(last)) >= QUIET
 
 

@@ -16,6 +16,7 @@ from appliance.core import caller_id, countries, numbers, policy, templates
 from appliance.core import settings as settings_rules
 from appliance.core.domain import SendText, ValidationError
 from appliance.core.ports import DemoPhone, WifiControl
+from appliance.core.records import Contact, Message
 from appliance.core.segments import REPLY_MAX_CHARS
 from appliance.facade import later
 from appliance.facade.access import Access
@@ -102,16 +103,16 @@ class Box(Access, Outreach):
         found, following = self.store.conversation_page(
             limit=limit if limit is not None else 1 << 30, before=before, search=search,
             skip=(owner,) if owner else ())
-        return [_summary(c) for c in found], following
+        return [_summary(Contact.from_row(c)) for c in found], following
 
     def conversation(self, number: str, limit: Optional[int] = THREAD_LIMIT) -> Optional[dict]:
         """The conversation's newest `limit` texts, oldest first (None: all of them)."""
         contact = self.store.contact(number)
         if not contact:
             return None
-        messages = [{"id": m["id"], "direction": m["direction"], "text": m["text"], "at": m["at"],
-                     "status": m.get("status"), "kind": m.get("kind"), "error": m.get("error"),
-                     "parts_missing": m.get("parts_missing")}
+        messages = [{"id": m.id, "direction": m.direction, "text": m.text, "at": m.at,
+                     "status": m.status, "kind": m.kind, "error": m.error,
+                     "parts_missing": m.parts_missing}
                     for m in self.store.messages_for(number, limit=limit)]
         return {"number": number, "messages": messages, "contact": _summary(contact)}
 
@@ -132,10 +133,10 @@ class Box(Access, Outreach):
 
     def mark_read(self, number: str) -> None:
         contact = self.store.contact(number)
-        if contact and contact.get("unread"):     # a write only when something changes
+        if contact and contact.unread:     # a write only when something changes
             self.service.call(lambda: self.store.update_contact(number, unread=0))
 
-    def mark_booked(self, number: str, value: Optional[float], booked: bool = True) -> dict:
+    def mark_booked(self, number: str, value: Optional[float], booked: bool = True) -> Contact:
         if not self.store.contact(number):
             raise ValidationError({"number": "no conversation with this number"})
         if value is not None and (not isinstance(value, (int, float)) or value < 0):
@@ -144,7 +145,7 @@ class Box(Access, Outreach):
         return self.service.call(lambda: self.store.update_contact(
             number, booked=bool(booked), booked_at=at, job_value=value if booked else None))
 
-    def send_reply(self, number: str, text) -> dict:
+    def send_reply(self, number: str, text) -> Message:
         if not isinstance(text, str) or not text.strip():
             raise ValidationError({"text": "the message is empty"})
         if len(text) > REPLY_MAX_CHARS:
@@ -153,7 +154,7 @@ class Box(Access, Outreach):
         contact = self.store.contact(number)
         if not contact:
             raise ValidationError({"number": "no conversation with this number"})
-        if contact.get("opted_out"):
+        if contact.opted_out:
             raise ValidationError({"number": "this customer texted STOP; they can't be texted "
                                    "until they text START"})
         if not numbers.is_textable(number):
@@ -184,7 +185,7 @@ class Box(Access, Outreach):
     def pause(self, on: bool) -> None:
         self.service.call(lambda: self.commands.set_paused(on, self.clock(), confirm=False))
 
-    def send_test(self, kind: str) -> dict:
+    def send_test(self, kind: str) -> Message:
         settings = self.store.settings()
         if kind not in settings["messages"]:
             raise ValidationError({"kind": f"unknown message kind {kind!r}"})
@@ -235,10 +236,12 @@ class Box(Access, Outreach):
         return self._results.stats(days=days, start=start, end=end)
 
 
-def _summary(contact: dict) -> dict:
-    return {"number": contact["number"], "last_at": contact.get("last_at"),
-            "last_text": contact.get("last_text"), "unread": int(contact.get("unread") or 0),
-            "opted_out": bool(contact.get("opted_out")), "tag": contact.get("tag"),
-            "booked": bool(contact.get("booked")), "job_value": contact.get("job_value"),
-            "name": contact.get("name")}
+def _summary(contact: Contact) -> dict:
+    """What the pages show of a conversation (also built from the contacts' index, whose
+    summaries carry only these fields)."""
+    return {"number": contact.number, "last_at": contact.last_at,
+            "last_text": contact.last_text, "unread": int(contact.unread or 0),
+            "opted_out": bool(contact.opted_out), "tag": contact.tag,
+            "booked": bool(contact.booked), "job_value": contact.job_value,
+            "name": contact.name}
 

@@ -13,6 +13,7 @@ from datetime import timedelta
 
 from appliance.core import incoming, numbers
 from appliance.core.domain import SendText, ValidationError
+from appliance.core.records import Message
 from appliance.core.segments import REPLY_MAX_CHARS
 
 log = logging.getLogger(__name__)
@@ -29,7 +30,7 @@ class Outreach:
     outgoing: object
     clock: object
 
-    def start_conversation(self, number, text) -> dict:
+    def start_conversation(self, number, text) -> Message:
         """Text `number` (any common form; national numbers read in the shop's country) with
         the owner's `text`; return the queued message (with its E.164 "number"). Raises
         ValidationError naming "number" or "text"."""
@@ -45,8 +46,8 @@ class Outreach:
             raise ValidationError(errors)
         if e164 == self.store.settings().get("owner_phone"):
             raise ValidationError({"number": "this is your own mobile; text a customer"})
-        contact = self.store.contact(e164) or {}
-        if contact.get("opted_out"):
+        contact = self.store.contact(e164)
+        if contact and contact.opted_out:
             raise ValidationError({"number": "this customer texted STOP; they can't be texted "
                                              "until they text START"})
         log.info("the owner starts a conversation with %s", e164)
@@ -60,17 +61,17 @@ class Outreach:
         now = self.clock()
         found = [m for m in self.store.messages_between(now - NETWORK_DAYS, now + timedelta(days=1),
                                                         direction="in")
-                 if m.get("kind") == "network"]
-        return [{"id": m["id"], "sender": m.get("sender"), "label": m.get("label"),
-                 "label_text": incoming.NETWORK_LABELS.get(m.get("label"), "From the network"),
-                 "text": m.get("text"), "at": m.get("at")} for m in reversed(found)][:limit]
+                 if m.kind == "network"]
+        return [{"id": m.id, "sender": m.sender, "label": m.label,
+                 "label_text": incoming.NETWORK_LABELS.get(m.label, "From the network"),
+                 "text": m.text, "at": m.at} for m in reversed(found)][:limit]
 
     def consent_history(self, number: str) -> list:
         """When `number` agreed to texts or opted out, oldest first: [{"at", "event" (opted_in
         | opted_out), "how"}]; [] for a number the box does not know."""
-        contact = self.store.contact(number) or {}
+        contact = self.store.contact(number)
         return [{"at": item.get("at"), "event": item.get("event"), "how": item.get("how")}
-                for item in contact.get("consent") or []
+                for item in (contact.consent if contact else None) or []
                 if isinstance(item, dict) and item.get("event") in CONSENT_EVENTS]
 
 

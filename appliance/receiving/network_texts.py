@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from appliance.core import incoming
 from appliance.core.domain import SendText
 from appliance.core.reassembly import Assembled
+from appliance.core.records import Message
 from appliance.core.stamps import from_iso, to_iso
 
 log = logging.getLogger(__name__)
@@ -39,10 +40,10 @@ class NetworkTexts:
         self.store = store
         self.outgoing = outgoing
 
-    def act(self, message: dict, settings, now: datetime) -> None:
-        label = message.get("label")
-        log.info("text from the network (%s) from %s kept", label, message.get("sender"))
-        if label == "voicemail" and message.get("voicemail_waiting") is not False:
+    def act(self, message: Message, settings, now: datetime) -> None:
+        label = message.label
+        log.info("text from the network (%s) from %s kept", label, message.sender)
+        if label == "voicemail" and message.voicemail_waiting is not False:
             self._tell_owner(settings, now)
 
     def _tell_owner(self, settings, now: datetime) -> None:

@@ -17,6 +17,7 @@ from typing import Callable
 from appliance.core import box_events, first_text, incoming, keywords, numbers, relay
 from appliance.core.domain import DeliveryReport, SendText
 from appliance.core.reassembly import Assembled
+from appliance.core.records import Contact, Message
 from appliance.core.settings import setting
 from appliance.receiving import network_texts
 from appliance.receiving.first_text import FirstTextReply
@@ -63,10 +64,10 @@ class Replies:
             **(network_texts.fields(whole) if kind == "network" else {})})
         self.act(message, settings, now)
 
-    def finish_unhandled(self, message: dict, now: datetime) -> None:
+    def finish_unhandled(self, message: Message, now: datetime) -> None:
         """A text stored before a crash but never acted on (its STOP, forward ...): act now."""
-        if message.get("handled") is False:
-            log.info("finishing text %s that a restart interrupted", message["id"])
+        if message.handled is False:
+            log.info("finishing text %s that a restart interrupted", message.id)
             self.act(message, self.store.settings(), now)
 
     def _kind(self, number: str, whole: Assembled, settings: dict) -> str:
@@ -80,15 +81,15 @@ class Replies:
             return "automated"      # our own SIM: never answered
         return "keyword" if keywords.classify(whole.text) else "reply"
 
-    def act(self, message: dict, settings: dict, now: datetime) -> None:
-        number, text, kind = message["number"], message["text"], message.get("kind")
+    def act(self, message: Message, settings: dict, now: datetime) -> None:
+        number, text, kind = message.number, message.text, message.kind
         if kind == "owner":
             self._owner_text(text, settings, now)
         elif kind == "network":
             self.network.act(message, settings, now)
         else:
-            contact = self.store.contact(number) or {}
-            self.store.update_contact(number, unread=int(contact.get("unread") or 0) + 1)
+            contact = self.store.contact(number) or Contact(number=number)
+            self.store.update_contact(number, unread=int(contact.unread or 0) + 1)
             if kind == "automated":
                 log.info("text from %s kept; automated senders are never answered", number)
             elif kind == "picture":
@@ -100,23 +101,23 @@ class Replies:
                 if kind == "reply":
                     urgent = keywords.urgent_words_in(text, settings.get("urgent_words") or [])
                     self.notify(box_events.reply_received(message, urgent, now))
-                if message.get("first_text"):
+                if message.first_text:
                     self.first_text.answer(number, settings, now)
-        self.store.update_message(message["id"], handled=True)
+        self.store.update_message(message.id, handled=True)
 
     # --- customers --------------------------------------------------------------------------
 
-    def _customer_text(self, number: str, text: str, settings: dict, contact: dict,
+    def _customer_text(self, number: str, text: str, settings: dict, contact: Contact,
                        now: datetime) -> None:
         keyword = keywords.classify(text)
         name = settings.get("business_name") or "us"
-        if keyword == "stop" and not contact.get("opted_out"):
+        if keyword == "stop" and not contact.opted_out:
             self._consent(number, contact, "opted_out", now)
             self._confirm(number, CONFIRMATIONS["stop"].format(name=name), settings, now)
-        elif keyword == "start" and contact.get("opted_out"):
+        elif keyword == "start" and contact.opted_out:
             self._consent(number, contact, "opted_in", now)
             self._confirm(number, CONFIRMATIONS["start"].format(name=name), settings, now)
-        elif keyword == "help" and not contact.get("opted_out"):
+        elif keyword == "help" and not contact.opted_out:
             self._answer(number, self._help_text(settings), settings, now)
         urgent = keywords.urgent_words_in(text, settings.get("urgent_words") or [])
         owner = settings.get("owner_phone")
@@ -152,8 +153,8 @@ class Replies:
         for number, text in held:
             self._answer(number, text, self.store.settings(), now)
 
-    def _consent(self, number: str, contact: dict, event: str, now: datetime) -> None:
-        consent = list(contact.get("consent") or [])
+    def _consent(self, number: str, contact: Contact, event: str, now: datetime) -> None:
+        consent = list(contact.consent or [])
         consent.append({"at": now.isoformat(), "event": event, "how": "texted a keyword"})
         self.store.update_contact(number, opted_out=(event == "opted_out"), consent=consent)
         self.store.log_event("consent", f"{number} {event.replace('_', ' ')} by text")
@@ -173,9 +174,9 @@ class Replies:
                    "owner_alert" if urgent else "owner_forward", now)
 
     def _tag_for(self, number: str) -> str:
-        contact = self.store.contact(number) or {}
-        if contact.get("tag"):
-            return contact["tag"]
+        contact = self.store.contact(number)
+        if contact and contact.tag:
+            return contact.tag
         existing = set(self.store.tags())
         tag = relay.new_tag(existing, random.SystemRandom().randrange(1 << 30))
         self.store.update_contact(number, tag=tag)
@@ -192,8 +193,8 @@ class Replies:
             if customer is None:
                 self._send(owner, f"Not sent: no conversation #{meaning.tag}.", "owner", now)
                 return
-            number = customer["number"]
-            if customer.get("opted_out"):
+            number = customer.number
+            if customer.opted_out:
                 self._send(owner, f"Not sent: {number} texted STOP.", "owner", now)
                 return
             self._send(number, meaning.text, "reply", now)
@@ -240,10 +241,10 @@ class Replies:
         if report.delivered or report.final:
             self.notify(box_events.delivery_reported(message, report.delivered, now))
         if report.delivered:
-            self.store.update_message(message["id"], status="delivered", delivered_at=now)
+            self.store.update_message(message.id, status="delivered", delivered_at=now)
         elif report.final:
             self.store.update_message(
-                message["id"], status="failed", error="Couldn't be delivered - probably a "
+                message.id, status="failed", error="Couldn't be delivered - probably a "
                 "landline or a phone that can't get texts. Call them instead.")
-            self.store.log_event("delivery", f"Text to {message['number']} not delivered",
+            self.store.log_event("delivery", f"Text to {message.number} not delivered",
                                  level="warn")

@@ -68,11 +68,11 @@ class AutoTexts:
         """The stored automatic texts, and those in the outbox whose message a crash or a full
         disk kept from the store (the outbox item is always written first)."""
         rows = self.store.messages_between(since, now + DAY, direction="out")
-        stored = {m.get("id") for m in rows}
-        times = [from_iso(m["at"]) for m in rows if m.get("kind") in AUTOMATIC_KINDS]
+        stored = {m.id for m in rows}
+        times = [from_iso(m.at) for m in rows if m.kind in AUTOMATIC_KINDS]
         for item in self.store.outbox_items():
-            at = from_iso(item["created_at"])
-            if item.get("kind") in AUTOMATIC_KINDS and item.get("message_id") not in stored \
+            at = from_iso(item.created_at)
+            if item.kind in AUTOMATIC_KINDS and item.message_id not in stored \
                     and since <= at < now + DAY:
                 times.append(at)
         return times

@@ -39,6 +39,7 @@ from typing import Callable, Optional
 from appliance.core.clock import utc_now
 from appliance.core.domain import SendText
 from appliance.core.numbers import same_number
+from appliance.core.records import OutboxItem
 from appliance.core.stamps import from_iso, to_iso
 
 log = logging.getLogger(__name__)
@@ -66,7 +67,7 @@ class Outbox:
         self.backoff = backoff   # shorter in tests, so a retry is seen in well under a second
 
     def queue(self, command: SendText, now: datetime, message_id: Optional[str] = None,
-              records: Optional[dict] = None) -> dict:
+              records: Optional[dict] = None) -> OutboxItem:
         """Put a text in the outbox; it is due at once. (Also a good moment to prune.)
         `records`: the message, call and contact changes it carries (text_records.py)."""
         self.prune(now)
@@ -78,35 +79,35 @@ class Outbox:
             "last_error": None, "references": [], "records": records,
         })
 
-    def due(self, now: datetime) -> list[dict]:
+    def due(self, now: datetime) -> list[OutboxItem]:
         """Queued items whose time has come, oldest first."""
         at = to_iso(now)
         return [i for i in self.store.outbox_items()
-                if i.get("status") == "queued" and (i.get("next_attempt_at") or "") <= at]
+                if i.status == "queued" and (i.next_attempt_at or "") <= at]
 
-    def items(self) -> list[dict]:
+    def items(self) -> list[OutboxItem]:
         return self.store.outbox_items()
 
-    def texts_to(self, number: str, kind: str) -> list[dict]:
+    def texts_to(self, number: str, kind: str) -> list[OutboxItem]:
         """Items of `kind` to `number` (the one "same phone" rule), whatever their state."""
         return [i for i in self.store.outbox_items()
-                if i.get("kind") == kind and same_number(i.get("to"), number)]
+                if i.kind == kind and same_number(i.to, number)]
 
-    def get(self, item_id: str) -> Optional[dict]:
-        return next((i for i in self.store.outbox_items() if i["id"] == item_id), None)
+    def get(self, item_id: str) -> Optional[OutboxItem]:
+        return next((i for i in self.store.outbox_items() if i.id == item_id), None)
 
-    def mark_submitting(self, item_id: str) -> Optional[dict]:
+    def mark_submitting(self, item_id: str) -> Optional[OutboxItem]:
         """Saved right before Ctrl-Z: from now on the text may have gone."""
         return self.store.outbox_update(item_id, status="submitting")
 
-    def mark_sent(self, item_id: str, references: Optional[list] = None) -> Optional[dict]:
+    def mark_sent(self, item_id: str, references: Optional[list] = None) -> Optional[OutboxItem]:
         """The modem accepted the text (+CMGS). The item stays, as `sent`, until the service has
         recorded it on the message and the call (then `finish`), so a crash in between loses
         nothing: recovery records it then."""
         return self.store.outbox_update(item_id, status="sent",
                                         references=list(references or []))
 
-    def mark_cancelled(self, item_id: str) -> Optional[dict]:
+    def mark_cancelled(self, item_id: str) -> Optional[OutboxItem]:
         """Not to be sent after all (e.g. the customer texted STOP); the service finishes it."""
         return self.store.outbox_update(item_id, status="cancelled", next_attempt_at=None)
 
@@ -114,28 +115,28 @@ class Outbox:
         """The result is recorded everywhere: the item leaves the outbox."""
         return self.store.outbox_remove(item_id)
 
-    def mark_retry(self, item_id: str, error: str, now: datetime) -> Optional[dict]:
+    def mark_retry(self, item_id: str, error: str, now: datetime) -> Optional[OutboxItem]:
         """A try failed before anything was submitted: back off, or give up after MAX_ATTEMPTS."""
         item = self.get(item_id)
         if item is None:
             log.warning("outbox item %s not found for retry", item_id)
             return None
-        attempts = int(item.get("attempts") or 0) + 1
+        attempts = int(item.attempts or 0) + 1
         if attempts >= MAX_ATTEMPTS:
             log.error("giving up on text %s to %s after %d tries: %s",
-                      item_id, item.get("to"), attempts, error)
+                      item_id, item.to, attempts, error)
             return self.store.outbox_update(item_id, status="failed", attempts=attempts,
                                             last_error=error, updated_at=to_iso(now),
                                             next_attempt_at=None)
         again = now + retry_delay(attempts, self.backoff)
         log.info("text %s to %s: try %d failed (%s); next try at %s",
-                 item_id, item.get("to"), attempts, error, again.isoformat())
+                 item_id, item.to, attempts, error, again.isoformat())
         return self.store.outbox_update(item_id, status="queued", attempts=attempts,
                                         last_error=error, updated_at=to_iso(now),
                                         next_attempt_at=to_iso(again))
 
     def mark_unconfirmed(self, item_id: str, error: str, now: Optional[datetime] = None
-                         ) -> Optional[dict]:
+                         ) -> Optional[OutboxItem]:
         """Ctrl-Z was written but no answer came: never resent, kept visible for a while."""
         return self.store.outbox_update(item_id, status="unconfirmed", last_error=error,
                                         next_attempt_at=None,
@@ -147,11 +148,10 @@ class Outbox:
         changed = {"unconfirmed": 0, "pruned": 0}
         at = to_iso(now)
         for item in self.store.outbox_items():
-            status = item.get("status")
-            if status == "submitting":
+            if item.status == "submitting":
                 log.warning("text %s to %s may have gone before the restart; not resending",
-                            item["id"], item.get("to"))
-                self.store.outbox_update(item["id"], status="unconfirmed", updated_at=at,
+                            item.id, item.to)
+                self.store.outbox_update(item.id, status="unconfirmed", updated_at=at,
                                          last_error="restarted while the modem was sending")
                 changed["unconfirmed"] += 1
         changed["pruned"] = self.prune(now)
@@ -161,15 +161,15 @@ class Outbox:
         """Drop failed/unconfirmed items last touched more than KEEP_DEAD ago."""
         removed = 0
         for item in self.store.outbox_items():
-            touched = item.get("updated_at") or item.get("created_at")
-            if item.get("status") in DEAD and touched and now - from_iso(touched) > KEEP_DEAD:
-                removed += bool(self.store.outbox_remove(item["id"]))
+            touched = item.updated_at or item.created_at
+            if item.status in DEAD and touched and now - from_iso(touched) > KEEP_DEAD:
+                removed += bool(self.store.outbox_remove(item.id))
         return removed
 
     def counts(self) -> dict:
         """{"queued": waiting to go (incl. being sent), "failed": gave up after every try,
         "unconfirmed": may have gone (a warning, not a fault)}."""
         items = self.store.outbox_items()
-        return {"queued": sum(i.get("status") in WAITING for i in items),
-                "failed": sum(i.get("status") == "failed" for i in items),
-                "unconfirmed": sum(i.get("status") == "unconfirmed" for i in items)}
+        return {"queued": sum(i.status in WAITING for i in items),
+                "failed": sum(i.status == "failed" for i in items),
+                "unconfirmed": sum(i.status == "unconfirmed" for i in items)}

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Callable, Optional
 
 from appliance.core.domain import SendText
+from appliance.core.records import Message
 from appliance.core.stamps import new_id
 from appliance.sending.text_records import TextRecords
 
@@ -27,7 +28,7 @@ class Outgoing:
         self.records = TextRecords(store)
 
     def queue_text(self, command: SendText, now: datetime, message_id: Optional[str] = None,
-                   contact_fields: Optional[dict] = None, call: Optional[dict] = None) -> dict:
+                   contact_fields: Optional[dict] = None, call: Optional[dict] = None) -> Message:
         """Put the text in the outbox and wake the sender first (the only write before the modem
         gets it), then record the message as `queued` in the conversation (and `call`, the
         missed call it answers); return the message. The outbox item carries those records, so
@@ -48,4 +49,4 @@ class Outgoing:
         self.wake(item)
         self.records.write(item, fresh=True)
         log.info("queued %s text %s to %s", command.kind, message["id"], command.to)
-        return item["records"]["message"]
+        return Message.from_row(item.records["message"])

@@ -24,6 +24,7 @@ from datetime import datetime
 from typing import Callable, Optional
 
 from appliance.core import domain as d
+from appliance.core.records import OutboxItem
 
 log = logging.getLogger(__name__)
 
@@ -46,13 +47,13 @@ class Sender:
         self.poll_seconds = poll_seconds
         self._wake = threading.Event()
         self._stop = threading.Event()
-        self._fresh: "queue.SimpleQueue[dict]" = queue.SimpleQueue()
+        self._fresh: "queue.SimpleQueue[OutboxItem]" = queue.SimpleQueue()
         # Ids already tried: a hint that arrives after the poll found the item is not resent.
         self._tried: "collections.deque[str]" = collections.deque(maxlen=TRIED_KEPT)
         self._thread: Optional[threading.Thread] = None
         self.heartbeat = time.monotonic()
 
-    def wake(self, item: Optional[dict] = None) -> None:
+    def wake(self, item: Optional[OutboxItem] = None) -> None:
         """Something is due. With the just-queued `item`, the sender starts on it without
         reading the outbox first: the service is busy writing the conversation meanwhile, and a
         text-back should not wait for that."""
@@ -108,16 +109,16 @@ class Sender:
                 item = self._fresh.get_nowait()
             except queue.Empty:
                 return []
-            if item["id"] not in self._tried:
+            if item.id not in self._tried:
                 return [item]
 
-    def send_one(self, item: dict, fresh: bool = False) -> bool:
+    def send_one(self, item: OutboxItem, fresh: bool = False) -> bool:
         """Try one item; False when the modem is unavailable (stop draining until woken)."""
-        item_id = item["id"]
+        item_id = item.id
         self._tried.append(item_id)
         # A fresh item was checked by the policy a moment ago; one that waited may have been
         # overtaken by a STOP.
-        if not fresh and item.get("kind") in CUSTOMER_KINDS and self._opted_out(item["to"]):
+        if not fresh and item.kind in CUSTOMER_KINDS and self._opted_out(item.to):
             self.outbox.mark_cancelled(item_id)
             self.post(d.TextCancelled(item, "Not sent: the customer texted STOP."))
             return True
@@ -127,7 +128,7 @@ class Sender:
             self.outbox.mark_submitting(item_id)
             submitted.set()
         try:
-            references = self.modem.send_text(item["to"], item["text"], status_report=True,
+            references = self.modem.send_text(item.to, item.text, status_report=True,
                                               on_submitting=submitting)
         except d.ModemUnavailable as error:
             # Nothing reached the modem: not a failed try; it waits (still queued) for the modem.
@@ -152,15 +153,15 @@ class Sender:
 
     def _opted_out(self, number: str) -> bool:
         contact = self.store.contact(number)
-        return bool(contact and contact.get("opted_out"))
+        return bool(contact and contact.opted_out)
 
-    def _failed(self, item: dict, reason: str) -> None:
-        updated = self.outbox.mark_retry(item["id"], reason, self.clock()) or {}
-        gave_up = updated.get("status") == "failed"
+    def _failed(self, item: OutboxItem, reason: str) -> None:
+        updated = self.outbox.mark_retry(item.id, reason, self.clock())
+        gave_up = updated is not None and updated.status == "failed"
         if not gave_up:
-            log.warning("text %s to %s will be retried: %s", item["id"], item["to"], reason)
+            log.warning("text %s to %s will be retried: %s", item.id, item.to, reason)
         self.post(d.TextSendFailed(item, reason, gave_up))
 
-    def _unconfirmed(self, item: dict, reason: str) -> None:
-        self.outbox.mark_unconfirmed(item["id"], reason)
+    def _unconfirmed(self, item: OutboxItem, reason: str) -> None:
+        self.outbox.mark_unconfirmed(item.id, reason)
         self.post(d.TextUnconfirmed(item, reason))

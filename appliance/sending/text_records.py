@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 from typing import Optional
 
+from appliance.core.records import Contact, OutboxItem
 from appliance.core.stamps import from_iso
 
 log = logging.getLogger(__name__)
@@ -25,11 +26,11 @@ class TextRecords:
     def __init__(self, store):
         self.store = store
 
-    def write(self, item: dict, fresh: bool = False) -> bool:
+    def write(self, item: OutboxItem, fresh: bool = False) -> bool:
         """Store what `item` carries that is not stored yet; False when the store refused
         (the item keeps the records for the next try). `fresh`: just queued, nothing of it
         can be stored yet (the hot path skips the look-ups)."""
-        records = item.get("records") or {}
+        records = item.records or {}
         message, call = records.get("message"), records.get("call")
         try:
             if message and (fresh or self.store.get_message(message["id"]) is None):
@@ -41,23 +42,23 @@ class TextRecords:
                 self.store.add_call(call)
         except OSError as error:      # the storage card is full: the outbox keeps them
             log.error("text %s to %s: its records wait in the outbox (%s)",
-                      item.get("id"), item.get("to"), error)
+                      item.id, item.to, error)
             return False
         return True
 
-    def recover(self, items: list[dict]) -> int:
+    def recover(self, items: list[OutboxItem]) -> int:
         """At start-up, before anything else is decided: write every item's missing records.
         Returns how many items had something written."""
         written = 0
         for item in items:
             if self._missing(item):
-                log.warning("text %s to %s: recording its %s after a restart", item.get("id"),
-                            item.get("to"), " and ".join(self._missing(item)))
+                log.warning("text %s to %s: recording its %s after a restart", item.id,
+                            item.to, " and ".join(self._missing(item)))
                 written += self.write(item)
         return written
 
-    def _missing(self, item: dict) -> list[str]:
-        records = item.get("records") or {}
+    def _missing(self, item: OutboxItem) -> list[str]:
+        records = item.records or {}
         missing = []
         if records.get("call") and self.store.get_call(records["call"]["id"]) is None:
             missing.append("call")
@@ -68,16 +69,16 @@ class TextRecords:
     def _merged(self, number: str, fields: dict) -> dict:
         """The carried contact changes over what is stored now: a later text-back time and a
         larger day count win, so writing twice counts once."""
-        stored = self.store.contact(number) or {}
+        stored = self.store.contact(number) or Contact(number=number)
         merged = dict(fields)
-        if _later(stored.get("last_textback_at"), fields.get("last_textback_at")):
-            merged["last_textback_at"] = stored["last_textback_at"]
-        by_day = dict(stored.get("textbacks_by_day") or {})
+        if _later(stored.last_textback_at, fields.get("last_textback_at")):
+            merged["last_textback_at"] = stored.last_textback_at
+        by_day = dict(stored.textbacks_by_day or {})
         for day, count in (fields.get("textbacks_by_day") or {}).items():
             by_day[day] = max(int(by_day.get(day, 0)), int(count))
         merged["textbacks_by_day"] = by_day
-        if stored.get("consent"):
-            merged["consent"] = stored["consent"]
+        if stored.consent:
+            merged["consent"] = stored.consent
         return merged
 
 

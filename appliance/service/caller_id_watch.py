@@ -16,6 +16,7 @@ from appliance.core import numbers, policy
 from appliance.core.caller_id import (IN_A_ROW, NOTICE_KEY, STREAK_KEY, notice_text,
                                       owner_text)
 from appliance.core.domain import SendText
+from appliance.core.records import Call
 from appliance.core.stamps import to_iso
 
 log = logging.getLogger(__name__)
@@ -28,9 +29,9 @@ class CallerIdWatch:
         self.store = store
         self.outgoing = outgoing
 
-    def call_logged(self, call: dict, settings, now: datetime) -> None:
+    def call_logged(self, call: Call, settings, now: datetime) -> None:
         """After each missed call is logged with its outcome."""
-        outcome = call.get("outcome")
+        outcome = call.outcome
         state = self.store.box_state()
         if outcome == "withheld":
             return                      # says nothing about forwarding either way
@@ -46,13 +47,13 @@ class CallerIdWatch:
         if streak >= IN_A_ROW and not state.get(NOTICE_KEY):
             self._tell_owner(call, settings, now)
 
-    def _tell_owner(self, call: dict, settings, now: datetime) -> None:
-        shown = numbers.display(call.get("number") or "", settings.region)
+    def _tell_owner(self, call: Call, settings, now: datetime) -> None:
+        shown = numbers.display(call.number or "", settings.region)
         self.store.update_box_state(**{NOTICE_KEY: {"since": to_iso(now), "number": shown,
-                                                    "outcome": call.get("outcome")}})
+                                                    "outcome": call.outcome}})
         log.warning("%d calls in a row came as the shop's own number %s", IN_A_ROW, shown)
-        self.store.log_event("caller_id", notice_text(call.get("outcome"), shown), level="warn")
+        self.store.log_event("caller_id", notice_text(call.outcome, shown), level="warn")
         owner = settings.get("owner_phone")
         if owner:
             self.outgoing.queue_text(SendText(to=owner, kind="owner",
-                                              text=owner_text(call.get("outcome"), shown)), now)
+                                              text=owner_text(call.outcome, shown)), now)

@@ -17,6 +17,7 @@ from typing import Callable, Optional
 from appliance.core import relay, schedule
 from appliance.core.domain import (SendStatusReport, SendText, StartSetupHotspot, ToggleAway,
                                    ValidationError)
+from appliance.core.records import Message
 
 log = logging.getLogger(__name__)
 
@@ -51,14 +52,14 @@ class Commands:
     def _owner(self) -> Optional[str]:
         return self.store.settings().get("owner_phone") or None
 
-    def _tell_owner(self, text: str, now: datetime, kind: str = "owner") -> Optional[dict]:
+    def _tell_owner(self, text: str, now: datetime, kind: str = "owner") -> Optional[Message]:
         owner = self._owner()
         if not owner:
             log.info("no owner phone set; not texting: %s", text)
             return None
         return self.outgoing.queue_text(SendText(to=owner, text=text, kind=kind), now)
 
-    def send_status(self, now: datetime) -> Optional[dict]:
+    def send_status(self, now: datetime) -> Optional[Message]:
         """The button's status text: the STATUS report and how to join the setup hotspot."""
         text = relay.format_status(self.status_facts())
         setup = self._setup_wifi()

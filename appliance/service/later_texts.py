@@ -22,6 +22,7 @@ from appliance.core import follow_ups
 from appliance.core.domain import SendText
 from appliance.core.follow_ups import FOLLOW_UP, REVIEW_REQUEST, NumberFacts
 from appliance.core.policy import message_text
+from appliance.core.records import Contact
 from appliance.core.stamps import from_iso, new_id
 
 log = logging.getLogger(__name__)
@@ -83,20 +84,20 @@ class LaterTexts:
 
     def _facts(self, item: dict) -> NumberFacts:
         number = item["number"]
-        contact = self.store.contact(number) or {}
+        contact = self.store.contact(number) or Contact(number=number)
         calls = self.store.calls(limit=1, since=item["since"], number=number)
         textback = self.store.get_message(item["textback_id"]) if item.get("textback_id") \
             else None
-        owner = [m["at"] for m in self.store.messages_for(number, limit=OWNER_LOOK_BACK)
-                 if m.get("direction") == "out" and m.get("kind") == "reply"]
+        owner = [m.at for m in self.store.messages_for(number, limit=OWNER_LOOK_BACK)
+                 if m.direction == "out" and m.kind == "reply"]
         return NumberFacts(
-            opted_out=bool(contact.get("opted_out")),
-            last_inbound_at=_time(contact.get("last_inbound_at")),
-            last_call_at=_time(calls[0]["started_at"]) if calls else None,
+            opted_out=bool(contact.opted_out),
+            last_inbound_at=_time(contact.last_inbound_at),
+            last_call_at=_time(calls[0].started_at) if calls else None,
             last_owner_text_at=_time(max(owner)) if owner else None,
-            textback_status=(textback or {}).get("status"),
-            booked_at=_time(contact.get("booked_at")) if contact.get("booked") else None,
-            last_review_at=_time(contact.get("last_review_request_at")))
+            textback_status=textback.status if textback else None,
+            booked_at=_time(contact.booked_at) if contact.booked else None,
+            last_review_at=_time(contact.last_review_request_at))
 
     def _drop(self, item: dict, reason: Optional[str]) -> None:
         self.store.update_planned(item["id"], status="dropped", reason=reason)
@@ -126,7 +127,7 @@ class LaterTexts:
 
     def _recover(self, now: datetime) -> None:
         """Queue again what was marked queued but never reached the outbox."""
-        in_outbox = {i.get("message_id") for i in self.store.outbox_items()}
+        in_outbox = {i.message_id for i in self.store.outbox_items()}
         settings = self.store.settings()
         for item in self.store.planned("queued"):
             message_id = item.get("message_id")

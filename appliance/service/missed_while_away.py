@@ -115,10 +115,10 @@ class MissedWhileAway:
         """A stored call from this number spans `at` (give or take MATCH)."""
         for call in self.store.calls(limit=None, since=at - WINDOW - MATCH,
                                      until=at + MATCH):
-            if not same_number(call.get("number") or call.get("raw_number"), number):
+            if not same_number(call.number or call.raw_number, number):
                 continue
-            started = from_iso(call["started_at"])
-            ended = from_iso(call.get("ended_at") or call["started_at"])
+            started = from_iso(call.started_at)
+            ended = from_iso(call.ended_at or call.started_at)
             if started - MATCH <= at <= ended + MATCH:
                 return True
         return False

@@ -15,6 +15,7 @@ from typing import Optional
 
 from appliance.core import box_events, contact_history, numbers, policy
 from appliance.core.domain import CallMissed, SendText
+from appliance.core.records import Call
 from appliance.core.stamps import from_iso, new_id, to_iso
 from appliance.service.caller_id_watch import CallerIdWatch
 
@@ -34,7 +35,7 @@ class TextBack:
         self.later = later or NoFollowUps()   # plans the follow-up (later_texts.py)
         self.caller_id = CallerIdWatch(store, outgoing)
 
-    def handle(self, missed: CallMissed, now: datetime) -> dict:
+    def handle(self, missed: CallMissed, now: datetime) -> Call:
         settings = self.store.settings()
         missed = self._forwarding_known(missed)
         facts = call_facts(missed, settings.region)
@@ -50,12 +51,12 @@ class TextBack:
             call = self._record(record)
         self.caller_id.call_logged(call, settings, now)
         self.notify(box_events.call_missed(call, now))
-        log.info("missed call %s from %s: %s", call["id"], facts.number or "withheld",
-                 call["outcome"])
+        log.info("missed call %s from %s: %s", call.id, facts.number or "withheld",
+                 call.outcome)
         return call
 
     def _queue_textback(self, record: dict, number: str, text: str, settings, now: datetime
-                        ) -> dict:
+                        ) -> Call:
         """Queue the text-back carrying its call, message and contact changes: the outbox
         write is the one write before the modem gets it, and whatever happens after it (a
         crash, a full disk) the cooldown and the counts hold (text_records.py)."""
@@ -71,7 +72,7 @@ class TextBack:
         self.auto_texts.passed(now)
         return self.store.get_call(record["id"]) or _unsaved(record)
 
-    def _record(self, record: dict) -> dict:
+    def _record(self, record: dict) -> Call:
         """Store a call that was not texted. A full storage card must not stop the service:
         the call goes to the system log (the page already says the card is full)."""
         try:
@@ -110,10 +111,10 @@ class TextBack:
         when nothing after it could be."""
         last, unrecorded = None, 0
         for item in self.outgoing.outbox.texts_to(number, "textback") if number else ():
-            at = from_iso(item["created_at"])
+            at = from_iso(item.created_at)
             last = max(last, at) if last else at
             if _shop_date(at, settings) == today and \
-                    self.store.get_message(item.get("message_id") or "") is None:
+                    self.store.get_message(item.message_id or "") is None:
                 unrecorded += 1
         return last, unrecorded
 
@@ -145,10 +146,11 @@ def call_facts(missed: CallMissed, region: str) -> policy.CallFacts:
                             country=line and line.country, line=line and line.kind)
 
 
-def _unsaved(record: dict) -> dict:
+def _unsaved(record: dict) -> Call:
     """A call the store could not take, shaped as a stored one (times as ISO strings)."""
-    return {**record, **{key: to_iso(record[key]) for key in ("started_at", "ended_at")
-                         if isinstance(record.get(key), datetime)}}
+    return Call.from_row({**record, **{key: to_iso(record[key])
+                                       for key in ("started_at", "ended_at")
+                                       if isinstance(record.get(key), datetime)}})
 
 
 def _shop_date(now: datetime, settings: dict) -> str:

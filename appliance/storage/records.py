@@ -11,6 +11,7 @@ import logging
 from datetime import timedelta
 from typing import Callable, Optional
 
+from appliance.core.records import Call, Message, collector_paused
 from appliance.storage.database import Database, locked
 from appliance.core.stamps import from_iso, new_id, to_iso
 from appliance.storage.monthly import copy_record, plain
@@ -33,52 +34,57 @@ class RecordTable:
     # --- calls ----------------------------------------------------------------------------
 
     @locked
-    def add_call(self, call: dict) -> dict:
-        return self.insert("calls", call)
+    def add_call(self, call) -> Call:
+        """Store a call: a Call, or a dict of the fields to store (only those keys are written)."""
+        row = call.to_row() if isinstance(call, Call) else call
+        return Call.from_row(self.insert("calls", row))
 
     @locked
     def update_call(self, call_id: str, **fields) -> None:
         self._update("calls", call_id, fields)
 
     @locked
-    def get_call(self, call_id: str) -> Optional[dict]:
-        return self._get("calls", call_id)
+    def get_call(self, call_id: str) -> Optional[Call]:
+        record = self._get("calls", call_id)
+        return Call.from_row(record) if record is not None else None
 
     @locked
     def calls(self, limit: Optional[int] = 100, since=None, until=None, outcome=None,
-              number: Optional[str] = None) -> list[dict]:
+              number: Optional[str] = None) -> list[Call]:
         """Calls newest first; `since` inclusive, `until` exclusive; outcome a name or a list."""
         outcomes = {outcome} if isinstance(outcome, str) else set(outcome or ())
 
         def wanted(call):
             return ((not outcomes or call.get("outcome") in outcomes)
                     and (number is None or call.get("number") == number))
-        return self.newest_first("calls", limit, since, until, wanted)
+        return self.newest_first("calls", limit, since, until, wanted, Call.from_row)
 
     # --- messages -------------------------------------------------------------------------
 
     @locked
-    def add_message(self, msg: dict, contact_fields: Optional[dict] = None) -> dict:
+    def add_message(self, msg: dict, contact_fields: Optional[dict] = None) -> Message:
         """Store a text (in or out) and keep its contact's conversation summary up to date:
         months, last_at, last_text, last_direction and, for incoming, last_inbound_at.
-        `contact_fields` go into the same contact write (one write instead of two)."""
-        record = self.insert("messages", msg)
+        `contact_fields` go into the same contact write (one write instead of two). `msg` is
+        a Message or a dict of the fields to store (only those keys are written)."""
+        record = self.insert("messages", msg.to_row() if isinstance(msg, Message) else msg)
         if record.get("number"):
             self._summarise(record, contact_fields or {})
         if record.get("direction") == "in":
             self.db.journal.sync()     # durable before the SIM copy is deleted
-        return record
+        return Message.from_row(record)
 
     @locked
     def update_message(self, message_id: str, **fields) -> None:
         self._update("messages", message_id, fields)
 
     @locked
-    def get_message(self, message_id: str) -> Optional[dict]:
-        return self._get("messages", message_id)
+    def get_message(self, message_id: str) -> Optional[Message]:
+        record = self._get("messages", message_id)
+        return Message.from_row(record) if record is not None else None
 
     @locked
-    def messages_for(self, number: str, limit: Optional[int] = None) -> list[dict]:
+    def messages_for(self, number: str, limit: Optional[int] = None) -> list[Message]:
         """The conversation with `number`, oldest first (the last `limit` texts if given)."""
         contact = self.db.contacts.get(number)
         if contact is None:
@@ -92,11 +98,12 @@ class RecordTable:
             found = sorted(rows, key=_at) + found
             if limit is not None and len(found) >= limit:
                 break
-        return [copy_record(m) for m in (found[-limit:] if limit is not None else found)]
+        with collector_paused():
+            return [Message.from_row(m) for m in (found[-limit:] if limit is not None else found)]
 
     @locked
     def find_sent_by_reference(self, reference: int, number: Optional[str],
-                               since=None) -> Optional[dict]:
+                               since=None) -> Optional[Message]:
         """The newest outgoing text with this modem reference (since `since`, default a week)."""
         since_iso = to_iso(since or self.db.clock() - timedelta(days=RECENT_REFERENCE_DAYS))
 
@@ -105,11 +112,11 @@ class RecordTable:
                     and (number is None or msg.get("number") == number)
                     and (msg.get("reference") == reference
                          or reference in (msg.get("references") or ())))
-        found = self.newest_first("messages", 1, since_iso, None, matches)
+        found = self.newest_first("messages", 1, since_iso, None, matches, Message.from_row)
         return found[0] if found else None
 
     @locked
-    def received_with_fingerprint(self, fp: str, since) -> Optional[dict]:
+    def received_with_fingerprint(self, fp: str, since) -> Optional[Message]:
         """A stored text with this fingerprint. A crash can come between storing a text and
         remembering its fingerprint (or updating its conversation): this finds it anyway and
         brings the conversation summary up to date."""
@@ -117,13 +124,13 @@ class RecordTable:
                                    lambda m: m.get("fingerprint") == fp)
         if found and found[0].get("number"):    # a network text has no conversation
             self._summarise(found[0])
-        return found[0] if found else None
+        return Message.from_row(found[0]) if found else None
 
     @locked
-    def messages_between(self, since, until, direction: Optional[str] = None) -> list[dict]:
+    def messages_between(self, since, until, direction: Optional[str] = None) -> list[Message]:
         """Every text with since <= at < until (only `direction` ones if given), oldest first."""
         wanted = (lambda m: m.get("direction") == direction) if direction else None
-        return list(reversed(self.newest_first("messages", None, since, until, wanted)))
+        return self.newest_first("messages", None, since, until, wanted, Message.from_row)[::-1]
 
     # --- month files (the event log uses insert and newest_first too) ------------------------
 
@@ -150,10 +157,13 @@ class RecordTable:
         self.changed(kind, before, fields)
         self.db.monthly.update(kind, record_id, fields)
 
-    def newest_first(self, kind, limit, since, until, wanted) -> list[dict]:
+    def newest_first(self, kind, limit, since, until, wanted, make=copy_record) -> list:
+        """Records of `kind`, newest first, each handed out as `make(stored document)` (a copy
+        or a record built from it)."""
         found = self.db.monthly.newest_first(kind, MONTHLY[kind][1], limit, to_iso(since),
                                              to_iso(until), wanted)
-        return [copy_record(r) for r in found]
+        with collector_paused():
+            return [make(r) for r in found]
 
     @locked
     def summary_rows(self, kind: str, since, until, fields: tuple,

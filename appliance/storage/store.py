@@ -25,8 +25,10 @@ one by id opens exactly one file; Results for closed months come from their save
 (month_sums.py).
 
 Timestamps in records are ISO-8601 UTC strings with microseconds, so they sort as text; methods
-accept datetime objects (a naive one is taken as UTC) and convert them. Records handed out are
-copies: changing them changes nothing stored.
+accept datetime objects (a naive one is taken as UTC) and convert them. Calls, texts, contacts
+and outbox items are handed out as frozen records (core/records.py), built from copies of the
+stored documents; the conversation summaries, Results rows, events and the inbox's bookkeeping
+stay plain dicts (copies too): changing what was handed out changes nothing stored.
 """
 from __future__ import annotations
 
@@ -35,6 +37,7 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from appliance.core.clock import utc_now
+from appliance.core.records import Call, Contact, Message, OutboxItem
 from appliance.core.stamps import from_iso
 from appliance.core.settings_values import Settings
 from appliance.storage.database import Database
@@ -89,39 +92,39 @@ class Store:
 
     # --- calls and texts (records.py) -----------------------------------------------------
 
-    def add_call(self, call: dict) -> dict:
+    def add_call(self, call) -> Call:
         return self._records.add_call(call)
 
     def update_call(self, call_id: str, **fields) -> None:
         self._records.update_call(call_id, **fields)
 
-    def get_call(self, call_id: str) -> Optional[dict]:
+    def get_call(self, call_id: str) -> Optional[Call]:
         return self._records.get_call(call_id)
 
     def calls(self, limit: Optional[int] = 100, since=None, until=None, outcome=None,
-              number: Optional[str] = None) -> list[dict]:
+              number: Optional[str] = None) -> list[Call]:
         return self._records.calls(limit, since, until, outcome, number)
 
-    def add_message(self, msg: dict, contact_fields: Optional[dict] = None) -> dict:
+    def add_message(self, msg, contact_fields: Optional[dict] = None) -> Message:
         return self._records.add_message(msg, contact_fields)
 
     def update_message(self, message_id: str, **fields) -> None:
         self._records.update_message(message_id, **fields)
 
-    def get_message(self, message_id: str) -> Optional[dict]:
+    def get_message(self, message_id: str) -> Optional[Message]:
         return self._records.get_message(message_id)
 
-    def messages_for(self, number: str, limit: Optional[int] = None) -> list[dict]:
+    def messages_for(self, number: str, limit: Optional[int] = None) -> list[Message]:
         return self._records.messages_for(number, limit)
 
     def find_sent_by_reference(self, reference: int, number: Optional[str],
-                               since=None) -> Optional[dict]:
+                               since=None) -> Optional[Message]:
         return self._records.find_sent_by_reference(reference, number, since)
 
-    def received_with_fingerprint(self, fp: str, since) -> Optional[dict]:
+    def received_with_fingerprint(self, fp: str, since) -> Optional[Message]:
         return self._records.received_with_fingerprint(fp, since)
 
-    def messages_between(self, since, until, direction: Optional[str] = None) -> list[dict]:
+    def messages_between(self, since, until, direction: Optional[str] = None) -> list[Message]:
         return self._records.messages_between(since, until, direction)
 
     def summary_rows(self, kind: str, since, until, fields: tuple,
@@ -130,14 +133,14 @@ class Store:
 
     # --- contacts (store_contacts.py) -----------------------------------------------------
 
-    def contact(self, number: str) -> Optional[dict]:
+    def contact(self, number: str) -> Optional[Contact]:
         return self._contacts.contact(number)
 
-    def update_contact(self, number: str, **fields) -> dict:
+    def update_contact(self, number: str, **fields) -> Contact:
         return self._contacts.update_contact(number, **fields)
 
     def contacts(self, search: Optional[str] = None, limit: Optional[int] = None,
-                 skip: tuple = ()) -> list[dict]:
+                 skip: tuple = ()) -> list[Contact]:
         return self._contacts.contacts(search, limit, skip)
 
     def conversation_page(self, limit: int = 50, before: Optional[str] = None,
@@ -154,18 +157,18 @@ class Store:
     def tags(self) -> list[str]:
         return self._contacts.tags()
 
-    def contact_by_tag(self, tag: str) -> Optional[dict]:
+    def contact_by_tag(self, tag: str) -> Optional[Contact]:
         return self._contacts.contact_by_tag(tag)
 
     # --- the outbox and the inbox's bookkeeping (store_queues.py) ---------------------------
 
-    def outbox_items(self) -> list[dict]:
+    def outbox_items(self) -> list[OutboxItem]:
         return self._outbox.items()
 
-    def outbox_put(self, item: dict) -> dict:
+    def outbox_put(self, item) -> OutboxItem:
         return self._outbox.put(item)
 
-    def outbox_update(self, item_id: str, **fields) -> Optional[dict]:
+    def outbox_update(self, item_id: str, **fields) -> Optional[OutboxItem]:
         return self._outbox.update(item_id, **fields)
 
     def outbox_remove(self, item_id: str) -> bool:
@@ -225,9 +228,10 @@ class Store:
     def newest_stamp(self) -> Optional[datetime]:
         """The newest moment recorded (the last call, message or event); the box's clock should
         not be behind it (core/clock.py TrustedClock)."""
-        stamps = [row.get(key) for rows, key in (
-            (self.calls(limit=1), "started_at"), (self.events(limit=1), "at"),
-            (self.conversation_page(limit=1)[0], "last_at")) for row in rows]
+        stamps = [call.started_at for call in self.calls(limit=1)] + [
+            row.get(key) for rows, key in ((self.events(limit=1), "at"),
+                                           (self.conversation_page(limit=1)[0], "last_at"))
+            for row in rows]
         found = [from_iso(stamp) for stamp in stamps if isinstance(stamp, str)]
         return max(found) if found else None
 

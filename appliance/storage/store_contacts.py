@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Optional
 
+from appliance.core.records import Contact
 from appliance.storage.contacts import decode_cursor, encode_cursor
 from appliance.storage.monthly import copy_record, plain
 from appliance.storage.database import Database, locked
@@ -23,12 +24,12 @@ class ContactTable:
         self.db = db
 
     @locked
-    def contact(self, number: str) -> Optional[dict]:
+    def contact(self, number: str) -> Optional[Contact]:
         doc = self.db.contacts.get(number)
-        return copy_record(doc) if doc is not None else None
+        return Contact.from_row(doc) if doc is not None else None
 
     @locked
-    def update_contact(self, number: str, **fields) -> dict:
+    def update_contact(self, number: str, **fields) -> Contact:
         """Change (or create) the contact for `number`; returns the whole contact."""
         fields = plain(fields)
         fields.pop("number", None)
@@ -38,11 +39,11 @@ class ContactTable:
         stored = self.db.contacts.put(number, fields, copy_record(CONTACT_DEFAULTS))
         if "opted_out" in fields:
             self.db.journal.sync()     # a STOP is honoured even after a power cut
-        return copy_record(stored)
+        return Contact.from_row(stored)
 
     @locked
     def contacts(self, search: Optional[str] = None, limit: Optional[int] = None,
-                 skip: tuple = ()) -> list[dict]:
+                 skip: tuple = ()) -> list[Contact]:
         """Whole contacts, newest activity first (the first `limit`; numbers in `skip` left
         out); `search` matches number, name, tag, last text. Each one opens its contact file:
         lists should use conversation_page instead."""
@@ -50,7 +51,7 @@ class ContactTable:
         for summary in self.db.contacts.summaries(search, skip):
             if limit is not None and len(found) >= limit:
                 break
-            found.append(copy_record(self.db.contacts.get(summary["number"])))
+            found.append(Contact.from_row(self.db.contacts.get(summary["number"])))
         return found
 
     @locked
@@ -88,9 +89,9 @@ class ContactTable:
         return [s["tag"] for s in self.db.contacts.summaries() if s.get("tag")]
 
     @locked
-    def contact_by_tag(self, tag: str) -> Optional[dict]:
+    def contact_by_tag(self, tag: str) -> Optional[Contact]:
         wanted = (tag or "").strip().lower()
         for summary in self.db.contacts.all_summaries():
             if wanted and str(summary.get("tag") or "").lower() == wanted:
-                return copy_record(self.db.contacts.get(summary["number"]))
+                return Contact.from_row(self.db.contacts.get(summary["number"]))
         return None

@@ -16,6 +16,7 @@ from typing import Optional
 from tinydb import Query
 
 from appliance.storage.database import Database, locked
+from appliance.core.records import OutboxItem
 from appliance.storage.journal import DiskFull
 from appliance.core.stamps import from_iso, new_id, to_iso
 from appliance.storage.monthly import copy_record, plain
@@ -32,23 +33,25 @@ class OutboxTable:
         self.db = db
 
     @locked
-    def items(self) -> list[dict]:
+    def items(self) -> list[OutboxItem]:
         """Outbox items in the order they were queued."""
         items = self.db.table("outbox.json", "outbox").all()
         items.sort(key=lambda i: (i.get("created_at") or "", i.doc_id))
-        return [copy_record(i) for i in items]
+        return [OutboxItem.from_row(i) for i in items]
 
     @locked
-    def put(self, item: dict) -> dict:
-        record = plain(item)
+    def put(self, item) -> OutboxItem:
+        """Queue an item: an OutboxItem, or a dict of the fields to store (only those keys are
+        written)."""
+        record = plain(item.to_row() if isinstance(item, OutboxItem) else item)
         record.setdefault("id", new_id("o", self.db.clock()))
         record.setdefault("created_at", to_iso(self.db.clock()))
         self.db.table("outbox.json", "outbox").insert(record)
         self.db.journal.sync()          # the one write a text-back waits for
-        return copy_record(record)
+        return OutboxItem.from_row(record)
 
     @locked
-    def update(self, item_id: str, **fields) -> Optional[dict]:
+    def update(self, item_id: str, **fields) -> Optional[OutboxItem]:
         table = self.db.table("outbox.json", "outbox")
         doc_id = self._doc_id(item_id)
         if doc_id is None or not table.update(plain(fields), doc_ids=[doc_id]):
@@ -59,7 +62,7 @@ class OutboxTable:
             # The disk is full and even the reserve is used up: a text whose `submitting` a
             # power cut could lose might be sent twice, so it is not sent (the sender retries).
             raise DiskFull(errno.ENOSPC, f"outbox item {item_id}: `submitting` not on disk")
-        return copy_record(table.get(doc_id=doc_id))
+        return OutboxItem.from_row(table.get(doc_id=doc_id))
 
     @locked
     def remove(self, item_id: str) -> bool:

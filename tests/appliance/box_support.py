@@ -68,14 +68,14 @@ def running_box(data_dir: Path, dialect: str = "sim800", settings: dict | None =
 def settled(app: Appliance) -> bool:
     """Nothing in flight: no call ringing, the service idle, the outbox drained."""
     return (app.service.settled() and not app.outbox.due(app.clock())
-            and all(i["status"] not in ("sending", "submitting") for i in app.outbox.items()))
+            and all(i.status not in ("sending", "submitting") for i in app.outbox.items()))
 
 
 def wait_settled(app: Appliance, timeout: float = 10.0) -> None:
     wait_for(lambda: settled(app), timeout, "box settled")
 
 
-def calls(app: Appliance) -> list[dict]:
+def calls(app: Appliance) -> list:
     return app.store.calls(limit=None)
 
 
@@ -85,7 +85,7 @@ def wait_call(app: Appliance, count: int = 1, outcome: str | None = None,
         found = calls(app)
         if len(found) < count:
             return None
-        if outcome and found[0]["outcome"] != outcome:
+        if outcome and found[0].outcome != outcome:
             return None
         return found
     return wait_for(ready, timeout, f"{count} call(s)" + (f" with outcome {outcome}" if outcome

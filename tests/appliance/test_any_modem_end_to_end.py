@@ -30,7 +30,7 @@ def test_a_vendors_unknown_end_code_is_logged_once_and_calls_end_by_the_call_lis
             found = wait_call(app, count=count, outcome="texted")
         wait_settled(app)
         assert sorted(n for n, _ in _sim(app).sent_texts()) == sorted([CALLER, OTHER_CALLER])
-        assert {c["end_code"] for c in found} == {"AT+CLCC"}
+        assert {c.end_code for c in found} == {"AT+CLCC"}
         logged = _events(app, "does not know")
         assert [e["text"] for e in logged] == [
             "The modem sent a line the box does not know (+ZCEND:): +ZCEND: 1,16"]
@@ -42,7 +42,7 @@ def test_a_modem_that_never_sends_caller_id_still_names_the_caller(tmp_path):
     with running_box(tmp_path, "noclip") as app:
         _sim(app).ring(CALLER, number_type=145, rings=2, interval=0.2)
         call = wait_call(app, outcome="texted")[0]
-        assert call["number"] == CALLER and call["end_code"] == "NO CARRIER"
+        assert call.number == CALLER and call.end_code == "NO CARRIER"
         assert [n for n, _ in _sim(app).sent_texts()] == [CALLER]
 
 
@@ -77,7 +77,7 @@ def test_a_withheld_caller_on_a_sim7600_is_recorded_at_once_and_not_merged(tmp_p
         _sim(app).ring("", rings=1, withheld=True)        # ends "MISSED_CALL: 11:53AM"
         _sim(app).ring(CALLER, number_type=145, rings=1)
         found = wait_call(app, count=2, outcome="texted")
-        assert [(c["number"], c["end_code"], c["outcome"]) for c in reversed(found)] == [
+        assert [(c.number, c.end_code, c.outcome) for c in reversed(found)] == [
             (None, "MISSED_CALL", "withheld"), (CALLER, "MISSED_CALL", "texted")]
 
 
@@ -87,7 +87,7 @@ def test_a_call_is_declined_on_time_not_at_its_next_ring(tmp_path):
                      timings=replace(FAST, ring_gap=FAST.ring_gap * 10)) as app:
         call = _sim(app).ring(CALLER, number_type=145, rings=6, interval=2.0)
         record = wait_call(app, outcome="texted", timeout=15)[0]
-        assert record["end_code"] == "declined" and call.outcome == "declined"
+        assert record.end_code == "declined" and call.outcome == "declined"
         timed = _sim(app).timed_transcript
         first_ring = next(at for at, way, data in timed if way == "out" and b"RING" in data)
         hang_up = next(at for at, way, data in timed if way == "in" and b"ATH" in data)

@@ -108,7 +108,7 @@ def test_a_delivery_report_marks_the_text_delivered(tmp_path):
         sim.ring(CALLER, number_type=145, rings=1)
         call = wait_call(app, outcome="texted")[0]
         sim.deliver_report(sim.sent[0].reference, delivered=True)
-        wait_for(lambda: app.store.get_message(call["message_id"])["status"]
+        wait_for(lambda: app.store.get_message(call.message_id).status
                  == "delivered", 10, "the text marked delivered")
 
 
@@ -118,9 +118,9 @@ def test_a_failed_delivery_says_to_call_instead(tmp_path):
         sim.ring(CALLER, number_type=145, rings=1)
         call = wait_call(app, outcome="texted")[0]
         sim.deliver_report(sim.sent[0].reference, delivered=False)
-        message = wait_for(lambda: (m := app.store.get_message(call["message_id"]))
-                           ["status"] == "failed" and m, 10, "the text marked failed")
-        assert "Call them instead" in message["error"]
+        message = wait_for(lambda: (m := app.store.get_message(call.message_id))
+                           .status == "failed" and m, 10, "the text marked failed")
+        assert "Call them instead" in message.error
 
 
 def test_the_owner_gets_a_forward_answers_with_the_tag_and_the_customer_gets_it(tmp_path):
@@ -130,7 +130,7 @@ def test_the_owner_gets_a_forward_answers_with_the_tag_and_the_customer_gets_it(
         sim.receive_text(CALLER, "Do you fix leaking taps?")
         forward = wait_for(lambda: [t for n, t in sim.sent_texts() if n == OWNER], 10,
                            "the forward to the owner")[0]
-        tag = app.store.contact(CALLER)["tag"]
+        tag = app.store.contact(CALLER).tag
         assert f"#{tag}" in forward and "Do you fix leaking taps?" in forward
         sim.receive_text(OWNER, f"{tag.lower()}: yes, I can come at 4")
         wait_for(lambda: (CALLER, "yes, I can come at 4") in sim.sent_texts(), 10,

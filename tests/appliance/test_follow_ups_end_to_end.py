@@ -39,7 +39,7 @@ def _ring(app, number, count, outcome="texted"):
 
 def _text_in(app, number, text):
     app.simulator.receive_text(number, text)
-    wait_for(lambda: any(m["direction"] == "in" for m in app.store.messages_for(number)), 10,
+    wait_for(lambda: any(m.direction == "in" for m in app.store.messages_for(number)), 10,
              f"the text from {number} stored")
 
 

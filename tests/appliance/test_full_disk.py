@@ -11,6 +11,7 @@ from pathlib import Path
 
 from gpiozero.pins.mock import MockFactory
 
+from appliance.core.records import Contact
 from appliance.storage import disk as disk_module
 from appliance.storage import secrets, sessions
 from appliance.storage.journal import decode, read_only_state
@@ -92,7 +93,7 @@ def test_a_full_disk_keeps_texting_back_says_so_and_saves_everything_when_room_r
         wait_for(lambda: any("storage card is full" in t for t in owner_texts(sim)), 10,
                  "the owner told")
         assert not app.disk.has_reserve()                 # released for the outbox
-        assert wait_call(app, outcome="texted")[0]["number"] == CALLER   # the page shows it
+        assert wait_call(app, outcome="texted")[0].number == CALLER   # the page shows it
         health = app.box.status()["health"]
         assert health["led"] == "disk_full" and "storage card is full" in health["problem"]
         wait_for(lambda: app.gpio.light.pattern == FAST_BLINK, 5, "the light blinking fast")
@@ -154,9 +155,9 @@ def test_texts_and_a_stop_received_while_full_stay_on_the_sim_until_they_are_on_
         for text in ("Please call me back", "STOP"):
             pdus = sim.receive_text(CALLER, text)
             known.update({pdu.upper(): (CALLER, text, n + 1) for n, pdu in enumerate(pdus)})
-        wait_for(lambda: (app.store.contact(CALLER) or {}).get("opted_out"), 10,
+        wait_for(lambda: (app.store.contact(CALLER) or Contact()).opted_out, 10,
                  "the STOP honoured (in memory)")
-        assert [m["text"] for m in app.store.messages_for(CALLER) if m["direction"] == "in"] \
+        assert [m.text for m in app.store.messages_for(CALLER) if m.direction == "in"] \
             == ["Please call me back", "STOP"]                   # the page shows them
         assert app.upkeep.full or wait_for(lambda: app.upkeep.full, 5, "counted as full")
         held = time.monotonic()

@@ -62,7 +62,7 @@ def test_the_caller_gets_the_message_for_the_moment(tmp_path, case, local, setti
         app.simulator.ring(CALLER, number_type=145, rings=1)
         call = wait_call(app, outcome="texted")[0]
         saved = app.box.settings()
-        assert call["kind"] == kind
+        assert call.kind == kind
         assert app.simulator.sent_texts() == [
             (CALLER, templates.fill(saved["messages"][kind], saved))]
 
@@ -77,8 +77,8 @@ def test_a_direct_call_gets_the_direct_message_once_the_network_marks_forwarded_
         sim.wait_idle(5)
         sim.ring(OTHER_CALLER, number_type=145, rings=1)
         second = wait_call(app, count=2, outcome="texted")[0]
-        assert (first["forwarded"], first["kind"]) == (True, "business_hours")
-        assert (second["forwarded"], second["kind"]) == (False, "direct")
+        assert (first.forwarded, first.kind) == (True, "business_hours")
+        assert (second.forwarded, second.kind) == (False, "direct")
         assert sim.sent_texts()[-1] == (OTHER_CALLER, settings["messages"]["direct"])
 
 
@@ -94,13 +94,13 @@ def test_stop_is_confirmed_once_and_honoured_on_the_next_call(tmp_path):
         sim.ring(CALLER, number_type=145, rings=1)
         wait_call(app, count=2, outcome="opted_out")
         contact = app.store.contact(CALLER)
-        assert contact["opted_out"] is True
-        assert [c["event"] for c in contact["consent"]] == ["opted_in", "opted_out"]
+        assert contact.opted_out is True
+        assert [c["event"] for c in contact.consent] == ["opted_in", "opted_out"]
         confirmations = [t for n, t in sim.sent_texts()[1:]]
         assert len(confirmations) == 1 and "START" in confirmations[0]
         sim.receive_text(CALLER, "start")
         wait_for(lambda: len(sim.sent_texts()) == 3, 10, "the START confirmation")
-        assert app.store.contact(CALLER)["opted_out"] is False
+        assert app.store.contact(CALLER).opted_out is False
 
 
 def test_a_sentence_containing_stop_is_not_an_opt_out(tmp_path):
@@ -111,7 +111,7 @@ def test_a_sentence_containing_stop_is_not_an_opt_out(tmp_path):
         wait_for(lambda: app.box.conversation(CALLER), 10, "the text stored")
         sim.ring(CALLER, number_type=145, rings=1)
         wait_call(app, outcome="texted")
-        assert app.store.contact(CALLER)["opted_out"] is False
+        assert app.store.contact(CALLER).opted_out is False
 
 
 def test_a_caller_already_texting_with_the_owner_gets_no_robot_text(tmp_path):
@@ -142,7 +142,7 @@ def test_an_invalid_number_is_logged_and_not_texted(tmp_path):
     with running_box(tmp_path, "sim800") as app:
         app.simulator.ring("+15551234567", number_type=145, rings=1)
         call = wait_call(app, outcome="invalid_number")[0]
-        assert call["number"] == "+15551234567"
+        assert call.number == "+15551234567"
         wait_settled(app)          # a late text would be in flight by now
         assert app.simulator.sent_texts() == []
 

@@ -53,10 +53,10 @@ def test_calls_listed_by_the_modem_while_the_box_was_down_are_texted_once(tmp_pa
                  "the two calls the box never heard texted back")
         wait_for(lambda: sim.phonebook.entries("MC") == [], 10, "the handled entries deleted")
         wait_settled(app)
-        calls = {c["number"]: c for c in app.store.calls(limit=None)}
-        assert calls[NEW]["end_code"] == "missed_call_list"
-        assert calls[NEW]["outcome"] == calls[NEW_NATIONAL]["outcome"] == "texted"
-        assert calls[COOLING]["outcome"] == "cooldown"          # the same rules as any call
+        calls = {c.number: c for c in app.store.calls(limit=None)}
+        assert calls[NEW].end_code == "missed_call_list"
+        assert calls[NEW].outcome == calls[NEW_NATIONAL].outcome == "texted"
+        assert calls[COOLING].outcome == "cooldown"          # the same rules as any call
         assert OLD not in calls                                   # too old to text: reported
         assert len(calls) == 5
         events = [e["text"] for e in app.box.events(limit=50)]

@@ -70,15 +70,15 @@ def test_a_full_disk_never_lets_one_caller_be_texted_twice(tmp_path, monkeypatch
         assert (_texts_to(sim, CALLER), _texts_to(sim, OTHER_CALLER)) == (1, 1)
         assert app.auto_texts.count(app.clock()).last_hour == 2       # the box-wide cap's
         assert app.store.calls() == []          # nothing could be stored, yet it held
-        waiting = [i for i in app.outbox.items() if i["kind"] == "textback"]
-        assert sorted(i["to"] for i in waiting) == sorted([CALLER, OTHER_CALLER])
+        waiting = [i for i in app.outbox.items() if i.kind == "textback"]
+        assert sorted(i.to for i in waiting) == sorted([CALLER, OTHER_CALLER])
         monkeypatch.undo()
         room["free"] = 1 << 40
         wait_for(lambda: not app.upkeep.full, 10, "room again")
     with running_box(tmp_path / "data") as app:      # the records written at start-up
-        calls = {c["number"]: c["outcome"] for c in app.store.calls()}
+        calls = {c.number: c.outcome for c in app.store.calls()}
         assert calls == {CALLER: "texted", OTHER_CALLER: "texted"}
-        assert [i for i in app.outbox.items() if i["kind"] == "textback"] == []
+        assert [i for i in app.outbox.items() if i.kind == "textback"] == []
         contact = app.store.contact(CALLER)
-        assert sum(contact["textbacks_by_day"].values()) == 1
+        assert sum(contact.textbacks_by_day.values()) == 1
         assert app.auto_texts.count(app.clock() + timedelta(seconds=1)).last_hour == 2

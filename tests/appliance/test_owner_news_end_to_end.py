@@ -73,7 +73,7 @@ def test_the_weekly_summary_goes_on_monday_morning_with_last_weeks_figures(tmp_p
         app.simulator.ring(CALLER, number_type=145, rings=1)
         wait_call(app, outcome="texted")
         app.simulator.receive_text(CALLER, "Yes please, tomorrow at 9")
-        wait_for(lambda: app.store.messages_for(CALLER)[-1]["direction"] == "in", 10, "reply")
+        wait_for(lambda: app.store.messages_for(CALLER)[-1].direction == "in", 10, "reply")
         clock.move_to(datetime(2026, 12, 7, 7, 59, tzinfo=zone))
         app.monitor.update_light()
         assert not any("this week" in text for text in _owner_texts(app))

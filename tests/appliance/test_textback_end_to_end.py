@@ -27,9 +27,9 @@ def test_an_abandoned_call_gets_exactly_one_text(tmp_path, dialect):
         wait_settled(app)
         settings = app.box.settings()
         assert _sim(app).sent_texts() == [
-            (CALLER, templates.fill(settings["messages"][call["kind"]], settings))]
+            (CALLER, templates.fill(settings["messages"][call.kind], settings))]
         assert sent[0][0] == CALLER
-        assert (call["number"], call["rings"]) == (CALLER, 2)
+        assert (call.number, call.rings) == (CALLER, 2)
         assert len(calls(app)) == 1
 
 
@@ -39,7 +39,7 @@ def test_a_withheld_caller_is_logged_and_not_texted(tmp_path, dialect):
         _sim(app).ring("", number_type=128, validity=1, rings=2, withheld=True)
         call = wait_call(app, outcome="withheld")[0]
         wait_settled(app)
-        assert call["number"] is None
+        assert call.number is None
         assert _sim(app).sent_texts() == []
 
 
@@ -52,7 +52,7 @@ def test_a_repeat_call_within_the_cooldown_is_logged_not_texted(tmp_path, dialec
         _sim(app).ring(CALLER, number_type=145, rings=1)
         second = wait_call(app, count=2, outcome="cooldown")
         wait_settled(app)
-        assert [c["outcome"] for c in second] == ["cooldown", "texted"]
+        assert [c.outcome for c in second] == ["cooldown", "texted"]
         assert len(_sim(app).sent_texts()) == 1
 
 
@@ -70,7 +70,7 @@ def test_the_box_declines_a_call_after_reject_after_seconds(tmp_path, dialect):
         _sim(app).ring(CALLER, number_type=145, rings=400, interval=0.05)
         call = wait_call(app, outcome="texted", timeout=15)[0]
         assert _sim(app).hangups == 1
-        assert call["end_code"] == "declined"
+        assert call.end_code == "declined"
         assert len(_sim(app).sent_texts()) == 1
 
 
@@ -88,8 +88,8 @@ def test_a_cms_error_is_retried_until_the_text_goes(tmp_path):
         _sim(app).fail_next_sends(2, code=500)
         _sim(app).ring(CALLER, number_type=145, rings=1)
         call = wait_call(app, outcome="texted")[0]
-        message = app.store.get_message(call["message_id"])
-        assert message["status"] == "sent"
+        message = app.store.get_message(call.message_id)
+        assert message.status == "sent"
         refusals = b"".join(data for way, data in _sim(app).transcript if way == "out")
         assert refusals.count(b"+CMS ERROR: 500") == 2
         assert len(_sim(app).sent_texts()) == 1
@@ -137,14 +137,14 @@ def test_a_stop_that_arrives_while_the_text_back_waits_cancels_it(tmp_path):
         sim.ring(CALLER, number_type=145, rings=1)
         call = wait_call(app, outcome="queued")[0]
         sim.receive_text(CALLER, "STOP")
-        wait_for(lambda: app.store.contact(CALLER)["opted_out"], 10, "opted out")
+        wait_for(lambda: app.store.contact(CALLER).opted_out, 10, "opted out")
         sim.fail_next_sends(0)                            # the network is back
-        wait_for(lambda: calls(app)[0]["outcome"] == "opted_out", 10, "text-back cancelled")
+        wait_for(lambda: calls(app)[0].outcome == "opted_out", 10, "text-back cancelled")
         wait_settled(app)
         texts = sim.sent_texts()
         assert len(texts) == 1 and "START" in texts[0][1]  # only the STOP confirmation
-        message = app.store.get_message(call["message_id"])
-        assert message["status"] == "failed" and "STOP" in message["error"]
+        message = app.store.get_message(call.message_id)
+        assert message.status == "failed" and "STOP" in message.error
 
 
 def test_a_request_the_busy_service_could_not_take_is_not_done_later(tmp_path):

@@ -70,18 +70,18 @@ class Shop:
         wait_for(lambda: self.box.wifi is None or self.box.wifi.hotspot_active(), WAIT,
                  "the setup hotspot")
 
-    def ring(self, number: Optional[str], rings: int = 2, number_type: int = 145) -> dict:
+    def ring(self, number: Optional[str], rings: int = 2, number_type: int = 145):
         """A caller rings and gives up; returns the logged call once its outcome is final."""
         self.wait_outbox_empty()    # a SIM800 refuses calls while a text is being submitted
-        before = {call["id"] for call in self.box.calls(limit=None)}
+        before = {call.id for call in self.box.calls(limit=None)}
         if number is None:
             self.simulator.ring("", rings=rings, withheld=True)
         else:
             self.simulator.ring(number, number_type=number_type, rings=rings)
 
         def settled():
-            fresh = [c for c in self.box.calls(limit=None) if c["id"] not in before]
-            return fresh[0] if fresh and fresh[0].get("outcome") in SETTLED else None
+            fresh = [c for c in self.box.calls(limit=None) if c.id not in before]
+            return fresh[0] if fresh and fresh[0].outcome in SETTLED else None
         return wait_for(settled, timeout=WAIT, message=f"the call from {number} to be logged")
 
     def wait_outbox_empty(self) -> None:
@@ -100,7 +100,7 @@ class Shop:
         # Handled too (counted unread, forwarded to the owner, STOP confirmed): what it queues is
         # in the outbox before the test goes on, so a ring that follows waits for it.
         store = self.appliance.store
-        wait_for(lambda: (store.get_message(message["id"]) or {}).get("handled"), timeout=WAIT,
+        wait_for(lambda: _handled(store, message["id"]), timeout=WAIT,
                  message=f"the text from {number} to be handled")
         return message
 
@@ -209,3 +209,8 @@ def screenshot(page, name: str, viewport: str) -> Path:
     finally:
         page.set_viewport_size(size)
     return path
+
+
+def _handled(store, message_id: str) -> bool:
+    message = store.get_message(message_id)
+    return message is not None and bool(message.handled)

@@ -20,7 +20,7 @@ def _unread(shop) -> int:
 
 def test_answer_a_conversation(shop, page, watch):
     call = shop.ring(CALLER)                          # missed call -> text-back -> a thread
-    assert call["outcome"] == "texted"
+    assert call.outcome == "texted"
     shop.text_in(CALLER, FIRST_TEXT)                  # unread before the owner looks
     login(page, shop)
     page.goto(shop.url(f"/conversations/{CALLER}"))

@@ -80,7 +80,7 @@ def on_screen(page, locator) -> None:
 def test_every_confirmation_shows_where_the_owner_is_looking(owner_shop, owner_state,
                                                               open_context, watch, viewport):
     number = caller(viewport, 1)
-    assert owner_shop.ring(number)["outcome"] == "texted"
+    assert owner_shop.ring(number).outcome == "texted"
     page = open_context(storage_state=owner_state).new_page()
 
     page.goto(owner_shop.url("/messages/"))
@@ -120,7 +120,7 @@ def test_every_confirmation_shows_where_the_owner_is_looking(owner_shop, owner_s
 
 def test_nothing_typed_is_lost(owner_shop, owner_state, open_context, watch, viewport):
     number = caller(viewport, 3)
-    assert owner_shop.ring(number)["outcome"] == "texted"
+    assert owner_shop.ring(number).outcome == "texted"
     page = open_context(storage_state=owner_state).new_page()
     page.goto(owner_shop.url("/messages/"))
     weekend = f"Weekend ({viewport}): on call. {{business_name}}. What do you need?"
@@ -158,7 +158,7 @@ def test_nothing_typed_is_lost(owner_shop, owner_state, open_context, watch, vie
 
 def test_replies_are_noticed_on_any_page(owner_shop, browser, open_context, watch, viewport):
     number = caller(viewport, 4)
-    assert owner_shop.ring(number)["outcome"] == "texted"
+    assert owner_shop.ring(number).outcome == "texted"
     context = open_context()
     context.grant_permissions(["notifications"], origin=owner_shop.base)
     context.add_init_script(RECORD_NOTIFICATIONS)
@@ -189,7 +189,7 @@ def test_replies_are_noticed_on_any_page(owner_shop, browser, open_context, watc
 
 def test_numbers_times_and_the_headline(owner_shop, owner_state, open_context, watch, viewport):
     number = caller(viewport, 5)
-    assert owner_shop.ring(number)["outcome"] == "texted"
+    assert owner_shop.ring(number).outcome == "texted"
     owner_shop.text_in(number, "Is Friday OK?")
     page = open_context(storage_state=owner_state, locale="en-US").new_page()
     page.goto(owner_shop.url("/conversations/"))

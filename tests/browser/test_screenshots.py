@@ -50,19 +50,19 @@ def busy_shop(tmp_path_factory):
         box = shop.box
         box.set_password(PASSWORD)
         box.update_settings(SETTINGS)
-        outcomes = [shop.ring(CALLER)["outcome"]]                     # texted back
+        outcomes = [shop.ring(CALLER).outcome]                     # texted back
         shop.text_in(CALLER, CUSTOMER_TEXT)
         box.send_reply(CALLER, OWNER_REPLY)
         wait_for(lambda: OWNER_REPLY in shop.texts_sent_to(CALLER), message="the owner's reply")
         box.mark_booked(CALLER, 350)
-        outcomes.append(shop.ring(OTHER_CALLER, rings=3)["outcome"])  # texted back
+        outcomes.append(shop.ring(OTHER_CALLER, rings=3).outcome)  # texted back
         shop.text_in(OTHER_CALLER, OTHER_TEXT)                        # unread
-        outcomes.append(shop.ring(None)["outcome"])                   # withheld
-        outcomes.append(shop.ring(INVALID, number_type=129)["outcome"])
-        outcomes.append(shop.ring(UK_CALLER)["outcome"])              # texted back
+        outcomes.append(shop.ring(None).outcome)                   # withheld
+        outcomes.append(shop.ring(INVALID, number_type=129).outcome)
+        outcomes.append(shop.ring(UK_CALLER).outcome)              # texted back
         shop.text_in(UK_CALLER, "STOP")
-        outcomes.append(shop.ring(UK_CALLER, rings=1)["outcome"])     # opted out
-        outcomes.append(shop.ring(CALLER, rings=4)["outcome"])        # in a conversation
+        outcomes.append(shop.ring(UK_CALLER, rings=1).outcome)     # opted out
+        outcomes.append(shop.ring(CALLER, rings=4).outcome)        # in a conversation
         assert outcomes == ["texted", "texted", "withheld", "invalid_number", "texted",
                             "opted_out", "active_conversation"], outcomes
         yield shop

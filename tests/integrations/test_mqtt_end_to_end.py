@@ -65,7 +65,7 @@ def test_discovery_events_commands_and_a_killed_broker(tmp_path, broker):
         app.demo_phone.ring(CALLER, rings=1)
         wait_for(lambda: call_event(listener, box_id, "text_back", CALLER), 10, "text_back")
         missed = call_event(listener, box_id, "missed_call", CALLER)
-        assert missed["outcome"] == "queued" and missed["call_id"] == wait_call(app)[0]["id"]
+        assert missed["outcome"] == "queued" and missed["call_id"] == wait_call(app)[0].id
         sent = call_event(listener, box_id, "text_back", CALLER)
         assert sent["status"] == "sent" and sent["call_id"] == missed["call_id"]
         ids = event_ids(listener, box_id)
@@ -77,7 +77,7 @@ def test_discovery_events_commands_and_a_killed_broker(tmp_path, broker):
         app.demo_phone.ring(OTHER_CALLER, rings=1)
         calls = wait_call(app, 2, outcome="texted")
         wait_for(lambda: len(app.integrations.mqtt.journal) >= 2, 5, "events kept meanwhile")
-        assert calls[0]["number"] == OTHER_CALLER
+        assert calls[0].number == OTHER_CALLER
 
         broker.start()                # the same port; the box reconnects by itself
         wait_for(lambda: call_event(listener, box_id, "text_back", OTHER_CALLER), 15,

@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from appliance.core import box_events
+from appliance.core.records import Call, Message, OutboxItem
 from appliance.integrations import ha_discovery
 from appliance.integrations.box_id import get_or_create_box_id, read_box_id
 from appliance.integrations.durable_queue import DurableQueue
@@ -54,16 +55,16 @@ def test_the_box_id_is_made_once_and_kept(tmp_path):
 
 
 def test_events_have_stable_ids_and_round_trip_as_json():
-    call = {"id": "c-202611-ab", "number": "+12125551234", "outcome": "queued", "rings": 2,
-            "started_at": "2026-11-27T14:29:50+00:00", "ended_at": "2026-11-27T14:30:00+00:00"}
+    call = Call(id="c-202611-ab", number="+12125551234", outcome="queued", rings=2,
+                started_at="2026-11-27T14:29:50+00:00", ended_at="2026-11-27T14:30:00+00:00")
     event = box_events.call_missed(call, NOW)
     assert event.id == box_events.call_missed(call, NOW).id == "missed_call-c-202611-ab"
     data = event.as_dict()
     assert data["type"] == "missed_call" and data["at"] == "2026-11-27T14:30:00.000+00:00"
     assert box_events.from_dict(json.loads(json.dumps(data))) == event
-    item = {"kind": "reply", "to": "+12125551234", "message_id": "m-1"}
+    item = OutboxItem(kind="reply", to="+12125551234", message_id="m-1")
     assert box_events.text_back_finished(item, "sent", NOW) is None   # only text-backs
-    message = {"id": "m-2", "number": "+12125551234", "text": "Burst pipe! " * 60}
+    message = Message(id="m-2", number="+12125551234", text="Burst pipe! " * 60)
     reply, urgent = box_events.reply_received(message, ["burst"], NOW)
     assert reply.details["urgent"] and urgent.details["words"] == ["burst"]
     assert len(reply.details["text"]) == box_events.TEXT_SHOWN
@@ -96,11 +97,11 @@ def test_discovery_templates_read_the_status_object(tmp_path):
 
 def test_the_event_entity_takes_missed_calls_and_replies_only():
     template = ha_discovery.EVENT_TEMPLATE
-    call = box_events.call_missed({"id": "c-1", "number": "+12125551234", "outcome": "queued"},
+    call = box_events.call_missed(Call(id="c-1", number="+12125551234", outcome="queued"),
                                   NOW).as_dict()
     rendered = json.loads(_render(template, call))
     assert rendered["event_type"] == "missed_call" and rendered["number"] == "+12125551234"
-    text = box_events.reply_received({"id": "m-1", "number": "+1212", "text": 'Say "hi" <b>'},
+    text = box_events.reply_received(Message(id="m-1", number="+1212", text='Say "hi" <b>'),
                                      [], NOW)[0].as_dict()
     assert json.loads(_render(template, text))["text"] == 'Say "hi" <b>'
     fault = box_events.fault_changed(True, "No SIM", "Insert it", NOW).as_dict()

@@ -83,7 +83,7 @@ def test_a_missed_call_is_delivered_once_after_two_failures(tmp_path, receiver):
         assert len(tries) == 3 and all(t["signed"] for t in tries)
         assert len(receiver.accepted) == 1
         event = receiver.accepted[0]["body"]
-        assert event["number"] == CALLER and event["call_id"] == call["id"]
+        assert event["number"] == CALLER and event["call_id"] == call.id
         assert {t["headers"]["x-textback-delivery"] for t in tries} == {event["id"]}
         assert receiver.accepted[0]["headers"]["x-textback-box"] == app.box_id
         assert receiver.of_type("text_back") == []          # not asked for

@@ -124,13 +124,13 @@ def api(app, box):
 @pytest.fixture
 def ring(box):
     """Ring the box as a caller; return the call once its outcome is final."""
-    def _ring(number: str = "+12025550101", withheld: bool = False, rings: int = 2) -> dict:
-        before = {call["id"] for call in box.calls(limit=None)}
+    def _ring(number: str = "+12025550101", withheld: bool = False, rings: int = 2):
+        before = {call.id for call in box.calls(limit=None)}
         box.demo_phone.ring(number, rings=rings, withheld=withheld)
 
         def settled():
-            fresh = [c for c in box.calls(limit=None) if c["id"] not in before]
-            return fresh[0] if fresh and fresh[0].get("outcome") in SETTLED else None
+            fresh = [c for c in box.calls(limit=None) if c.id not in before]
+            return fresh[0] if fresh and fresh[0].outcome in SETTLED else None
         return wait_for(settled, timeout=10, message=f"the call from {number} to be logged")
     return _ring
 

@@ -20,6 +20,7 @@ from typing import Callable, Optional
 
 from appliance.app.timings import FAST
 from appliance.core.clock import utc_now
+from appliance.core.records import OutboxItem
 from appliance.core.domain import (CallEndSeen, CallerIdSeen, IncomingText, ModemStatus,
                                    RingSeen, TextSent)
 from appliance.facade.box import Box
@@ -82,13 +83,13 @@ class InstantPhone:
         self.service.post(IncomingText(number, 145 if number.startswith("+") else 129, text,
                                        sent_at))
 
-    def take(self, item: Optional[dict] = None) -> None:
+    def take(self, item: Optional[OutboxItem] = None) -> None:
         """The outbox's wake-up: every due text is submitted and accepted by the network."""
         for due in ([item] if item else self.outbox.due(self.clock())):
             reference = next(self._references) % 256
-            self.outbox.mark_submitting(due["id"])
-            self.outbox.mark_sent(due["id"], [reference])
-            self.sent.append(SentText(due["to"], due["text"], reference))
+            self.outbox.mark_submitting(due.id)
+            self.outbox.mark_sent(due.id, [reference])
+            self.sent.append(SentText(due.to, due.text, reference))
             self.service.post(TextSent(due, (reference,)))
 
 

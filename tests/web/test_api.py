@@ -60,7 +60,7 @@ def test_calls_newest_first_with_outcomes(api, ring):
     first = ring(CALLER)
     second = ring(None, withheld=True)
     calls = api.get("/api/calls").get_json()["calls"]
-    assert [c["id"] for c in calls[:2]] == [second["id"], first["id"]]
+    assert [c["id"] for c in calls[:2]] == [second.id, first.id]
     assert calls[0]["number"] is None and calls[0]["outcome"] == "withheld"
     assert calls[1]["number"] == CALLER and calls[1]["outcome"] == "texted"
     assert set(calls[1]) == {"id", "number", "started_at", "ended_at", "rings", "outcome",

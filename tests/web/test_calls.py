@@ -80,15 +80,15 @@ def test_new_calls_arrive_live(client, ring):
     first = ring(CALLER)
     page = client.get("/calls/").get_data(as_text=True)
     after = re.search(r'data-after="([^"]*)"', page).group(1)
-    assert after == first["id"]
+    assert after == first.id
     live = client.get(f"/live/calls?after={after}").get_json()
     assert live["calls"] == [] and live["insert"] == ""
     second = ring(OTHER)
     live = client.get(f"/live/calls?after={after}").get_json()
-    assert [c["id"] for c in live["calls"]] == [second["id"]]
+    assert [c["id"] for c in live["calls"]] == [second.id]
     assert OTHER in live["insert"] and "Texted back" in live["insert"]
-    assert live["latest"] == second["id"]
-    assert set(live["slots"]) == {first["id"], second["id"]}
+    assert live["latest"] == second.id
+    assert set(live["slots"]) == {first.id, second.id}
 
 
 def test_live_calls_keep_the_filters(client, ring):
@@ -102,7 +102,7 @@ def test_live_calls_keep_the_filters(client, ring):
 
 def test_a_caller_who_was_never_texted_gets_a_call_link_not_a_conversation(client, box, ring):
     box.update_settings({"exclude": [OTHER]})
-    assert ring(OTHER)["outcome"] == "excluded"
+    assert ring(OTHER).outcome == "excluded"
     html = client.get("/calls/").get_data(as_text=True)
     assert "On your do-not-text list" in html
     assert f'href="tel:{OTHER}"' in html

@@ -49,7 +49,7 @@ def test_the_networks_time_is_used_for_records_and_the_page_says_so(appliance, c
     assert abs(appliance.clock() - _real_now()) < timedelta(seconds=5)
     appliance.simulator.ring(CALLER, number_type=145, rings=1)
     call = wait_call(appliance, outcome="texted")[0]
-    assert abs(from_iso(call["started_at"]) - _real_now()) < timedelta(seconds=30)
+    assert abs(from_iso(call.started_at) - _real_now()) < timedelta(seconds=30)
     html = client.get("/").get_data(as_text=True)
     assert 'data-testid="clock-banner" data-source="network"' in html
     assert api.get("/api/status").get_json()["clock"]["source"] == "network"

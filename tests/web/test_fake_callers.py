@@ -39,11 +39,11 @@ def test_settings_errors_are_shown_next_to_their_fields(client, box):
 
 def test_blocked_calls_are_explained_and_the_banner_shows_while_the_cap_holds(client, box, ring):
     box.update_settings({"auto_texts_per_hour": 1, "auto_texts_per_day": 1})
-    assert ring("+19005551234")["outcome"] == "premium"
-    assert ring(JAMAICA)["outcome"] == "foreign"
+    assert ring("+19005551234").outcome == "premium"
+    assert ring(JAMAICA).outcome == "foreign"
     assert 'data-testid="auto-text-cap-banner"' not in client.get("/").get_data(as_text=True)
-    assert ring("+12125553001")["outcome"] == "texted"
-    assert ring("+12125553002")["outcome"] == "box_cap"
+    assert ring("+12125553001").outcome == "texted"
+    assert ring("+12125553002").outcome == "box_cap"
     calls = client.get("/calls/").get_data(as_text=True)
     for label in ("Costly number — not texted", "Other country — not texted",
                   "Box&#39;s limit reached — not texted"):

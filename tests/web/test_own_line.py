@@ -38,19 +38,19 @@ def test_own_numbers_are_never_texted_and_two_in_a_row_tell_the_owner(appliance,
     """On a whole box (simulator): each own number is its own outcome; two in a row text the
     owner once and put the notice on the page; a customer's number coming through ends it."""
     box.update_settings({"business_phone": [BUSINESS], "owner_phone": OWNER})
-    assert ring(BUSINESS)["outcome"] == "business_line"
+    assert ring(BUSINESS).outcome == "business_line"
     assert "caller-id-notice" not in client.get("/").get_data(as_text=True)
-    assert ring(OWNER)["outcome"] == "owner_phone"
+    assert ring(OWNER).outcome == "owner_phone"
     alert = wait_for(lambda: owner_alerts(box), message="the owner's text")
     assert "your mobile" in alert[0]["text"]
     wait_for(lambda: [s for s in box.demo_phone.sent if s.number == OWNER],
              message="the owner's text to reach the network")
-    assert ring(own_sim_number(box))["outcome"] == "own_number"
+    assert ring(own_sim_number(box)).outcome == "own_number"
     page = client.get("/calls/").get_data(as_text=True)
     assert 'data-testid="caller-id-notice"' in page and "ask your carrier" in page.lower()
     assert not [s for s in box.demo_phone.sent if s.number in (BUSINESS, own_sim_number(box))]
     assert len(owner_alerts(box)) == 1          # once, not again on the third call
-    assert ring(CUSTOMER)["outcome"] == "texted"
+    assert ring(CUSTOMER).outcome == "texted"
     assert "caller-id-notice" not in client.get("/").get_data(as_text=True)
     assert any(e["kind"] == "caller_id" for e in box.events(limit=20))
 

@@ -188,12 +188,12 @@ def test_demo_panel_rings_the_box(client, box):
     response = client.post("/setup/simulate/ring", data={"number": CALLER, "since": "2026-01-01T00:00:00+00:00"})
     assert response.status_code == 302 and "since=" in response.headers["Location"]
     call = wait_for(lambda: box.calls(number=CALLER), message="the simulated call")[0]
-    assert call["rings"] >= 1
+    assert call.rings >= 1
 
 
 def test_demo_panel_rings_withheld(client, box):
     assert client.post("/setup/simulate/ring", data={"number": "", "withheld": "1"}).status_code == 302
-    wait_for(lambda: [c for c in box.calls() if c.get("outcome") == "withheld"],
+    wait_for(lambda: [c for c in box.calls() if c.outcome == "withheld"],
              message="the withheld call")
 
 

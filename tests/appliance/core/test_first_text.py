@@ -7,6 +7,7 @@ import pytest
 
 from appliance.core import first_text
 from appliance.core.policy import AutoTextCount
+from appliance.core.records import Contact
 from tests.appliance.core.test_policy import CALL, CALLER, FRESH, NOW, SETTINGS
 
 EVENING = NOW + timedelta(hours=10)            # Mon 20:00 in New York: the shop is closed
@@ -15,7 +16,8 @@ ON = dict(SETTINGS, first_text_reply=True, first_text_reply_in_hours=False)
 
 @pytest.mark.parametrize("days, first", [(None, True), (29, False), (31, True)])
 def test_first_means_no_text_either_way_for_30_days(days, first):
-    contact = None if days is None else {"last_at": (EVENING - timedelta(days=days)).isoformat()}
+    contact = None if days is None else Contact(
+        number=CALLER, last_at=(EVENING - timedelta(days=days)).isoformat())
     assert first_text.is_first(contact, EVENING) is first
 
 

@@ -60,7 +60,7 @@ def test_one_owner_text_and_one_event_a_trip(store):
     restarted = AutoTexts(store, outgoing).trip(CAPS, NOW + timedelta(minutes=2))
     assert (restarted["since"], restarted["sent"]) == ("10:00", 2)   # kept; in shop time
     alarms = store.messages_for(OWNER)
-    assert len(alarms) == 1 and "2 automatic texts in the last hour" in alarms[0]["text"]
+    assert len(alarms) == 1 and "2 automatic texts in the last hour" in alarms[0].text
     assert [e["kind"] for e in store.events()] == ["box_cap"]
     later = NOW + timedelta(hours=1)                       # the hour freed up: no banner
     assert autos.trip(CAPS, later) is None

@@ -42,29 +42,29 @@ def _only_the_outbox(store, at=NOW) -> dict:
 
 def test_recovery_writes_what_only_the_outbox_held_once_even_when_run_twice(store):
     item = _only_the_outbox(store)
-    assert store.get_call(item["records"]["call"]["id"]) is None
+    assert store.get_call(item.records["call"]["id"]) is None
     records = TextRecords(store)
 
     assert records.recover(Outbox(store).items()) == 1
     assert records.recover(Outbox(store).items()) == 0          # a second run writes nothing
 
-    assert [c["outcome"] for c in store.calls()] == ["queued"]
-    assert [m["id"] for m in store.messages_for(CALLER)] == ["m-202611-bbbbbbbbbbbb"]
+    assert [c.outcome for c in store.calls()] == ["queued"]
+    assert [m.id for m in store.messages_for(CALLER)] == ["m-202611-bbbbbbbbbbbb"]
     contact = store.contact(CALLER)
-    assert contact["textbacks_by_day"] == {DAY: 1}
-    assert from_iso(contact["last_textback_at"]) == NOW
+    assert contact.textbacks_by_day == {DAY: 1}
+    assert from_iso(contact.last_textback_at) == NOW
 
 
 def test_a_part_already_stored_is_not_written_again_and_counts_are_merged(store):
     item = _only_the_outbox(store)
-    store.add_call(item["records"]["call"])                      # the call got there
+    store.add_call(item.records["call"])                      # the call got there
     later = (NOW + timedelta(hours=2)).isoformat()
     store.update_contact(CALLER, textbacks_by_day={DAY: 2}, last_textback_at=later)
     TextRecords(store).recover(Outbox(store).items())
     assert len(store.calls()) == 1 and len(store.messages_for(CALLER)) == 1
     contact = store.contact(CALLER)
-    assert contact["textbacks_by_day"] == {DAY: 2}              # never counted twice
-    assert from_iso(contact["last_textback_at"]) == from_iso(later)   # the later time kept
+    assert contact.textbacks_by_day == {DAY: 2}              # never counted twice
+    assert from_iso(contact.last_textback_at) == from_iso(later)   # the later time kept
 
 
 def test_the_box_wide_count_and_the_queue_path_see_the_outbox(store):
@@ -72,6 +72,6 @@ def test_the_box_wide_count_and_the_queue_path_see_the_outbox(store):
     assert AutoTexts(store, Outgoing(store, Outbox(store))).count(NOW).last_hour == 1
     message = Outgoing(store, Outbox(store)).queue_text(
         SendText(to="+12125553002", text="Hello", kind="reply"), NOW)
-    assert store.get_message(message["id"])["text"] == "Hello"
-    [item] = [i for i in Outbox(store).items() if i["to"] == "+12125553002"]
-    assert item["records"]["message"]["id"] == message["id"]
+    assert store.get_message(message.id).text == "Hello"
+    [item] = [i for i in Outbox(store).items() if i.to == "+12125553002"]
+    assert item.records["message"]["id"] == message.id

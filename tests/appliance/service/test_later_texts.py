@@ -35,14 +35,14 @@ def test_a_follow_up_marked_queued_but_never_in_the_outbox_is_queued_once_after_
     store, later = parts(tmp_path, clock)
     later.tick(clock())
     later.tick(clock() + timedelta(minutes=5))
-    queued = [i for i in store.outbox_items() if i["kind"] == "follow_up"]
-    assert [(i["to"], i["message_id"]) for i in queued] == [(CALLER, "m-202612-followup")]
-    assert store.get_message("m-202612-followup")["kind"] == "follow_up"
+    queued = [i for i in store.outbox_items() if i.kind == "follow_up"]
+    assert [(i.to, i.message_id) for i in queued] == [(CALLER, "m-202612-followup")]
+    assert store.get_message("m-202612-followup").kind == "follow_up"
     store.close()
 
     store, later = parts(tmp_path, clock)        # and once more: nothing new
     later.tick(clock() + timedelta(minutes=10))
-    assert len([i for i in store.outbox_items() if i["kind"] == "follow_up"]) == 1
+    assert len([i for i in store.outbox_items() if i.kind == "follow_up"]) == 1
     store.close()
 
 

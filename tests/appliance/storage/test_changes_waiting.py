@@ -63,14 +63,14 @@ def test_a_text_whose_submitting_mark_cannot_be_written_is_not_sent(tmp_path):
     store = full_store(tmp_path, card)          # make_room finds no reserve left
     item = store.outbox_put({"to": A, "text": "Sorry we missed you", "status": "queued"})
     card.full = True
-    store.outbox_update(item["id"], attempts=1)   # harmless in memory: nothing went out
+    store.outbox_update(item.id, attempts=1)   # harmless in memory: nothing went out
 
     with pytest.raises(DiskFull):
-        store.outbox_update(item["id"], status="submitting")
+        store.outbox_update(item.id, status="submitting")
 
     card.full = False
     assert store.flush_waiting()
-    assert store.outbox_update(item["id"], status="submitting")["status"] == "submitting"
+    assert store.outbox_update(item.id, status="submitting").status == "submitting"
 
 
 def test_an_old_month_changed_while_held_is_not_read_through_its_stale_index(tmp_path):
@@ -86,12 +86,12 @@ def test_an_old_month_changed_while_held_is_not_read_through_its_stale_index(tmp
     card.full = True
     store.hold_changes()
 
-    store.update_message(sent["id"], status="delivered")
-    assert store.get_message(september["id"])       # September opened: October let go
+    store.update_message(sent.id, status="delivered")
+    assert store.get_message(september.id)       # September opened: October let go
 
     assert store.journal.backlog
     assert "messages-2026-10.json" not in store.db.monthly.open_names()
-    assert [m.get("status") for m in store.messages_for(A) if m["text"] == "October"] == [
+    assert [m.status for m in store.messages_for(A) if m.text == "October"] == [
         "delivered"]
 
 

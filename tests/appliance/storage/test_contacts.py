@@ -39,7 +39,7 @@ def test_a_contact_change_appends_one_small_line_and_rewrites_no_file(tmp_path):
 
     assert 0 < journal.stat().st_size - size < 600
     assert {p.name: p.stat().st_mtime_ns for p in (tmp_path / "contacts").iterdir()} == before
-    assert Store(tmp_path).contact(number(7))["unread"] == 3
+    assert Store(tmp_path).contact(number(7)).unread == 3
 
 
 def test_lists_come_from_the_index_in_order_and_follow_every_change(tmp_path):
@@ -58,7 +58,7 @@ def test_lists_come_from_the_index_in_order_and_follow_every_change(tmp_path):
     assert store.unread_total() == 9
     assert [c["number"] for c in store.booked_contacts()] == [number(3)]
     assert [c["number"] for c in store.conversation_page(search="text 4")[0]] == [number(4)]
-    assert store.contacts()[-1]["number"] == number(11)     # whole contacts still listed
+    assert store.contacts()[-1].number == number(11)     # whole contacts still listed
     reopened = Store(tmp_path)                              # the index is rebuilt the same
     assert reopened.conversation_page(limit=4)[0] == page
     assert reopened.unread_total() == 9
@@ -82,8 +82,8 @@ def test_an_old_single_contacts_file_is_split_once(tmp_path):
     store = Store(tmp_path)
 
     assert store.unread_total() == 5
-    assert store.contact(number(3))["tag"] == "A3"
+    assert store.contact(number(3)).tag == "A3"
     assert not (tmp_path / "contacts.json").exists()
     assert len(list((tmp_path / "contacts").glob("*.json"))) == len(
         {shard_name(number(i)) for i in range(5)})
-    assert Store(tmp_path).contact_by_tag("a4")["number"] == number(4)
+    assert Store(tmp_path).contact_by_tag("a4").number == number(4)

@@ -31,7 +31,7 @@ def test_follow_ups_and_their_replies_count_in_saved_months_and_late_changes_sho
     counts = store.day_counts(date(2026, 11, 1), date(2026, 11, 30))
     assert counts[date(2026, 11, 30)][3:] == [1, 1, 1]
 
-    store.update_message(late["id"], status="failed")
+    store.update_message(late.id, status="failed")
     assert saved_months(tmp_path) == []
     counts = store.day_counts(date(2026, 11, 1), date(2026, 11, 30))
     assert counts[date(2026, 11, 30)][3:] == [0, 0, 1]

@@ -22,7 +22,7 @@ def fill(store):
 
 
 def texts(store, number):
-    return [m["text"] for m in store.messages_for(number)]
+    return [m.text for m in store.messages_for(number)]
 
 
 def test_an_old_month_is_laid_out_by_number_and_read_through_its_index(tmp_path):
@@ -47,11 +47,11 @@ def test_a_late_change_to_an_old_month_is_read_from_the_file_and_journal(tmp_pat
     store = Store(tmp_path, clock=Clock(NOW))
     first = store.messages_for(B)[0]
 
-    store.update_message(first["id"], status="delivered")
+    store.update_message(first.id, status="delivered")
 
-    assert store.messages_for(B)[0]["status"] == "delivered"
+    assert store.messages_for(B)[0].status == "delivered"
     store.close()
-    assert Store(tmp_path, clock=Clock(NOW)).messages_for(B)[0]["status"] == "delivered"
+    assert Store(tmp_path, clock=Clock(NOW)).messages_for(B)[0].status == "delivered"
     assert month_index.read_index(tmp_path / "messages-2026-10.json") is not None
 
 

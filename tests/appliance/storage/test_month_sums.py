@@ -39,9 +39,10 @@ def reply(store, number, at, kind="reply"):
 
 
 def second_opinion(store, start, end, zone=NY):
-    everything = store.calls(limit=None)
-    inbound = [m for m in store.messages_between(datetime(2000, 1, 1), datetime(2100, 1, 1),
-                                                 "in") if m.get("kind") in (None, "reply")]
+    everything = [c.to_row() for c in store.calls(limit=None)]
+    inbound = [m.to_row() for m in store.messages_between(datetime(2000, 1, 1),
+                                                          datetime(2100, 1, 1), "in")
+               if m.kind in (None, "reply")]
     return stats.day_counts(everything, inbound, start, end, zone)
 
 
@@ -81,7 +82,7 @@ def test_a_late_edit_to_an_old_month_shows_in_results(store, tmp_path):
     start, end = date(2026, 10, 1), date(2026, 12, 10)
     before = store.day_counts(start, end)
 
-    store.update_call(old["id"], outcome="failed")
+    store.update_call(old.id, outcome="failed")
 
     assert "2026-10" not in saved_months(tmp_path)         # forgotten before the change
     after = store.day_counts(start, end)

@@ -2,6 +2,7 @@
 import json
 import logging
 import threading
+from dataclasses import FrozenInstanceError
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -57,29 +58,29 @@ def test_records_go_to_the_file_of_their_utc_month(store, tmp_path):
 
     def ids(name, table):
         return [r["id"] for r in read_only_state(tmp_path, name)[table].values()]
-    assert ids("calls-2026-11.json", "calls") == [november["id"]]
-    assert ids("calls-2026-10.json", "calls") == [october["id"]]
+    assert ids("calls-2026-11.json", "calls") == [november.id]
+    assert ids("calls-2026-10.json", "calls") == [october.id]
     assert len(ids("messages-2026-09.json", "messages")) == 1
     assert len(ids("events-2026-08.json", "events")) == 1
-    assert november["started_at"] == "2026-11-01T04:30:00.000000+00:00"
+    assert november.started_at == "2026-11-01T04:30:00.000000+00:00"
 
 
 def test_ids_are_short_unique_and_say_their_kind(store):
     calls = [store.add_call({"number": A, "started_at": at(11)}) for _ in range(50)]
     message = store.add_message({"number": A, "direction": "out", "text": "x", "at": at(11)})
 
-    assert len({c["id"] for c in calls}) == 50
-    assert all(c["id"].startswith("c-") and len(c["id"]) <= 24 for c in calls)
-    assert message["id"].startswith("m-")
-    assert store.outbox_put({"to": A})["id"].startswith("o-")
+    assert len({c.id for c in calls}) == 50
+    assert all(c.id.startswith("c-") and len(c.id) <= 24 for c in calls)
+    assert message.id.startswith("m-")
+    assert store.outbox_put({"to": A}).id.startswith("o-")
 
 
 def test_everything_is_there_after_reopening(tmp_path, clock):
     first = Store(tmp_path, clock=clock)
     call = first.add_call({"number": A, "started_at": at(11, 2), "outcome": "queued"})
     message = first.add_message({"number": A, "direction": "out", "text": "Hey", "at": at(11, 2)})
-    first.update_call(call["id"], outcome="texted", message_id=message["id"])
-    first.update_message(message["id"], status="sent", reference=17)
+    first.update_call(call.id, outcome="texted", message_id=message.id)
+    first.update_message(message.id, status="sent", reference=17)
     first.update_contact(A, unread=2, tag="K7")
     first.outbox_put({"to": A, "text": "Hey", "status": "queued"})
     first.remember_fingerprint("fp1", at(11, 2))
@@ -90,11 +91,11 @@ def test_everything_is_there_after_reopening(tmp_path, clock):
 
     again = Store(tmp_path, clock=clock)
 
-    assert again.get_call(call["id"])["outcome"] == "texted"
-    assert again.get_call(call["id"])["message_id"] == message["id"]
-    assert again.get_message(message["id"])["reference"] == 17
-    assert again.contact(A)["unread"] == 2 and again.contact_by_tag("k7")["number"] == A
-    assert [i["to"] for i in again.outbox_items()] == [A]
+    assert again.get_call(call.id).outcome == "texted"
+    assert again.get_call(call.id).message_id == message.id
+    assert again.get_message(message.id).reference == 17
+    assert again.contact(A).unread == 2 and again.contact_by_tag("k7").number == A
+    assert [i.to for i in again.outbox_items()] == [A]
     assert again.seen_fingerprint("fp1") and not again.seen_fingerprint("fp2")
     assert again.pending_parts() == [{"key": "k", "part": 1, "text": "a"}]
     assert [e["text"] for e in again.events()] == ["started"]
@@ -107,10 +108,10 @@ def test_datetimes_become_iso_utc_strings(store):
     contact = store.update_contact(A, last_textback_at=local,
                                    consent=[{"at": local, "event": "opted_in", "how": "call"}])
 
-    assert call["started_at"] == "2026-11-03T08:15:30.000250+00:00"
-    assert store.get_call(call["id"])["ended_at"] == "2026-11-03T08:15:30.000250+00:00"
-    assert contact["last_textback_at"] == "2026-11-03T08:15:30.000250+00:00"
-    assert contact["consent"][0]["at"] == "2026-11-03T08:15:30.000250+00:00"
+    assert call.started_at == "2026-11-03T08:15:30.000250+00:00"
+    assert store.get_call(call.id).ended_at == "2026-11-03T08:15:30.000250+00:00"
+    assert contact.last_textback_at == "2026-11-03T08:15:30.000250+00:00"
+    assert contact.consent[0]["at"] == "2026-11-03T08:15:30.000250+00:00"
 
 
 def test_the_clock_is_read_when_a_record_is_made(store, clock):
@@ -118,7 +119,7 @@ def test_the_clock_is_read_when_a_record_is_made(store, clock):
     call = store.add_call({"number": A})
     store.log_event("x", "y")
 
-    assert call["started_at"] == "2027-02-03T04:05:00.000000+00:00"
+    assert call.started_at == "2027-02-03T04:05:00.000000+00:00"
     assert store.events()[0]["at"] == "2027-02-03T04:05:00.000000+00:00"
 
 
@@ -129,7 +130,7 @@ def test_calls_are_newest_first_and_filtered(store):
     store.add_call({"number": A, "started_at": at(11, 1), "outcome": "texted"})
 
     def days(calls):
-        return [(c["started_at"][5:10], c["number"]) for c in calls]
+        return [(c.started_at[5:10], c.number) for c in calls]
     assert days(store.calls()) == [("11-01", A), ("10-04", B), ("10-03", A), ("10-02", B),
                                    ("10-01", A)]
     assert days(store.calls(limit=2)) == [("11-01", A), ("10-04", B)]
@@ -159,13 +160,15 @@ def test_recent_calls_never_open_old_months(tmp_path, clock):
 def test_records_handed_out_are_copies(store):
     store.update_contact(A, consent=[{"at": at(11), "event": "opted_in", "how": "call"}])
     contact = store.contact(A)
-    contact["consent"].append({"event": "tampered"})
-    contact["unread"] = 99
+    contact.consent.append({"event": "tampered"})
+    with pytest.raises(FrozenInstanceError):
+        contact.unread = 99
     call = store.add_call({"number": A, "started_at": at(11)})
-    store.calls()[0]["number"] = "changed"
+    with pytest.raises(FrozenInstanceError):
+        store.calls()[0].number = "changed"
 
-    assert len(store.contact(A)["consent"]) == 1 and store.contact(A)["unread"] == 0
-    assert store.get_call(call["id"])["number"] == A
+    assert len(store.contact(A).consent) == 1 and store.contact(A).unread == 0
+    assert store.get_call(call.id).number == A
 
 
 def test_unknown_ids_are_none_and_updating_them_is_harmless(store, caplog):
@@ -186,9 +189,9 @@ def test_a_conversation_is_oldest_first_and_only_reads_its_months(store, tmp_pat
     store.close()
     (tmp_path / "messages-2026-05.json").write_text("garbage")   # a month A has no texts in
 
-    assert [m["text"] for m in store.messages_for(A)] == ["one", "two", "three"]
-    assert [m["text"] for m in store.messages_for(A, limit=2)] == ["two", "three"]
-    assert store.contact(A)["months"] == ["2026-10", "2026-11"]
+    assert [m.text for m in store.messages_for(A)] == ["one", "two", "three"]
+    assert [m.text for m in store.messages_for(A, limit=2)] == ["two", "three"]
+    assert store.contact(A).months == ["2026-10", "2026-11"]
     assert (tmp_path / "messages-2026-05.json").read_text() == "garbage"   # never read
 
 
@@ -198,18 +201,18 @@ def test_adding_a_text_keeps_the_conversation_summary(store):
     store.add_message({"number": A, "direction": "out", "text": "late", "at": at(11, 1)})
 
     contact = store.contact(A)
-    assert (contact["last_text"], contact["last_direction"]) == ("Leak!", "in")
-    assert contact["last_at"] == contact["last_inbound_at"] == "2026-11-03T12:00:00.000000+00:00"
-    assert contact["unread"] == 0   # left to the service
+    assert (contact.last_text, contact.last_direction) == ("Leak!", "in")
+    assert contact.last_at == contact.last_inbound_at == "2026-11-03T12:00:00.000000+00:00"
+    assert contact.unread == 0   # left to the service
 
 
 def test_update_contact_creates_and_keeps_only_recent_textback_days(store):
     days = {f"2026-11-{d:02d}": 1 for d in range(1, 15)}
     contact = store.update_contact(A, textbacks_by_day=days, opted_out=True)
 
-    assert contact["number"] == A and contact["opted_out"] is True
-    assert contact["booked"] is False and contact["consent"] == []
-    assert sorted(contact["textbacks_by_day"]) == [f"2026-11-{d:02d}" for d in range(8, 15)]
+    assert contact.number == A and contact.opted_out is True
+    assert contact.booked is False and contact.consent == []
+    assert sorted(contact.textbacks_by_day) == [f"2026-11-{d:02d}" for d in range(8, 15)]
 
 
 def test_contacts_are_newest_activity_first_and_searchable(store):
@@ -217,11 +220,11 @@ def test_contacts_are_newest_activity_first_and_searchable(store):
     store.update_contact(B, last_at=at(11, 5), last_text="Thanks", tag="Q2")
     store.update_contact("+12125550199")   # no activity yet
 
-    assert [c["number"] for c in store.contacts()] == [B, A, "+12125550199"]
-    assert [c["number"] for c in store.contacts(search="plumb")] == [A]
-    assert [c["number"] for c in store.contacts(search="ann")] == [A]
-    assert [c["number"] for c in store.contacts(search="4155")] == [B]
-    assert store.contact_by_tag("q2")["number"] == B and store.contact_by_tag("Z9") is None
+    assert [c.number for c in store.contacts()] == [B, A, "+12125550199"]
+    assert [c.number for c in store.contacts(search="plumb")] == [A]
+    assert [c.number for c in store.contacts(search="ann")] == [A]
+    assert [c.number for c in store.contacts(search="4155")] == [B]
+    assert store.contact_by_tag("q2").number == B and store.contact_by_tag("Z9") is None
 
 
 def test_unread_total_counts_every_conversation(store):
@@ -232,19 +235,19 @@ def test_unread_total_counts_every_conversation(store):
 
 def test_find_sent_by_reference(store, clock):
     old = store.add_message({"number": A, "direction": "out", "text": "old", "at": at(10, 1)})
-    store.update_message(old["id"], reference=5)
+    store.update_message(old.id, reference=5)
     inbound = store.add_message({"number": A, "direction": "in", "text": "in", "at": at(11, 26)})
-    store.update_message(inbound["id"], reference=5)
+    store.update_message(inbound.id, reference=5)
     sent = store.add_message({"number": A, "direction": "out", "text": "new", "at": at(11, 26)})
-    store.update_message(sent["id"], reference=5)
+    store.update_message(sent.id, reference=5)
     long = store.add_message({"number": B, "direction": "out", "text": "long", "at": at(11, 26)})
-    store.update_message(long["id"], reference=8, references=[8, 9])
+    store.update_message(long.id, reference=8, references=[8, 9])
 
-    assert store.find_sent_by_reference(5, A, at(11, 1))["id"] == sent["id"]
-    assert store.find_sent_by_reference(5, None, None)["id"] == sent["id"]   # a week back
+    assert store.find_sent_by_reference(5, A, at(11, 1)).id == sent.id
+    assert store.find_sent_by_reference(5, None, None).id == sent.id   # a week back
     assert store.find_sent_by_reference(5, B, at(11, 1)) is None
-    assert store.find_sent_by_reference(9, B, at(11, 1))["id"] == long["id"]
-    assert store.find_sent_by_reference(5, A, at(9, 1))["id"] == sent["id"]
+    assert store.find_sent_by_reference(9, B, at(11, 1)).id == long.id
+    assert store.find_sent_by_reference(5, A, at(9, 1)).id == sent.id
     clock.now = at(12, 31)
     assert store.find_sent_by_reference(5, A, None) is None   # older than a week
 
@@ -254,7 +257,7 @@ def test_messages_between_is_oldest_first_and_bounded(store):
         store.add_message({"number": A, "direction": "in", "text": f"{month}-{day}",
                            "at": at(month, day)})
 
-    texts = [m["text"] for m in store.messages_between(at(10, 31), at(12, 1))]
+    texts = [m.text for m in store.messages_between(at(10, 31), at(12, 1))]
     assert texts == ["10-31", "11-1", "11-15"]
 
 
@@ -262,12 +265,12 @@ def test_outbox_items_keep_their_order_and_can_change_and_leave(store):
     first = store.outbox_put({"to": A, "status": "queued", "created_at": at(11, 1)})
     second = store.outbox_put({"to": B, "status": "queued", "created_at": at(11, 2)})
 
-    assert store.outbox_update(first["id"], status="sending")["status"] == "sending"
+    assert store.outbox_update(first.id, status="sending").status == "sending"
     assert store.outbox_update("o-missing", status="x") is None
-    assert [i["status"] for i in store.outbox_items()] == ["sending", "queued"]
-    assert store.outbox_remove(first["id"]) is True
-    assert store.outbox_remove(first["id"]) is False
-    assert [i["id"] for i in store.outbox_items()] == [second["id"]]
+    assert [i.status for i in store.outbox_items()] == ["sending", "queued"]
+    assert store.outbox_remove(first.id) is True
+    assert store.outbox_remove(first.id) is False
+    assert [i.id for i in store.outbox_items()] == [second.id]
 
 
 def test_fingerprints_are_remembered_for_a_month(store):
@@ -340,7 +343,7 @@ def test_a_corrupt_contacts_file_is_moved_aside_and_the_store_still_starts(tmp_p
 
     assert store.contacts() == []
     store.update_contact(A, unread=1)
-    assert Store(tmp_path).contact(A)["unread"] == 1
+    assert Store(tmp_path).contact(A).unread == 1
     assert len(list(tmp_path.glob("contacts.json.corrupt-*"))) == 1
 
 
@@ -368,5 +371,5 @@ def test_a_network_text_found_by_fingerprint_makes_no_conversation(store):
                        "kind": "network", "fingerprint": "fp-network"})
     found = store.received_with_fingerprint("fp-network", since=datetime(2020, 1, 1,
                                                                          tzinfo=timezone.utc))
-    assert found["sender"] == "T-Mobile"
+    assert found.sender == "T-Mobile"
     assert store.contacts() == []
