@@ -162,7 +162,7 @@ class Supervisor:
         connection.adopt(setup)
         connection.update_status(model=identity.model, manufacturer=identity.manufacturer,
                                  firmware=identity.firmware, imei=identity.imei,
-                                 sim_number=number, last_error=None,
+                                 sim_number=number, last_error=waits_for(setup.blocking),
                                  reports_call_end=init.REPORTS_CALL_END.get(identity.family),
                                  extra=status.profile(identity, setup))
         return identity, setup
@@ -292,3 +292,9 @@ class Supervisor:
         if was_connected and not self._stop.is_set():
             log.warning("modem lost: %s", reason)
             self._emit(ModemLost(at=self.connection.clock(), reason=reason))
+
+
+def waits_for(blocking) -> Optional[str]:
+    """The problem shown while start-up is blocked, set together with the blocking step so no
+    reader ever sees the step without it (refresh() then judges it as modem_status.py does)."""
+    return f"start-up waits for {blocking}" if blocking else None
