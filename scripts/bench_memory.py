@@ -162,7 +162,7 @@ def start_daemon(repo: Path, data: Path, port: str, log_to, *options: str) -> tu
     process = subprocess.Popen(
         [sys.executable, "-m", "appliance", "run", "--port", port, "--data", str(data),
          "--listen", base[7:-1], *options], cwd=repo, stdout=log_to,
-        stderr=subprocess.STDOUT, env={**os.environ, "TEXTBACK_LOG": "WARNING"},
+        stderr=subprocess.STDOUT, env={**os.environ, **unit_environment(), "TEXTBACK_LOG": "WARNING"},
         preexec_fn=_die_with_parent)
     try:
         wait_until(lambda: process.poll() is not None or _modem_ready(base, token), 60,
@@ -235,6 +235,20 @@ def import_costs(repo: Path) -> list[tuple[str, float, float]]:
         out.append((name, round(rss, 1), round(rss - (before or rss), 1)))
         before = rss
     return out
+
+
+def unit_environment() -> dict:
+    """The allocator settings of the systemd unit (scripts/system/textback.service), so the
+    daemon measured here runs as it does on the box."""
+    unit = Path(__file__).resolve().parent / "system" / "textback.service"
+    found = {}
+    for line in unit.read_text().splitlines():
+        if line.startswith("Environment="):
+            for setting in line[len("Environment="):].split():
+                name, _, value = setting.partition("=")
+                if name.startswith("MALLOC_"):
+                    found[name] = value
+    return found
 
 
 def main(argv=None) -> int:
