@@ -56,7 +56,7 @@ def chunk_count(units, single, part, is_lead):
 def expected(text):
     if all(ch in SPEC_CODES or ch in SPEC_EXTENSION for ch in text):
         septets = gsm7_septets(text)
-        # an escape followed by its code: the 0x1B at the end of a part is the lead
+        # an escape followed by its code: mark each 0x1B that starts a pair (no part may end on one)
         leads = [False] * len(septets)
         i = 0
         while i < len(septets):
