@@ -12,10 +12,8 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import statistics
 import sys
 import tempfile
-import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -31,15 +29,7 @@ from appliance.sending.outgoing import Outgoing  # noqa: E402
 from appliance.service.later_texts import LaterTexts  # noqa: E402
 from appliance.storage.store import Store  # noqa: E402
 from scripts.bench_data import load_busy_year  # noqa: E402
-
-
-def _median_ms(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times)
+from scripts.bench_support import median_ms  # noqa: E402
 
 
 def main() -> None:
@@ -63,7 +53,7 @@ def main() -> None:
         for message in recent:      # planned at the text-back, due hours from now
             store.plan("follow_up", message.number, now - timedelta(minutes=30),
                        textback_id=message.id)
-        not_due = _median_ms(lambda: later.check(now), args.repeat)
+        not_due = median_ms(lambda: later.check(now), args.repeat)
         items = store.planned()
         settings = store.settings()
 
@@ -71,7 +61,7 @@ def main() -> None:
             for item in items:
                 planned = {**item, "since": from_iso(item["since"])}
                 follow_ups.decide(planned, later._facts(item), settings, now)
-        per_item = _median_ms(look_up_all, args.repeat) / max(1, len(items))
+        per_item = median_ms(look_up_all, args.repeat) / max(1, len(items))
         print(f"{args.days} days: {len(store.booked_contacts())} booked contacts, "
               f"{len(items)} texts planned (follow-ups, review requests)")
         print(f"check, nothing due (the usual minute): {not_due:.2f} ms (median of "

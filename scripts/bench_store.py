@@ -16,10 +16,8 @@ import argparse
 import json
 import os
 import shutil
-import statistics
 import sys
 import tempfile
-import time
 import tracemalloc
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -29,16 +27,11 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from bench_data import OWNER, load_busy_year  # noqa: E402
-from bench_support import print_table  # noqa: E402
+from bench_support import median_ms, print_table  # noqa: E402
 
 
 def _median_ms(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return round(statistics.median(times), 1)
+    return round(median_ms(fn, repeat), 1)
 
 
 def file_costs(folder: Path, repeat: int) -> list[dict]:

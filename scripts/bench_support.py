@@ -36,6 +36,16 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
 
 
+def median_ms(fn: Callable[[], object], repeat: int) -> float:
+    """The median wall time of `repeat` calls of `fn`, in milliseconds."""
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
 def print_table(header: list[str], rows: list[list[str]]) -> None:
     widths = [max(len(str(c)) for c in column) for column in zip(header, *rows)]
     for line in [header, ["-" * w for w in widths], *rows]:
