@@ -17,9 +17,10 @@ import signal
 import socket
 import subprocess
 import threading
-import time
 from pathlib import Path
 from typing import Optional
+
+from tests.helpers import wait_for
 
 
 def mosquitto_path() -> Optional[str]:
@@ -33,17 +34,6 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
-
-
-def _wait(predicate, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"timed out after {timeout:g}s waiting for {what}")
-        time.sleep(0.01)
 
 
 class Broker:
@@ -77,7 +67,7 @@ class Broker:
             raise FileNotFoundError("mosquitto is not installed (scripts/system-packages.sh)")
         self.process = subprocess.Popen([binary, "-c", str(self._config())],
                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        _wait(self._listening, 10, f"mosquitto on port {self.port}")
+        wait_for(self._listening, 10, f"mosquitto on port {self.port}")
         return self
 
     def _listening(self) -> bool:
@@ -95,7 +85,7 @@ class Broker:
         """Make the broker write its sessions to disk now (SIGUSR1) and wait until it has."""
         before = self.db.stat().st_mtime_ns if self.db.exists() else None
         self.process.send_signal(signal.SIGUSR1)
-        _wait(lambda: self.db.exists() and self.db.stat().st_mtime_ns != before, 10,
+        wait_for(lambda: self.db.exists() and self.db.stat().st_mtime_ns != before, 10,
               "the broker's database written")
 
     def kill(self) -> None:

@@ -15,7 +15,8 @@
    [data-live-state] inside the element shows whether updates are arriving.
    A 401 (logged out, e.g. the password was changed elsewhere) stops the updates and shows
    "Logged out — log in again" at the top of the page; nothing typed on the page is lost.
-   Other scripts report a 401 the same way: document.dispatchEvent(new Event("textback:logged-out")).
+   Other scripts read their JSON answers through window.textbackJson(response), which reports a
+   401 (or a redirect to the login page) the same way: the "textback:logged-out" event.
 
    Threads: a [data-live-list][data-newest-end="#marker"][data-newest-above="#sticky"] opens
    scrolled to its newest item (unless the address names another #anchor), with the element
@@ -177,6 +178,16 @@
 
   document.addEventListener("textback:logged-out", showLoggedOut);
 
+  // Every script's fetch answer: JSON, or "logged out" told to the page, or an error.
+  window.textbackJson = function (response) {
+    if (response.status === 401 || response.redirected) {
+      document.dispatchEvent(new Event("textback:logged-out"));
+      throw new Error("logged out");
+    }
+    if (!response.ok) { throw new Error("HTTP " + response.status); }
+    return response.json();
+  };
+
   function startLive(root) {
     var interval = parseInt(root.getAttribute("data-live-interval") || "3000", 10);
     var failures = 0;
@@ -188,11 +199,7 @@
       busy = true;
       var url = withAfter(root.getAttribute("data-live-url"), root.getAttribute("data-after"));
       fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
-        .then(function (response) {
-          if (response.status === 401) { showLoggedOut(); throw new Error("logged out"); }
-          if (!response.ok) { throw new Error("HTTP " + response.status); }
-          return response.json();
-        })
+        .then(window.textbackJson)
         .then(function (data) {
           failures = 0;
           applyLive(root, data);

@@ -136,14 +136,7 @@
         headers: { "Content-Type": "application/json", "Accept": "application/json",
                    "X-CSRFToken": csrfToken() },
         body: JSON.stringify({ text: area.value, kind: kind })
-      }).then(function (response) {
-        if (response.status === 401 || response.redirected) {   // logged out: app.js says so
-          document.dispatchEvent(new Event("textback:logged-out"));
-          throw new Error("logged out");
-        }
-        if (!response.ok) { throw new Error("HTTP " + response.status); }
-        return response.json();
-      }).then(function (info) {
+      }).then(window.textbackJson).then(function (info) {
         if (mine !== sequence) { return; }
         latest = info;
         show(editor, info);

@@ -62,14 +62,7 @@
       var url = more.getAttribute("data-inbox-more");
       url += (url.indexOf("?") >= 0 ? "&" : "?") + "before=" + encodeURIComponent(cursor);
       fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
-        .then(function (response) {
-          if (response.status === 401) {
-            document.dispatchEvent(new Event("textback:logged-out"));
-            throw new Error("logged out");
-          }
-          if (!response.ok) { throw new Error("HTTP " + response.status); }
-          return response.json();
-        })
+        .then(window.textbackJson)
         .then(function (data) {
           var ul = list();
           // The live refresh replaced the list meanwhile: the next look starts from its end.

@@ -92,14 +92,7 @@
       busy = true;
       fetch(url + "?known=" + known, { credentials: "same-origin",
                                        headers: { "Accept": "application/json" } })
-        .then(function (response) {
-          if (response.status === 401) {
-            document.dispatchEvent(new Event("textback:logged-out"));
-            throw new Error("logged out");
-          }
-          if (!response.ok) { throw new Error("HTTP " + response.status); }
-          return response.json();
-        })
+        .then(window.textbackJson)
         .then(function (data) {
           if (data.unread > known) { notify(data.newest); }
           known = data.unread;

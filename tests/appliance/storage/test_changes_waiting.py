@@ -2,9 +2,7 @@
 the box counts the disk as full, what it never does with changes that are not on disk (send a
 text whose `submitting` is memory-only, trust a month's index or save month sums that a power
 cut could contradict), and what closing says it loses."""
-import errno
 import logging
-import os
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
@@ -13,23 +11,13 @@ from appliance.storage.disk import Disk
 from appliance.storage.journal import DiskFull, Journal
 from appliance.storage.store import Store
 from appliance.storage.upkeep import Upkeep
+from tests.appliance.storage.full_card import FullCard
 from tests.helpers import Clock
 
 NOW = datetime(2026, 12, 10, 12, tzinfo=timezone.utc)
 A = "+12125551234"
 MB = 1024 * 1024
 
-
-class FullCard:
-    """os.write with a switch: full=True answers ENOSPC, like a full SD card."""
-
-    def __init__(self):
-        self.full = False
-
-    def write(self, fd, data):
-        if self.full:
-            raise OSError(errno.ENOSPC, "No space left on device")
-        return os.write(fd, data)
 
 
 def full_store(tmp_path, card, **options) -> Store:

@@ -1,26 +1,14 @@
 """The data folder's journal on real files: torn and damaged lines, a full disk (ENOSPC injected
 at the journal's write), the order of changes kept while waiting for space."""
-import errno
 import logging
-import os
 
 import pytest
 
 from appliance.storage import journal as journal_module
 from appliance.storage.journal import DiskFull, Journal, decode, encode
 from appliance.storage.files import open_database
+from tests.appliance.storage.full_card import FullCard
 
-
-class Disk:
-    """os.write with a switch: full=True answers ENOSPC, like a full SD card."""
-
-    def __init__(self):
-        self.full = False
-
-    def write(self, fd, data):
-        if self.full:
-            raise OSError(errno.ENOSPC, "No space left on device")
-        return os.write(fd, data)
 
 
 def changes(journal, name):
@@ -68,7 +56,7 @@ def test_a_damaged_line_is_skipped_and_a_copy_kept(tmp_path, caplog):
 
 
 def test_on_a_full_disk_changes_wait_in_memory_in_order_and_are_written_later(tmp_path):
-    disk = Disk()
+    disk = FullCard()
     journal = Journal(tmp_path, write=disk.write)
     db = open_database(tmp_path, "calls.json", journal)
     db.table("calls").insert({"n": 1})
@@ -91,7 +79,7 @@ def test_on_a_full_disk_changes_wait_in_memory_in_order_and_are_written_later(tm
 
 
 def test_the_outbox_is_written_on_a_full_disk_after_making_room(tmp_path):
-    disk = Disk()
+    disk = FullCard()
     freed = []
 
     def make_room():
@@ -112,7 +100,7 @@ def test_the_outbox_is_written_on_a_full_disk_after_making_room(tmp_path):
 
 
 def test_a_file_with_changes_waiting_keeps_its_order_even_for_a_must_write(tmp_path):
-    disk = Disk()
+    disk = FullCard()
     journal = Journal(tmp_path, write=disk.write, make_room=lambda: False)
     disk.full = True
     journal.append("outbox.json", {"t": "outbox", "d": {"1": {"status": "queued"}}}, must=True)
@@ -129,7 +117,7 @@ def test_a_file_with_changes_waiting_keeps_its_order_even_for_a_must_write(tmp_p
 def test_when_the_memory_for_waiting_changes_is_used_up_a_change_is_refused(tmp_path,
                                                                            monkeypatch):
     monkeypatch.setattr(journal_module, "BACKLOG_LIMIT", 300)
-    disk = Disk()
+    disk = FullCard()
     journal = Journal(tmp_path, write=disk.write)
     disk.full = True
     journal.append("a.json", {"t": "a", "d": {"1": {"text": "x" * 100}}})
